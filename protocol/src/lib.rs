@@ -1,0 +1,23 @@
+//! Wire types shared by the Wendan widget, its service worker and the server.
+//!
+//! Plain serde types and pure functions only (no async runtime, no UI, no I/O),
+//! so the same code compiles for `wasm32-unknown-unknown` and native, and the
+//! widget and server can never disagree about what an order is or costs.
+
+pub mod idempotency_key;
+pub mod localized;
+pub mod menu;
+pub mod money;
+pub mod opening_hours;
+pub mod order;
+pub mod placed_order;
+pub mod pricing;
+pub mod problem;
+pub mod validation;
+
+pub use idempotency_key::IdempotencyKey;
+pub use localized::Localized;
+pub use menu::Menu;
+pub use order::OrderRequest;
+pub use placed_order::{OrderStatus, PlacedOrder};
+pub use problem::{Problem, ProblemType};

@@ -1,0 +1,118 @@
+//! What the restaurant answers once an order is durable: `201 Created`.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::Localized;
+use crate::order::OrderMode;
+
+/// Where an order is in the kitchen. `Cancelled` is reachable from any open state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Received,
+    Preparing,
+    Ready,
+    Completed,
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// Whether the kitchen may move an order from `self` to `next`.
+    /// `Ready → Preparing` is the kitchen's "recall" of a bump.
+    pub fn can_become(self, next: OrderStatus) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, next),
+            (Received, Preparing)
+                | (Received | Preparing, Ready)
+                | (Ready, Preparing)
+                | (Ready, Completed)
+                | (Received | Preparing | Ready, Cancelled)
+        )
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, OrderStatus::Completed | OrderStatus::Cancelled)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Received => "received",
+            OrderStatus::Preparing => "preparing",
+            OrderStatus::Ready => "ready",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacedOrder {
+    /// Unguessable: knowing it is what lets a diner follow the order.
+    pub id: String,
+    /// Short and per day, for calling out at the pass.
+    pub number: u32,
+    pub status: OrderStatus,
+    pub mode: OrderMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_name: Option<String>,
+    pub items: Vec<PricedLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub total_minor: i64,
+    pub currency: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// Echo of `client.created_at`: when the diner pressed "Place order".
+    #[serde(with = "time::serde::rfc3339")]
+    pub client_created_at: OffsetDateTime,
+}
+
+/// An order line as the server priced it, with names frozen at order time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricedLine {
+    pub item_id: String,
+    pub name: Localized,
+    pub qty: i64,
+    pub options: Vec<PricedOption>,
+    /// Item price plus option deltas, for one unit.
+    pub unit_price_minor: i64,
+    pub line_total_minor: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricedOption {
+    pub id: String,
+    pub name: Localized,
+    pub price_delta_minor: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderStatus::*;
+
+    #[test]
+    fn the_kitchen_moves_orders_forward_and_may_recall_a_bump() {
+        assert!(Received.can_become(Preparing));
+        assert!(Preparing.can_become(Ready));
+        assert!(Ready.can_become(Preparing));
+        assert!(Ready.can_become(Completed));
+        assert!(!Received.can_become(Completed));
+        assert!(!Completed.can_become(Preparing));
+    }
+
+    #[test]
+    fn only_open_orders_can_be_cancelled() {
+        for open in [Received, Preparing, Ready] {
+            assert!(open.can_become(Cancelled));
+            assert!(open.is_open());
+        }
+        assert!(!Completed.can_become(Cancelled));
+        assert!(!Cancelled.is_open());
+    }
+}

@@ -1,0 +1,212 @@
+//! RFC 9457 problem details: every error the server sends, typed.
+//!
+//! `type` is stable per kind, so the widget shows each in the diner's language
+//! from the type and codes, never by parsing English `title`s.
+
+use serde::{Deserialize, Serialize};
+
+/// Where problem type URIs live; relative, so they resolve against the
+/// server that sent them.
+pub const PROBLEM_TYPE_PREFIX: &str = "/problems/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProblemType {
+    IdempotencyKeyMissing,
+    IdempotencyKeyMalformed,
+    IdempotencyKeyReused,
+    IdempotencyKeyInUse,
+    MalformedRequest,
+    PayloadTooLarge,
+    InvalidOrder,
+    OrderExpired,
+    RestaurantClosed,
+    MenuChanged,
+    Overloaded,
+    RateLimited,
+    NotFound,
+    Unauthorized,
+    InvalidTransition,
+    Internal,
+}
+
+impl ProblemType {
+    pub const ALL: [ProblemType; 16] = [
+        ProblemType::IdempotencyKeyMissing,
+        ProblemType::IdempotencyKeyMalformed,
+        ProblemType::IdempotencyKeyReused,
+        ProblemType::IdempotencyKeyInUse,
+        ProblemType::MalformedRequest,
+        ProblemType::PayloadTooLarge,
+        ProblemType::InvalidOrder,
+        ProblemType::OrderExpired,
+        ProblemType::RestaurantClosed,
+        ProblemType::MenuChanged,
+        ProblemType::Overloaded,
+        ProblemType::RateLimited,
+        ProblemType::NotFound,
+        ProblemType::Unauthorized,
+        ProblemType::InvalidTransition,
+        ProblemType::Internal,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ProblemType::IdempotencyKeyMissing => "idempotency-key-missing",
+            ProblemType::IdempotencyKeyMalformed => "idempotency-key-malformed",
+            ProblemType::IdempotencyKeyReused => "idempotency-key-reused",
+            ProblemType::IdempotencyKeyInUse => "idempotency-key-in-use",
+            ProblemType::MalformedRequest => "malformed-request",
+            ProblemType::PayloadTooLarge => "payload-too-large",
+            ProblemType::InvalidOrder => "invalid-order",
+            ProblemType::OrderExpired => "order-expired",
+            ProblemType::RestaurantClosed => "restaurant-closed",
+            ProblemType::MenuChanged => "menu-changed",
+            ProblemType::Overloaded => "overloaded",
+            ProblemType::RateLimited => "rate-limited",
+            ProblemType::NotFound => "not-found",
+            ProblemType::Unauthorized => "unauthorized",
+            ProblemType::InvalidTransition => "invalid-transition",
+            ProblemType::Internal => "internal",
+        }
+    }
+
+    pub fn uri(self) -> String {
+        format!("{PROBLEM_TYPE_PREFIX}{}", self.slug())
+    }
+
+    pub fn from_uri(uri: &str) -> Option<ProblemType> {
+        let slug = uri.rsplit('/').next()?;
+        ProblemType::ALL
+            .into_iter()
+            .find(|kind| kind.slug() == slug)
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            ProblemType::IdempotencyKeyMissing
+            | ProblemType::IdempotencyKeyMalformed
+            | ProblemType::MalformedRequest => 400,
+            ProblemType::Unauthorized => 401,
+            ProblemType::NotFound => 404,
+            ProblemType::IdempotencyKeyInUse | ProblemType::InvalidTransition => 409,
+            ProblemType::PayloadTooLarge => 413,
+            ProblemType::IdempotencyKeyReused
+            | ProblemType::InvalidOrder
+            | ProblemType::OrderExpired
+            | ProblemType::RestaurantClosed
+            | ProblemType::MenuChanged => 422,
+            ProblemType::RateLimited => 429,
+            ProblemType::Internal => 500,
+            ProblemType::Overloaded => 503,
+        }
+    }
+
+    /// A short English summary; the widget translates by type instead.
+    pub fn title(self) -> &'static str {
+        match self {
+            ProblemType::IdempotencyKeyMissing => "Idempotency-Key header is required",
+            ProblemType::IdempotencyKeyMalformed => "Idempotency-Key header is malformed",
+            ProblemType::IdempotencyKeyReused => {
+                "Idempotency-Key was already used for a different request"
+            }
+            ProblemType::IdempotencyKeyInUse => {
+                "A request with this Idempotency-Key is still being processed"
+            }
+            ProblemType::MalformedRequest => "The request body could not be read",
+            ProblemType::PayloadTooLarge => "The request body is too large",
+            ProblemType::InvalidOrder => "The order is not valid",
+            ProblemType::OrderExpired => "The order is too old to send",
+            ProblemType::RestaurantClosed => "The restaurant is not taking orders",
+            ProblemType::MenuChanged => "Prices have changed since the order was made",
+            ProblemType::Overloaded => "The restaurant is very busy; try again shortly",
+            ProblemType::RateLimited => "Too many requests",
+            ProblemType::NotFound => "Not found",
+            ProblemType::Unauthorized => "A valid token is required",
+            ProblemType::InvalidTransition => "That status change is not allowed",
+            ProblemType::Internal => "Internal server error",
+        }
+    }
+}
+
+/// One `application/problem+json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// One entry per problem in an invalid order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// `menu-changed`: what the order costs now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_total_minor: Option<i64>,
+    /// `menu-changed`: the lines whose price is not what the diner saw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed_lines: Vec<ChangedLine>,
+    /// `restaurant-closed`: the restaurant's own words, if it paused intake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemType) -> Self {
+        Problem {
+            type_uri: kind.uri(),
+            title: kind.title().to_owned(),
+            status: kind.status(),
+            detail: None,
+            errors: Vec::new(),
+            new_total_minor: None,
+            changed_lines: Vec::new(),
+            message: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn kind(&self) -> Option<ProblemType> {
+        ProblemType::from_uri(&self.type_uri)
+    }
+}
+
+/// A single problem in a request body, located by JSON Pointer (RFC 6901).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub pointer: String,
+    pub code: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedLine {
+    pub pointer: String,
+    pub item_id: String,
+    pub unit_price_minor: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_round_trips_through_its_uri() {
+        for kind in ProblemType::ALL {
+            assert_eq!(ProblemType::from_uri(&kind.uri()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn serializes_as_rfc_9457() {
+        let problem = Problem::new(ProblemType::IdempotencyKeyReused).with_detail("x");
+        let json = serde_json::to_value(&problem).expect("serializable");
+        assert_eq!(json["type"], "/problems/idempotency-key-reused");
+        assert_eq!(json["status"], 422);
+        assert!(json.get("errors").is_none(), "empty lists are omitted");
+    }
+}

@@ -1,0 +1,34 @@
+//! Configuration: command-line flags, each with an environment variable fallback.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "wendan-server", version, about = "Wendan order intake server")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "WENDAN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Where orders are kept: `sqlite://PATH` (created if absent).
+    #[arg(
+        long,
+        env = "WENDAN_DATABASE",
+        default_value = "sqlite://wendan.sqlite3"
+    )]
+    pub database: String,
+
+    /// The restaurant's menu, as JSON in the format of `server/menus/demo-hotpot.json`.
+    #[arg(long, env = "WENDAN_MENU", required_unless_present = "demo")]
+    pub menu: Option<PathBuf>,
+
+    /// Use the built-in demo menu (a Sichuan hotpot restaurant) instead of `--menu`.
+    #[arg(long, env = "WENDAN_DEMO", conflicts_with = "menu")]
+    pub demo: bool,
+
+    /// Directory with the built widget (Trunk's `dist/`), served at `/`.
+    #[arg(long = "static", env = "WENDAN_STATIC")]
+    pub static_dir: Option<PathBuf>,
+}

@@ -1,0 +1,83 @@
+//! `GET /api/v1/menu`: the menu with a strong ETag.
+
+mod support;
+
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_NONE_MATCH};
+use support::TestServer;
+use wendan_protocol::Menu;
+
+#[tokio::test]
+async fn serves_the_demo_menu_with_a_strong_etag() {
+    let server = TestServer::start(&[]).await;
+    let response = server
+        .client
+        .get(server.url("/api/v1/menu"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()[ETAG].to_str().expect("ascii").to_owned();
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "strong etag: {etag}"
+    );
+    let menu: Menu = response.json().await.expect("menu json");
+    assert_eq!(etag, format!("\"{}\"", menu.version));
+    assert_eq!(menu.currency, "CNY");
+    assert_eq!(menu.max_order_age_secs, 45 * 60);
+    assert!(menu.item("beef-tripe").is_some());
+}
+
+#[tokio::test]
+async fn answers_304_when_the_diner_already_has_this_version() {
+    let server = TestServer::start(&[]).await;
+    let first = server
+        .client
+        .get(server.url("/api/v1/menu"))
+        .send()
+        .await
+        .expect("GET");
+    let etag = first.headers()[ETAG].clone();
+
+    let again = server
+        .client
+        .get(server.url("/api/v1/menu"))
+        .header(IF_NONE_MATCH, etag.clone())
+        .send()
+        .await
+        .expect("conditional GET");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()[ETAG], etag);
+
+    let stale = server
+        .client
+        .get(server.url("/api/v1/menu"))
+        .header(IF_NONE_MATCH, "\"0000000000000000\"")
+        .send()
+        .await
+        .expect("conditional GET");
+    assert_eq!(stale.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_restaurant_menu_file_replaces_the_demo() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("menu.json");
+    let mut menu: serde_json::Value =
+        serde_json::from_str(wendan_server::menu::DEMO_MENU_JSON).expect("demo json");
+    menu["restaurant"]["name"]["en"] = "Noodle Bar".into();
+    std::fs::write(&path, menu.to_string()).expect("write menu");
+
+    let server = TestServer::start(&["--menu", path.to_str().expect("utf-8 path")]).await;
+    let menu: Menu = server
+        .client
+        .get(server.url("/api/v1/menu"))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("menu json");
+    assert_eq!(menu.restaurant.name.get("en"), "Noodle Bar");
+}

@@ -1,0 +1,93 @@
+// Starts and stops a real wendan-server for a test: its own port and its own
+// SQLite file, so tests can stop the server (not merely go "offline") and
+// bring it back with the same orders.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SERVER_BIN = process.env.WENDAN_SERVER_BIN ?? 'target/server/wendan-server';
+const DIST = process.env.WENDAN_DIST ?? 'dist';
+
+/** A free loopback port, chosen by the kernel. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export class WendanServer {
+  constructor({ port, dataDir, extraArgs = [] }) {
+    this.port = port;
+    this.dataDir = dataDir;
+    this.extraArgs = extraArgs;
+    this.url = `http://127.0.0.1:${port}`;
+    this.child = null;
+    this.log = '';
+  }
+
+  static async start(options = {}) {
+    const port = options.port ?? (await freePort());
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wendan-e2e-'));
+    const server = new WendanServer({ port, dataDir, extraArgs: options.extraArgs });
+    await server.restart();
+    return server;
+  }
+
+  /** (Re)starts the process on the same port and database. */
+  async restart() {
+    const args = [
+      '--listen', `127.0.0.1:${this.port}`,
+      '--database', `sqlite://${join(this.dataDir, 'orders.sqlite3')}`,
+      '--static', DIST,
+      '--demo',
+      ...this.extraArgs,
+    ];
+    this.child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk) => { this.log += chunk.toString(); };
+    this.child.stdout.on('data', keep);
+    this.child.stderr.on('data', keep);
+    await this.waitUntilHealthy();
+  }
+
+  async waitUntilHealthy(timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`wendan-server exited with ${this.child.exitCode}:\n${this.log}`);
+      }
+      try {
+        const response = await fetch(`${this.url}/healthz`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`wendan-server did not become healthy:\n${this.log}`);
+  }
+
+  /** Graceful stop (SIGTERM), as an operator would. */
+  async stop() {
+    await this.#signal('SIGTERM');
+  }
+
+  /** A crash: SIGKILL, no chance to flush anything. */
+  async kill() {
+    await this.#signal('SIGKILL');
+  }
+
+  async #signal(signal) {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill(signal);
+    await exited;
+  }
+}

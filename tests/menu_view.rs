@@ -1,0 +1,59 @@
+//! The menu renders in the diner's language, in a real browser.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wendan::components::MenuView;
+use wendan::language::Language;
+use wendan_protocol::Menu;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MENU: &str = r#"{
+  "version": "v1", "currency": "CNY",
+  "restaurant": {"name": {"zh-CN": "测试火锅", "en": "Test Hotpot"}},
+  "opening_hours": {"utc_offset_minutes": 480, "periods": [{"open": "00:00", "close": "24:00"}]},
+  "categories": [{"id": "meats", "name": {"zh-CN": "荤菜", "en": "Meats"}}],
+  "items": [{"id": "beef-tripe", "category": "meats", "price_minor": 3800,
+             "name": {"zh-CN": "毛肚", "en": "Beef tripe"}}]
+}"#;
+
+fn render(language: Language) -> web_sys::HtmlElement {
+    let menu: Menu = serde_json::from_str(MENU).expect("test menu parses");
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("a document");
+    let host: web_sys::HtmlElement = document
+        .create_element("div")
+        .expect("create div")
+        .dyn_into()
+        .expect("a div is an HtmlElement");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&host)
+        .expect("append");
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <MenuView menu=menu.clone() language /> },
+    )
+    .forget();
+    host
+}
+
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen_test]
+fn lists_items_with_yuan_prices_in_english() {
+    let text = render(Language::En).text_content().unwrap_or_default();
+    assert!(text.contains("Test Hotpot"), "{text}");
+    assert!(text.contains("Beef tripe"), "{text}");
+    assert!(text.contains("¥38.00"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn lists_items_in_chinese() {
+    let text = render(Language::ZhCn).text_content().unwrap_or_default();
+    assert!(text.contains("毛肚"), "{text}");
+    assert!(text.contains("荤菜"), "{text}");
+}

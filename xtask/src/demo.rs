@@ -1,0 +1,39 @@
+//! `cargo xtask demo`: the demo restaurant, served on http://127.0.0.1:8080/.
+
+use std::path::Path;
+
+use crate::process::tool;
+use crate::{build, setup};
+
+pub const ADDRESS: &str = "127.0.0.1:8080";
+
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    setup::run(root)?;
+    let dist = build::widget(root)?;
+    let server = build::server(root)?;
+    let base = format!("http://{ADDRESS}");
+    println!();
+    println!("Wendan demo: 蜀香火锅 Shu Xiang Hotpot");
+    println!("  diner:    {base}/");
+    println!("  table A1: {base}/?table=A1");
+    println!("  kitchen:  {base}/kitchen");
+    println!("  menu API: {base}/api/v1/menu");
+    println!("Orders are kept in wendan-demo.sqlite3. Ctrl-C stops the server cleanly.");
+    println!();
+    let mut command = tool(root, server);
+    command
+        .args(["--listen", ADDRESS, "--demo"])
+        .args(["--database", "sqlite://wendan-demo.sqlite3"])
+        .arg("--static")
+        .arg(dist);
+    // Become the server, so Ctrl-C reaches it directly and it drains cleanly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        Err(command.exec().into())
+    }
+    #[cfg(not(unix))]
+    {
+        crate::process::execute(&mut command)
+    }
+}

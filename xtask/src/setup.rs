@@ -1,0 +1,165 @@
+//! `cargo xtask setup`: installs exactly what is missing, says what it installs,
+//! and changes nothing that is already right. Safe to run again and again.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::process::{execute, stdout_of, tool};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Debian packages the build and tests need, each with a file that proves it is there.
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("chromium", CHROMIUM),
+    ("chromium-driver", CHROMEDRIVER),
+    ("nodejs", "/usr/bin/node"),
+    ("npm", "/usr/bin/npm"),
+];
+
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    println!("== setup");
+    ensure_wasm_target(root)?;
+    ensure_apt_packages()?;
+    ensure_npm_tools(root)?;
+    ensure_trunk(root)?;
+    ensure_wasm_bindgen_cli(root)?;
+    println!("== setup: everything is in place");
+    Ok(())
+}
+
+fn ensure_wasm_target(root: &Path) -> anyhow::Result<()> {
+    let installed = stdout_of(tool(root, "rustup").args(["target", "list", "--installed"]))
+        .context("rustup is required (this project builds with the rustup toolchain)")?;
+    if installed.lines().any(|target| target == WASM_TARGET) {
+        return Ok(());
+    }
+    println!("installing the Rust target {WASM_TARGET}");
+    execute(tool(root, "rustup").args(["target", "add", WASM_TARGET]))
+}
+
+fn ensure_apt_packages() -> anyhow::Result<()> {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(package, probe)| {
+            // node and npm may come from elsewhere (nvm, a Node.js image).
+            let on_path = matches!(*package, "nodejs" | "npm")
+                && stdout_of(
+                    Command::new(if *package == "nodejs" { "node" } else { "npm" })
+                        .arg("--version"),
+                )
+                .is_some();
+            !Path::new(probe).exists() && !on_path
+        })
+        .map(|(package, _)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("installing Debian packages: {}", missing.join(" "));
+    execute(apt().arg("update").arg("-qq"))?;
+    execute(
+        apt()
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// `apt-get`, through sudo when not root.
+fn apt() -> Command {
+    let is_root = stdout_of(Command::new("id").arg("-u")).as_deref() == Some("0");
+    if is_root {
+        Command::new("apt-get")
+    } else {
+        let mut command = Command::new("sudo");
+        command.arg("apt-get");
+        command
+    }
+}
+
+/// `npm ci` when node_modules is missing or older than package-lock.json.
+fn ensure_npm_tools(root: &Path) -> anyhow::Result<()> {
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules/.package-lock.json");
+    let modified = |path: &Path| path.metadata().and_then(|meta| meta.modified()).ok();
+    let fresh = matches!((modified(&installed), modified(&lock)), (Some(done), Some(wanted)) if done >= wanted);
+    if fresh {
+        return Ok(());
+    }
+    println!("installing npm test tools (binaryen's wasm-opt, Playwright, axe-core) with npm ci");
+    execute(
+        tool(root, "npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            // Tests drive Debian's Chromium; never download a browser.
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
+}
+
+fn ensure_trunk(root: &Path) -> anyhow::Result<()> {
+    let wanted = format!("trunk {TRUNK_VERSION}");
+    if stdout_of(tool(root, "trunk").arg("--version")).as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    println!("installing Trunk {TRUNK_VERSION} (cargo install; about 11 minutes on 2 cores)");
+    execute(tool(root, "cargo").args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))
+}
+
+/// wasm-bindgen-cli must be the very version of the `wasm-bindgen` crate in
+/// Cargo.lock, or the generated JS and the wasm disagree.
+fn ensure_wasm_bindgen_cli(root: &Path) -> anyhow::Result<()> {
+    let version = locked_version(root, "wasm-bindgen")?;
+    let wanted = format!("wasm-bindgen {version}");
+    let has = |program: &str| {
+        stdout_of(tool(root, program).arg("--version")).as_deref() == Some(wanted.as_str())
+    };
+    let runner = |program: &str| {
+        stdout_of(tool(root, program).arg("--version")).is_some_and(|out| out.ends_with(&version))
+    };
+    if has("wasm-bindgen") && runner("wasm-bindgen-test-runner") {
+        return Ok(());
+    }
+    println!("installing wasm-bindgen-cli {version}");
+    // Not --locked: the registry lacks one of its locked dependencies.
+    execute(tool(root, "cargo").args([
+        "install",
+        "--force",
+        &format!("wasm-bindgen-cli@{version}"),
+    ]))
+}
+
+/// The version of `package` that Cargo.lock resolved.
+pub fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).context("cannot read Cargo.lock")?;
+    let name_line = format!("name = \"{package}\"");
+    let lines: Vec<&str> = lock.lines().collect();
+    let found = lines.windows(2).find_map(|pair| {
+        let version = pair[1].strip_prefix("version = \"")?.strip_suffix('"')?;
+        (pair[0] == name_line).then(|| version.to_owned())
+    });
+    if let Some(version) = found {
+        return Ok(version);
+    }
+    bail!("Cargo.lock has no package {package}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_version;
+
+    #[test]
+    fn reads_the_locked_wasm_bindgen_version() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let version = locked_version(&root, "wasm-bindgen").expect("locked");
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={version}\"")),
+            "Cargo.toml pins {version}"
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! `cargo xtask test`: every test, in the order that fails fastest.
+
+use std::path::Path;
+
+use crate::process::{execute, tool};
+use crate::setup::{CHROMEDRIVER, WASM_TARGET};
+use crate::{build, setup};
+
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    setup::run(root)?;
+
+    step("format");
+    execute(tool(root, "cargo").args(["fmt", "--all", "--check"]))?;
+
+    step("lint (native and wasm)");
+    execute(tool(root, "cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    execute(tool(root, "cargo").args([
+        "clippy",
+        "-p",
+        "wendan",
+        "-p",
+        "wendan-protocol",
+        "--all-targets",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("native unit and server integration tests");
+    execute(tool(root, "cargo").args(["test", "--workspace"]))?;
+
+    step("wasm tests in headless Chromium");
+    execute(
+        tool(root, "cargo")
+            .args(["test", "-p", "wendan", "--target", WASM_TARGET])
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )?;
+
+    step("release build for end-to-end tests");
+    let dist = build::widget(root)?;
+    let server = build::server(root)?;
+
+    step("end-to-end tests (Playwright, Debian's Chromium)");
+    execute(
+        tool(root, "playwright")
+            .args(["test", "--config", "tests/e2e/playwright.config.mjs"])
+            .env("WENDAN_SERVER_BIN", server)
+            .env("WENDAN_DIST", dist),
+    )?;
+
+    println!("== all tests passed");
+    Ok(())
+}
+
+fn step(name: &str) {
+    println!("\n== {name}");
+}
