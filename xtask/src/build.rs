@@ -9,7 +9,7 @@ pub fn widget(root: &Path) -> anyhow::Result<PathBuf> {
     execute(
         tool(root, "trunk")
             .args(["build", "--release"])
-            .env("NO_COLOR", "1"),
+            .env("NO_COLOR", "true"),
     )?;
     Ok(root.join("dist"))
 }
