@@ -1,20 +1,31 @@
 //! The router, assembled in one place.
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-use crate::routes::{health, menu};
+use crate::metrics::{serve_metrics, track_latency};
+use crate::routes::{health, menu, orders};
 use crate::state::AppState;
 
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .route("/api/v1/menu", get(menu::get_menu))
+        .route(
+            "/api/v1/orders",
+            post(orders::post_order).layer(DefaultBodyLimit::max(orders::MAX_BODY_BYTES)),
+        )
+        .route("/api/v1/orders/{id}", get(orders::get_order))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(serve_metrics))
+        .route_layer(middleware::from_fn_with_state(state.clone(), track_latency))
         .with_state(state);
     let app = match &config.static_dir {
         Some(dir) => {
@@ -25,4 +36,5 @@ pub fn router(state: AppState, config: &Config) -> Router {
     };
     app.layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
 }

@@ -31,4 +31,28 @@ pub struct Config {
     /// Directory with the built widget (Trunk's `dist/`), served at `/`.
     #[arg(long = "static", env = "WENDAN_STATIC")]
     pub static_dir: Option<PathBuf>,
+
+    /// Bearer token for the kitchen API and display. With `--demo` and no
+    /// token, the demo token `demo-kitchen` is used; otherwise the kitchen
+    /// API stays locked until one is set.
+    #[arg(long, env = "WENDAN_KITCHEN_TOKEN", hide_env_values = true)]
+    pub kitchen_token: Option<String>,
+
+    /// Order requests handled at once; past this, intake answers 503 with
+    /// Retry-After at once instead of queueing.
+    #[arg(long, env = "WENDAN_MAX_PENDING_ORDERS", default_value_t = 4096)]
+    pub max_pending_orders: usize,
+}
+
+/// The kitchen token of the demo restaurant.
+pub const DEMO_KITCHEN_TOKEN: &str = "demo-kitchen";
+
+impl Config {
+    pub fn kitchen_token(&self) -> Option<&str> {
+        match (&self.kitchen_token, self.demo) {
+            (Some(token), _) => Some(token),
+            (None, true) => Some(DEMO_KITCHEN_TOKEN),
+            (None, false) => None,
+        }
+    }
 }

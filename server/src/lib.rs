@@ -1,15 +1,24 @@
 //! Wendan's order intake server.
 //!
-//! `app` assembles the router from the handler modules in `routes`; `menu`
-//! publishes the restaurant's menu; `problem` turns every error into RFC 9457
-//! problem details; `config` is the command line and environment.
+//! `app` assembles the router from the handler modules in `routes`.
+//! `idempotency` makes intake exactly-once; `intake` decides whether an order
+//! is taken and at what price; `storage` keeps orders durable (SQLite with a
+//! group-committing writer); `admission` sheds load with 503 + Retry-After;
+//! `menu` publishes the menu; `problem` turns every error into RFC 9457
+//! problem details; `metrics` counts it all; `config` is the command line.
 
+pub mod admission;
 pub mod app;
+pub mod business_day;
 pub mod config;
+pub mod idempotency;
+pub mod intake;
 pub mod menu;
+pub mod metrics;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod storage;
 
 use std::future::Future;
 
@@ -35,11 +44,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let state = state::AppState::open(&config)?;
+    let storage = state.storage.clone();
     let router = app::router(state, &config);
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
-    axum::serve(listener, router)
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await
-        .context("server failed")?;
-    Ok(())
+        .context("server failed");
+    // Every accepted request has had its answer; flush and checkpoint.
+    storage
+        .close()
+        .await
+        .context("cannot close the database cleanly")?;
+    tracing::info!("stopped cleanly");
+    served
 }

@@ -4,19 +4,21 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use wendan_protocol::{Problem, ProblemType};
 
+use crate::storage::StorageError;
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// An error a handler returns; it knows its status and its `type`.
 #[derive(Debug)]
 pub struct ApiError {
-    pub problem: Problem,
+    pub problem: Box<Problem>,
     pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(kind: ProblemType) -> Self {
         Self {
-            problem: Problem::new(kind),
+            problem: Box::new(Problem::new(kind)),
             retry_after_secs: None,
         }
     }
@@ -32,11 +34,33 @@ impl ApiError {
     }
 }
 
-impl From<Problem> for ApiError {
-    fn from(problem: Problem) -> Self {
+impl From<Box<Problem>> for ApiError {
+    fn from(problem: Box<Problem>) -> Self {
         Self {
             problem,
             retry_after_secs: None,
+        }
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> Self {
+        match error {
+            StorageError::QueueFull => ApiError::new(ProblemType::Overloaded).retry_after(1),
+            StorageError::NotFound(id) => {
+                ApiError::new(ProblemType::NotFound).detail(format!("no order {id}"))
+            }
+            StorageError::InvalidTransition { from, to } => {
+                ApiError::new(ProblemType::InvalidTransition).detail(format!(
+                    "an order cannot go from {} to {}",
+                    from.as_str(),
+                    to.as_str()
+                ))
+            }
+            other => {
+                tracing::error!(error = %other, "storage failed");
+                ApiError::new(ProblemType::Internal)
+            }
         }
     }
 }

@@ -1,15 +1,38 @@
 //! What every handler shares.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
+use tokio::sync::broadcast;
 
+use crate::admission::Admission;
 use crate::config::Config;
+use crate::idempotency::InFlight;
 use crate::menu::PublishedMenu;
+use crate::metrics::Metrics;
+use crate::storage::{StatusEvent, Storage};
+
+/// Status events kept for slow SSE subscribers before they must resync.
+const EVENT_BUFFER: usize = 4096;
 
 #[derive(Clone)]
 pub struct AppState {
-    menu: Arc<RwLock<Arc<PublishedMenu>>>,
+    menus: Arc<RwLock<Menus>>,
+    pub storage: Storage,
+    pub in_flight: InFlight,
+    pub admission: Admission,
+    pub metrics: Arc<Metrics>,
+    pub events: broadcast::Sender<StatusEvent>,
+    pub kitchen_token: Option<Arc<str>>,
+    paused: Arc<RwLock<Option<String>>>,
+}
+
+/// The current menu and the versions published before it since start, so a
+/// `menu-changed` answer can say which lines changed.
+struct Menus {
+    current: Arc<PublishedMenu>,
+    by_version: HashMap<String, Arc<PublishedMenu>>,
 }
 
 impl AppState {
@@ -19,19 +42,53 @@ impl AppState {
             None => PublishedMenu::demo(),
         }
         .context("cannot load the menu")?;
+        let metrics = Metrics::new();
+        let batch_metrics = Arc::clone(&metrics);
+        let storage = Storage::open(
+            &config.database,
+            Arc::new(move |size| batch_metrics.commit_batch_size.observe(size as f64)),
+        )
+        .with_context(|| format!("cannot open the database {}", config.database))?;
+        let current = Arc::new(menu);
+        let by_version = HashMap::from([(current.menu.version.clone(), Arc::clone(&current))]);
         Ok(Self {
-            menu: Arc::new(RwLock::new(Arc::new(menu))),
+            menus: Arc::new(RwLock::new(Menus {
+                current,
+                by_version,
+            })),
+            storage,
+            in_flight: InFlight::default(),
+            admission: Admission::new(config.max_pending_orders),
+            metrics,
+            events: broadcast::channel(EVENT_BUFFER).0,
+            kitchen_token: config.kitchen_token().map(Arc::from),
+            paused: Arc::new(RwLock::new(None)),
         })
     }
 
     /// The menu as published right now.
     pub fn menu(&self) -> Arc<PublishedMenu> {
-        // A poisoned lock only means a writer panicked after a complete swap
-        // of an `Arc`; the value inside is still whole.
-        let guard = self
-            .menu
+        Arc::clone(&self.read_menus().current)
+    }
+
+    /// A menu version published earlier, if this process still knows it.
+    pub fn menu_version(&self, version: &str) -> Option<Arc<PublishedMenu>> {
+        self.read_menus().by_version.get(version).cloned()
+    }
+
+    /// The restaurant's message while intake is paused.
+    pub fn paused(&self) -> Option<String> {
+        self.paused
             .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Arc::clone(&guard)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn read_menus(&self) -> std::sync::RwLockReadGuard<'_, Menus> {
+        // A poisoned lock only means a writer panicked; every write replaces
+        // whole `Arc`s, so what is inside is still consistent.
+        self.menus
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

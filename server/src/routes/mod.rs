@@ -2,3 +2,4 @@
 
 pub mod health;
 pub mod menu;
+pub mod orders;

@@ -10,6 +10,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use wendan_server::Config;
 
+pub mod orders;
+
 pub struct TestServer {
     pub address: SocketAddr,
     pub base: String,

@@ -1,0 +1,144 @@
+//! Peak-hour figures in Prometheus text format, served at `GET /metrics`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ProblemLabel {
+    pub r#type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabel {
+    pub method: String,
+    pub route: String,
+    pub status: u16,
+}
+
+pub struct Metrics {
+    registry: Mutex<Registry>,
+    pub orders_created: Counter,
+    pub replays: Counter,
+    pub conflicts: Counter,
+    pub rejected: Family<ProblemLabel, Counter>,
+    pub shed: Counter,
+    pub commit_batch_size: Histogram,
+    pub request_seconds: Family<RouteLabel, Histogram>,
+}
+
+impl Metrics {
+    pub fn new() -> Arc<Self> {
+        let mut registry = Registry::with_prefix("wendan");
+        let orders_created = Counter::default();
+        let replays = Counter::default();
+        let conflicts = Counter::default();
+        let rejected = Family::<ProblemLabel, Counter>::default();
+        let shed = Counter::default();
+        let commit_batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+        let request_seconds = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
+        });
+        registry.register(
+            "orders_created",
+            "Orders durably created",
+            orders_created.clone(),
+        );
+        registry.register(
+            "idempotent_replays",
+            "Requests answered by replaying a stored answer",
+            replays.clone(),
+        );
+        registry.register(
+            "idempotency_conflicts",
+            "409s: the key's first request was still in progress",
+            conflicts.clone(),
+        );
+        registry.register("orders_rejected", "422s by problem type", rejected.clone());
+        registry.register("orders_shed", "503s: intake was full", shed.clone());
+        registry.register(
+            "commit_batch_size",
+            "Writes committed together by one fsync",
+            commit_batch_size.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Request latency by route and status",
+            request_seconds.clone(),
+        );
+        Arc::new(Self {
+            registry: Mutex::new(registry),
+            orders_created,
+            replays,
+            conflicts,
+            rejected,
+            shed,
+            commit_batch_size,
+            request_seconds,
+        })
+    }
+
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        let registry = self
+            .registry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Err(error) = encode(&mut text, &registry) {
+            tracing::error!(%error, "cannot encode metrics");
+        }
+        text
+    }
+}
+
+/// `GET /metrics`
+pub async fn serve_metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Times every request, labelled by its route template (never the raw path,
+/// which would make one series per order id).
+pub async fn track_latency(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_else(|| "static".to_owned());
+    let response = next.run(request).await;
+    let label = RouteLabel {
+        method,
+        route,
+        status: response.status().as_u16(),
+    };
+    state
+        .metrics
+        .request_seconds
+        .get_or_create(&label)
+        .observe(started.elapsed().as_secs_f64());
+    response
+}

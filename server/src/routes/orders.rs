@@ -1,0 +1,155 @@
+//! `POST /api/v1/orders` and `GET /api/v1/orders/{id}`: the diner's side of intake.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use time::OffsetDateTime;
+use wendan_protocol::idempotency_key::HEADER as IDEMPOTENCY_KEY;
+use wendan_protocol::{
+    IdempotencyKey, OrderRequest, OrderStatus, PlacedOrder, Problem, ProblemType,
+};
+
+use crate::business_day::business_day;
+use crate::idempotency::{self, fingerprint};
+use crate::intake;
+use crate::metrics::ProblemLabel;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::storage::{Created, NewOrder};
+
+/// Largest order body accepted; a real order is a few KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub async fn post_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let _permit = state.admission.admit().map_err(|overloaded| {
+        state.metrics.shed.inc();
+        ApiError::new(ProblemType::Overloaded).retry_after(overloaded.retry_after_secs)
+    })?;
+    let key = idempotency_key(&headers)?;
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(ProblemType::PayloadTooLarge)
+            .detail(format!("an order may be at most {MAX_BODY_BYTES} bytes")),
+        _ => ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text()),
+    })?;
+    let request: OrderRequest = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::new(ProblemType::MalformedRequest).detail(error.to_string()))?;
+    let fingerprint = fingerprint(&request);
+
+    let Some(_claim) = state.in_flight.claim(key.as_str()) else {
+        state.metrics.conflicts.inc();
+        return Err(ApiError::new(ProblemType::IdempotencyKeyInUse)
+            .detail("the first request with this key is still being handled; retry it unchanged"));
+    };
+    if let Some(stored) = state.storage.find_by_key(&key).await? {
+        return replay(&state, stored, &fingerprint);
+    }
+
+    let now = OffsetDateTime::now_utc();
+    let published = state.menu();
+    let menu_then = state.menu_version(&request.client.menu_version);
+    let quote = intake::check(
+        &published.menu,
+        menu_then.as_ref().map(|then| &then.menu),
+        &request,
+        now,
+        state.paused().as_deref(),
+    )
+    .map_err(|problem| reject(&state, problem))?;
+
+    let order = PlacedOrder {
+        id: new_order_id(),
+        number: 0,
+        status: OrderStatus::Received,
+        mode: request.mode,
+        table: request.table.map(|table| table.trim().to_owned()),
+        pickup_name: request.pickup_name.map(|name| name.trim().to_owned()),
+        items: quote.lines,
+        note: request.note,
+        total_minor: quote.total_minor,
+        currency: published.menu.currency.clone(),
+        received_at: now,
+        client_created_at: request.client.created_at,
+    };
+    let new = NewOrder {
+        key,
+        fingerprint: fingerprint.clone(),
+        device_id: request.client.device_id,
+        business_day: business_day(now, published.menu.opening_hours.utc_offset_minutes),
+        order,
+    };
+    match state.storage.create(new).await? {
+        Created::New(stored) => {
+            state.metrics.orders_created.inc();
+            idempotency::answer(stored, &fingerprint, false)
+        }
+        Created::Existing(stored) => replay(&state, stored, &fingerprint),
+    }
+}
+
+pub async fn get_order(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PlacedOrder>, ApiError> {
+    match state.storage.order(&id).await? {
+        Some(order) => Ok(Json(order)),
+        None => Err(ApiError::new(ProblemType::NotFound).detail("no such order")),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
+    let value = headers.get(IDEMPOTENCY_KEY).ok_or_else(|| {
+        ApiError::new(ProblemType::IdempotencyKeyMissing)
+            .detail("send an Idempotency-Key header, made once per order and kept for its retries")
+    })?;
+    let text = value.to_str().map_err(|_| {
+        ApiError::new(ProblemType::IdempotencyKeyMalformed).detail("the key is not ASCII")
+    })?;
+    IdempotencyKey::from_header(text).map_err(|error| {
+        ApiError::new(ProblemType::IdempotencyKeyMalformed).detail(error.to_string())
+    })
+}
+
+fn replay(
+    state: &AppState,
+    stored: crate::storage::StoredAnswer,
+    fingerprint: &str,
+) -> Result<Response, ApiError> {
+    let answer = idempotency::answer(stored, fingerprint, true);
+    match &answer {
+        Ok(_) => {
+            state.metrics.replays.inc();
+        }
+        Err(error) => count_rejection(state, &error.problem),
+    };
+    answer
+}
+
+fn reject(state: &AppState, problem: Box<Problem>) -> ApiError {
+    count_rejection(state, &problem);
+    ApiError::from(problem)
+}
+
+fn count_rejection(state: &AppState, problem: &Problem) {
+    if let Some(kind) = problem.kind() {
+        state
+            .metrics
+            .rejected
+            .get_or_create(&ProblemLabel {
+                r#type: kind.slug().to_owned(),
+            })
+            .inc();
+    }
+}
+
+/// 122 random bits from the OS: knowing an id is what lets a diner follow
+/// an order, so it must not be guessable.
+fn new_order_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}

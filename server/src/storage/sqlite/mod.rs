@@ -1,0 +1,197 @@
+//! SQLite, the embedded default: WAL with `synchronous=FULL`, so a commit is
+//! on disk before it returns; one group-committing writer thread; a few
+//! reader connections for lookups, which WAL lets run beside the writer.
+
+mod migrations;
+mod rows;
+pub mod writer;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
+
+use self::writer::{BatchObserver, Job};
+use crate::storage::{Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
+
+/// Orders that may wait for the writer; past this, intake answers 503.
+pub const QUEUE_CAPACITY: usize = 8192;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    jobs: mpsc::Sender<Job>,
+    queued: Arc<AtomicUsize>,
+    readers: Arc<ReaderPool>,
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        Self::open_with(path, Arc::new(|_| {}))
+    }
+
+    /// Opens (creating if absent) and migrates the database, and starts the writer.
+    pub fn open_with(path: &Path, observe: BatchObserver) -> Result<Self, StorageError> {
+        let mut connection = Connection::open(path)?;
+        configure(&connection)?;
+        migrations::migrate(&mut connection)?;
+        let (jobs, receiver) = mpsc::channel(QUEUE_CAPACITY);
+        let queued = Arc::new(AtomicUsize::new(0));
+        let writer_queued = Arc::clone(&queued);
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer::run(connection, receiver, writer_queued, observe))
+            .map_err(|error| StorageError::Database(error.to_string()))?;
+        Ok(Self {
+            jobs,
+            queued,
+            readers: Arc::new(ReaderPool::new(path)),
+        })
+    }
+
+    pub async fn find_by_key(
+        &self,
+        key: &IdempotencyKey,
+    ) -> Result<Option<StoredAnswer>, StorageError> {
+        let key = key.as_str().to_owned();
+        self.read(move |connection| rows::answer_for_key(connection, &key))
+            .await
+    }
+
+    pub async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |connection| rows::order(connection, &id))
+            .await
+    }
+
+    pub async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
+        self.read(rows::open_orders).await
+    }
+
+    pub async fn events_after(
+        &self,
+        id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<StatusEvent>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |connection| rows::events_after(connection, &id, after_seq))
+            .await
+    }
+
+    pub async fn create(&self, order: NewOrder) -> Result<Created, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Create {
+            order: Box::new(order),
+            reply,
+        })?;
+        answer.await.map_err(|_| StorageError::WriterGone)?
+    }
+
+    pub async fn set_status(
+        &self,
+        id: &str,
+        status: OrderStatus,
+    ) -> Result<StatusEvent, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::SetStatus {
+            id: id.to_owned(),
+            status,
+            at: OffsetDateTime::now_utc(),
+            reply,
+        })?;
+        answer.await.map_err(|_| StorageError::WriterGone)?
+    }
+
+    pub async fn close(&self) -> Result<(), StorageError> {
+        let (reply, answer) = oneshot::channel();
+        // Close waits behind queued orders: it must not be refused for a full queue.
+        self.jobs
+            .send(Job::Close { reply })
+            .await
+            .map_err(|_| StorageError::WriterGone)?;
+        answer.await.map_err(|_| StorageError::WriterGone)?
+    }
+
+    pub fn queue_depth(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
+
+    /// Queues a write without waiting: a full queue is an answer (503), not a wait.
+    fn submit(&self, job: Job) -> Result<(), StorageError> {
+        self.queued.fetch_add(1, Ordering::Relaxed);
+        self.jobs.try_send(job).map_err(|error| {
+            self.queued.fetch_sub(1, Ordering::Relaxed);
+            match error {
+                mpsc::error::TrySendError::Full(_) => StorageError::QueueFull,
+                mpsc::error::TrySendError::Closed(_) => StorageError::WriterGone,
+            }
+        })
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        query: impl FnOnce(&Connection) -> Result<T, StorageError> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || readers.with(query))
+            .await
+            .map_err(|error| StorageError::Database(error.to_string()))?
+    }
+}
+
+fn configure(connection: &Connection) -> Result<(), StorageError> {
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    Ok(())
+}
+
+/// Read-only connections, reused. Hand-written because the pool crates for
+/// rusqlite pin their own rusqlite release, and this needs only a stack.
+struct ReaderPool {
+    path: std::path::PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl ReaderPool {
+    fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn with<T>(
+        &self,
+        query: impl FnOnce(&Connection) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => {
+                let connection = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                connection.busy_timeout(std::time::Duration::from_secs(5))?;
+                connection
+            }
+        };
+        let result = query(&connection);
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(connection);
+        result
+    }
+}

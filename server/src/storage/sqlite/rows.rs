@@ -1,0 +1,103 @@
+//! Rows ↔ domain values, shared by the writer and the readers.
+
+use bytes::Bytes;
+use rusqlite::{Connection, OptionalExtension};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use wendan_protocol::{OrderStatus, PlacedOrder};
+
+use crate::storage::{StatusEvent, StorageError, StoredAnswer};
+
+pub fn status_from_str(text: &str) -> Result<OrderStatus, StorageError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| StorageError::Corrupt(format!("unknown status `{text}`")))
+}
+
+pub fn timestamp(at: OffsetDateTime) -> Result<String, StorageError> {
+    at.format(&Rfc3339)
+        .map_err(|error| StorageError::Corrupt(error.to_string()))
+}
+
+fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|error| StorageError::Corrupt(error.to_string()))
+}
+
+pub fn answer_for_key(
+    connection: &Connection,
+    key: &str,
+) -> Result<Option<StoredAnswer>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT fingerprint, response_status, response_body, id FROM orders WHERE idempotency_key = ?1",
+    )?;
+    let row = statement
+        .query_row([key], |row| {
+            Ok(StoredAnswer {
+                fingerprint: row.get(0)?,
+                status: row.get(1)?,
+                body: Bytes::from(row.get::<_, Vec<u8>>(2)?),
+                order_id: row.get(3)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// The order as first answered, with its current status.
+pub fn order_from_row(body: &[u8], status: &str) -> Result<PlacedOrder, StorageError> {
+    let mut order: PlacedOrder =
+        serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    order.status = status_from_str(status)?;
+    Ok(order)
+}
+
+pub fn order(connection: &Connection, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
+    let mut statement =
+        connection.prepare_cached("SELECT response_body, status FROM orders WHERE id = ?1")?;
+    let row: Option<(Vec<u8>, String)> = statement
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    row.map(|(body, status)| order_from_row(&body, &status))
+        .transpose()
+}
+
+pub fn open_orders(connection: &Connection) -> Result<Vec<PlacedOrder>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT response_body, status FROM orders
+         WHERE status IN ('received', 'preparing', 'ready') ORDER BY received_at, number",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, String>(1)?))
+    })?;
+    rows.map(|row| {
+        let (body, status) = row?;
+        order_from_row(&body, &status)
+    })
+    .collect()
+}
+
+pub fn events_after(
+    connection: &Connection,
+    id: &str,
+    after_seq: i64,
+) -> Result<Vec<StatusEvent>, StorageError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT seq, status, at FROM order_events WHERE order_id = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
+    let rows = statement.query_map(rusqlite::params![id, after_seq], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (seq, status, at) = row?;
+        Ok(StatusEvent {
+            seq,
+            order_id: id.to_owned(),
+            status: status_from_str(&status)?,
+            at: parse_timestamp(&at)?,
+        })
+    })
+    .collect()
+}

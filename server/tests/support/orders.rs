@@ -1,0 +1,81 @@
+//! Orders for the demo menu, as a diner's device would send them.
+#![allow(dead_code)]
+
+use reqwest::Response;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::TestServer;
+
+/// ¥38 beef tripe ×2 and a ¥68 yuanyang pot (mushroom half +¥8, mild): ¥152.
+pub const TRIPE_AND_POT_TOTAL: i64 = 2 * 3800 + 6800 + 800;
+
+pub fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .expect("formattable")
+}
+
+pub fn tripe_and_pot() -> Value {
+    let now = now_rfc3339();
+    json!({
+        "mode": "dine_in",
+        "table": "A1",
+        "items": [
+            {"item_id": "beef-tripe", "qty": 2, "options": []},
+            {"item_id": "yuanyang-pot", "qty": 1, "options": ["pair-mushroom", "spice-mild"], "note": "少放葱"}
+        ],
+        "note": "生日聚餐",
+        "client": {
+            "device_id": "device-test",
+            "created_at": now,
+            "sent_at": now,
+            "menu_version": "unknown",
+            "total_minor": TRIPE_AND_POT_TOTAL
+        }
+    })
+}
+
+/// A fresh high-entropy key, as the widget makes one per order.
+pub fn new_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl TestServer {
+    pub async fn post_order(&self, key: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(self.url("/api/v1/orders")).json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", format!("\"{key}\""));
+        }
+        request.send().await.expect("POST /api/v1/orders")
+    }
+
+    /// Every order in the database, straight from the file.
+    pub fn stored_order_count(&self) -> i64 {
+        let connection =
+            rusqlite::Connection::open(self.data_dir().join("orders.sqlite3")).expect("open db");
+        connection
+            .query_row("SELECT COUNT(*) FROM orders", [], |row| row.get(0))
+            .expect("count")
+    }
+}
+
+/// The `type` of a problem+json answer, checking its content type.
+pub async fn problem_type(response: Response) -> (u16, String, Value) {
+    let status = response.status().as_u16();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json", "status {status}");
+    let body: Value = response.json().await.expect("problem json");
+    let kind = body["type"]
+        .as_str()
+        .expect("type")
+        .rsplit('/')
+        .next()
+        .expect("slug")
+        .to_owned();
+    (status, kind, body)
+}
