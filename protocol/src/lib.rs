@@ -19,5 +19,5 @@ pub use idempotency_key::IdempotencyKey;
 pub use localized::Localized;
 pub use menu::Menu;
 pub use order::OrderRequest;
-pub use placed_order::{OrderStatus, PlacedOrder};
+pub use placed_order::{OrderStatus, PlacedOrder, StatusChange, StatusUpdate};
 pub use problem::{Problem, ProblemType};

@@ -69,6 +69,30 @@ pub struct PlacedOrder {
     /// Echo of `client.created_at`: when the diner pressed "Place order".
     #[serde(with = "time::serde::rfc3339")]
     pub client_created_at: OffsetDateTime,
+    /// Why the kitchen cancelled it, in the kitchen's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+/// One status change, as sent over Server-Sent Events (`event: status`,
+/// `id:` its sequence number, resumable with `Last-Event-ID`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    pub order_id: String,
+    pub status: OrderStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The kitchen's request to move an order on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: OrderStatus,
+    /// Required when cancelling: the diner is told why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An order line as the server priced it, with names frozen at order time.

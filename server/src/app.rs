@@ -11,7 +11,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::metrics::{serve_metrics, track_latency};
-use crate::routes::{health, menu, orders};
+use crate::routes::{health, kitchen, menu, order_events, orders};
 use crate::state::AppState;
 
 pub fn router(state: AppState, config: &Config) -> Router {
@@ -22,6 +22,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
             post(orders::post_order).layer(DefaultBodyLimit::max(orders::MAX_BODY_BYTES)),
         )
         .route("/api/v1/orders/{id}", get(orders::get_order))
+        .route(
+            "/api/v1/orders/{id}/events",
+            get(order_events::order_events),
+        )
+        .route("/api/v1/kitchen/orders", get(kitchen::open_orders))
+        .route(
+            "/api/v1/kitchen/orders/{id}/status",
+            post(kitchen::change_status),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(serve_metrics))

@@ -9,6 +9,7 @@
 
 pub mod admission;
 pub mod app;
+pub mod auth;
 pub mod business_day;
 pub mod config;
 pub mod idempotency;

@@ -9,6 +9,7 @@ CREATE TABLE orders (
     business_day      TEXT NOT NULL,
     number            INTEGER NOT NULL,
     status            TEXT NOT NULL,
+    status_reason     TEXT,
     device_id         TEXT NOT NULL,
     received_at       TEXT NOT NULL,
     client_created_at TEXT NOT NULL,
@@ -27,6 +28,7 @@ CREATE TABLE order_events (
     seq      INTEGER PRIMARY KEY AUTOINCREMENT,
     order_id TEXT NOT NULL REFERENCES orders (id),
     status   TEXT NOT NULL,
+    reason   TEXT,
     at       TEXT NOT NULL
 ) STRICT;
 

@@ -1,5 +1,7 @@
 //! HTTP handlers, one module per resource.
 
 pub mod health;
+pub mod kitchen;
 pub mod menu;
+pub mod order_events;
 pub mod orders;

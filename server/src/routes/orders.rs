@@ -76,6 +76,7 @@ pub async fn post_order(
         currency: published.menu.currency.clone(),
         received_at: now,
         client_created_at: request.client.created_at,
+        status_reason: None,
     };
     let new = NewOrder {
         key,

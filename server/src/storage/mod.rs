@@ -6,7 +6,7 @@ pub mod sqlite;
 
 use bytes::Bytes;
 use time::OffsetDateTime;
-use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
+use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
 pub use sqlite::SqliteStore;
 
@@ -47,6 +47,7 @@ pub struct StatusEvent {
     pub order_id: String,
     pub status: OrderStatus,
     pub at: OffsetDateTime,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,10 +119,10 @@ impl Storage {
     pub async fn set_status(
         &self,
         id: &str,
-        status: OrderStatus,
+        change: StatusChange,
     ) -> Result<StatusEvent, StorageError> {
         match self {
-            Storage::Sqlite(store) => store.set_status(id, status).await,
+            Storage::Sqlite(store) => store.set_status(id, change).await,
         }
     }
 

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
-use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
+use wendan_protocol::{IdempotencyKey, PlacedOrder, StatusChange};
 
 use self::writer::{BatchObserver, Job};
 use crate::storage::{Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
@@ -93,12 +93,12 @@ impl SqliteStore {
     pub async fn set_status(
         &self,
         id: &str,
-        status: OrderStatus,
+        change: StatusChange,
     ) -> Result<StatusEvent, StorageError> {
         let (reply, answer) = oneshot::channel();
         self.submit(Job::SetStatus {
             id: id.to_owned(),
-            status,
+            change,
             at: OffsetDateTime::now_utc(),
             reply,
         })?;

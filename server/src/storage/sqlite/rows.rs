@@ -43,34 +43,41 @@ pub fn answer_for_key(
 }
 
 /// The order as first answered, with its current status.
-pub fn order_from_row(body: &[u8], status: &str) -> Result<PlacedOrder, StorageError> {
+pub fn order_from_row(
+    body: &[u8],
+    status: &str,
+    reason: Option<String>,
+) -> Result<PlacedOrder, StorageError> {
     let mut order: PlacedOrder =
         serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
     order.status = status_from_str(status)?;
+    order.status_reason = reason;
     Ok(order)
 }
 
+type OrderRow = (Vec<u8>, String, Option<String>);
+
+fn order_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+}
+
 pub fn order(connection: &Connection, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
-    let mut statement =
-        connection.prepare_cached("SELECT response_body, status FROM orders WHERE id = ?1")?;
-    let row: Option<(Vec<u8>, String)> = statement
-        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    row.map(|(body, status)| order_from_row(&body, &status))
+    let mut statement = connection
+        .prepare_cached("SELECT response_body, status, status_reason FROM orders WHERE id = ?1")?;
+    let row = statement.query_row([id], order_row).optional()?;
+    row.map(|(body, status, reason)| order_from_row(&body, &status, reason))
         .transpose()
 }
 
 pub fn open_orders(connection: &Connection) -> Result<Vec<PlacedOrder>, StorageError> {
     let mut statement = connection.prepare_cached(
-        "SELECT response_body, status FROM orders
+        "SELECT response_body, status, status_reason FROM orders
          WHERE status IN ('received', 'preparing', 'ready') ORDER BY received_at, number",
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, String>(1)?))
-    })?;
+    let rows = statement.query_map([], order_row)?;
     rows.map(|row| {
-        let (body, status) = row?;
-        order_from_row(&body, &status)
+        let (body, status, reason) = row?;
+        order_from_row(&body, &status, reason)
     })
     .collect()
 }
@@ -81,22 +88,25 @@ pub fn events_after(
     after_seq: i64,
 ) -> Result<Vec<StatusEvent>, StorageError> {
     let mut statement = connection.prepare_cached(
-        "SELECT seq, status, at FROM order_events WHERE order_id = ?1 AND seq > ?2 ORDER BY seq",
+        "SELECT seq, status, at, reason FROM order_events
+         WHERE order_id = ?1 AND seq > ?2 ORDER BY seq",
     )?;
     let rows = statement.query_map(rusqlite::params![id, after_seq], |row| {
         Ok((
             row.get::<_, i64>(0)?,
             row.get::<_, String>(1)?,
             row.get::<_, String>(2)?,
+            row.get::<_, Option<String>>(3)?,
         ))
     })?;
     rows.map(|row| {
-        let (seq, status, at) = row?;
+        let (seq, status, at, reason) = row?;
         Ok(StatusEvent {
             seq,
             order_id: id.to_owned(),
             status: status_from_str(&status)?,
             at: parse_timestamp(&at)?,
+            reason,
         })
     })
     .collect()

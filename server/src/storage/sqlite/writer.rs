@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rusqlite::{Connection, TransactionBehavior, params};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
-use wendan_protocol::OrderStatus;
+use wendan_protocol::StatusChange;
 
 use super::rows;
 use crate::storage::{Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
@@ -28,7 +28,7 @@ pub enum Job {
     },
     SetStatus {
         id: String,
-        status: OrderStatus,
+        change: StatusChange,
         at: OffsetDateTime,
         reply: oneshot::Sender<Result<StatusEvent, StorageError>>,
     },
@@ -139,12 +139,12 @@ fn apply_group(
             }
             Job::SetStatus {
                 id,
-                status,
+                change,
                 at,
                 reply,
             } => {
                 let result = in_savepoint(&mut transaction, |connection| {
-                    update_status(connection, &id, status, at)
+                    update_status(connection, &id, change, at)
                 });
                 pending.push(Pending::Status(reply, result));
             }
@@ -220,9 +220,10 @@ fn insert_order(connection: &Connection, new: NewOrder) -> Result<Created, Stora
 fn update_status(
     connection: &Connection,
     id: &str,
-    status: OrderStatus,
+    change: StatusChange,
     at: OffsetDateTime,
 ) -> Result<StatusEvent, StorageError> {
+    let StatusChange { status, reason } = change;
     let current =
         rows::order(connection, id)?.ok_or_else(|| StorageError::NotFound(id.to_owned()))?;
     if !current.status.can_become(status) {
@@ -232,15 +233,18 @@ fn update_status(
         });
     }
     connection
-        .prepare_cached("UPDATE orders SET status = ?2 WHERE id = ?1")?
-        .execute(params![id, status.as_str()])?;
+        .prepare_cached("UPDATE orders SET status = ?2, status_reason = ?3 WHERE id = ?1")?
+        .execute(params![id, status.as_str(), reason])?;
     connection
-        .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, status.as_str(), rows::timestamp(at)?])?;
+        .prepare_cached(
+            "INSERT INTO order_events (order_id, status, reason, at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, status.as_str(), reason, rows::timestamp(at)?])?;
     Ok(StatusEvent {
         seq: connection.last_insert_rowid(),
         order_id: id.to_owned(),
         status,
         at,
+        reason,
     })
 }

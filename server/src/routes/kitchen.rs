@@ -1,0 +1,47 @@
+//! The kitchen's API: open orders, and moving an order along.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use wendan_protocol::{OrderStatus, PlacedOrder, ProblemType, StatusChange};
+
+use crate::auth::Kitchen;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// `GET /api/v1/kitchen/orders`: every open order, oldest first.
+pub async fn open_orders(
+    _kitchen: Kitchen,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<PlacedOrder>>, ApiError> {
+    Ok(Json(state.storage.open_orders().await?))
+}
+
+/// `POST /api/v1/kitchen/orders/{id}/status`: start, bump, recall, complete
+/// or cancel. The change is durable before it is announced to diners.
+pub async fn change_status(
+    _kitchen: Kitchen,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    change: Result<Json<StatusChange>, JsonRejection>,
+) -> Result<Json<PlacedOrder>, ApiError> {
+    let Json(change) = change.map_err(|rejection| {
+        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
+    })?;
+    let cancelling = change.status == OrderStatus::Cancelled;
+    let has_reason = change
+        .reason
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty());
+    if cancelling && !has_reason {
+        return Err(ApiError::new(ProblemType::InvalidTransition)
+            .detail("say why the order is cancelled: the diner is told"));
+    }
+    let event = state.storage.set_status(&id, change).await?;
+    // Nobody listening is fine: SSE clients catch up from the database.
+    let _ = state.events.send(event);
+    let order = state.storage.order(&id).await?;
+    order
+        .map(Json)
+        .ok_or_else(|| ApiError::new(ProblemType::NotFound))
+}

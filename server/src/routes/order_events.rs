@@ -1,0 +1,72 @@
+//! `GET /api/v1/orders/{id}/events`: an order's status changes as
+//! Server-Sent Events. Each event's `id` is its sequence number, so a
+//! reconnecting `EventSource` sends `Last-Event-ID` and gets exactly what it
+//! missed, from the database, before the live events.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+use wendan_protocol::{ProblemType, StatusUpdate};
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::storage::StatusEvent;
+
+pub async fn order_events(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    if state.storage.order(&id).await?.is_none() {
+        return Err(ApiError::new(ProblemType::NotFound).detail("no such order"));
+    }
+    let after = last_event_id(&headers);
+    // Subscribe before reading the backlog, so nothing falls in between.
+    let live = BroadcastStream::new(state.events.subscribe());
+    let backlog = state.storage.events_after(&id, after).await?;
+    let mut sent = backlog.last().map_or(after, |event| event.seq);
+    let backlog = stream::iter(backlog);
+    let live = live
+        // A lagging subscriber ends its stream; the browser reconnects with
+        // Last-Event-ID and catches up from the database.
+        .take_while(|received| std::future::ready(received.is_ok()))
+        .filter_map(move |received| {
+            let wanted = match received {
+                Ok(event) if event.order_id == id && event.seq > sent => {
+                    sent = event.seq;
+                    Some(event)
+                }
+                _ => None,
+            };
+            std::future::ready(wanted)
+        });
+    let events = backlog.chain(live).map(|event| Ok(to_sse(&event)));
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn last_event_id(headers: &HeaderMap) -> i64 {
+    headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn to_sse(event: &StatusEvent) -> Event {
+    let update = StatusUpdate {
+        order_id: event.order_id.clone(),
+        status: event.status,
+        at: event.at,
+        reason: event.reason.clone(),
+    };
+    Event::default()
+        .id(event.seq.to_string())
+        .event("status")
+        .json_data(update)
+        .unwrap_or_else(|_| Event::default().comment("unserializable event"))
+}
