@@ -13,6 +13,7 @@ pub const MIN_LEN: usize = 16;
 pub const MAX_LEN: usize = 128;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct IdempotencyKey(String);
 

@@ -9,6 +9,7 @@ pub const FALLBACK_LANGUAGE: &str = "en";
 
 /// A piece of text in several languages: `{"zh-CN": "毛肚", "en": "Beef tripe"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Localized(BTreeMap<String, String>);
 

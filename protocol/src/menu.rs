@@ -13,6 +13,7 @@ use crate::opening_hours::OpeningHours;
 pub const DEFAULT_MAX_ORDER_AGE_SECS: u32 = 45 * 60;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Menu {
     /// Changes whenever anything a diner sees changes; the server derives it
     /// from the content, so a file author may leave it empty.
@@ -33,17 +34,20 @@ fn default_max_order_age_secs() -> u32 {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Restaurant {
     pub name: Localized,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: String,
     pub name: Localized,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     pub id: String,
     /// The id of the [`Category`] it is listed under.
@@ -68,6 +72,7 @@ pub struct Item {
 /// A choice attached to an item: broth, spice level, size, add-ons.
 /// `min` = 1 makes it required; `max` bounds how many options may be picked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OptionGroup {
     pub id: String,
     pub name: Localized,
@@ -77,6 +82,7 @@ pub struct OptionGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemOption {
     /// Unique within its item, so an order line can name it alone.
     pub id: String,

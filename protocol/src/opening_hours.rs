@@ -7,6 +7,7 @@ const MINUTES_PER_DAY: u16 = 24 * 60;
 
 /// Daily opening periods in the restaurant's local time, e.g. China's UTC+8.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningHours {
     /// The restaurant's offset from UTC in minutes (480 for Beijing time).
     pub utc_offset_minutes: i16,
@@ -16,6 +17,7 @@ pub struct OpeningHours {
 /// `open`–`close` as `HH:MM`. A `close` at or before `open` runs past
 /// midnight (a late-night hotpot open `17:00`–`02:00`); `24:00` ends the day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningPeriod {
     pub open: String,
     pub close: String,

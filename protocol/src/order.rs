@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderMode {
     DineIn,
@@ -11,6 +12,7 @@ pub enum OrderMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRequest {
     pub mode: OrderMode,
     /// Required for dine-in: the table the QR code named.
@@ -26,6 +28,7 @@ pub struct OrderRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     pub item_id: String,
     /// Signed so that a nonsensical quantity is a validation error the diner
@@ -40,6 +43,7 @@ pub struct OrderLine {
 /// Facts from the diner's device. Both timestamps come from the same device
 /// clock, so their difference is trustworthy even when the clock is wrong.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientInfo {
     pub device_id: String,
     #[serde(with = "time::serde::rfc3339")]

@@ -8,6 +8,7 @@ use crate::order::OrderMode;
 
 /// Where an order is in the kitchen. `Cancelled` is reachable from any open state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Received,
@@ -48,6 +49,7 @@ impl OrderStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlacedOrder {
     /// Unguessable: knowing it is what lets a diner follow the order.
     pub id: String,
@@ -77,6 +79,7 @@ pub struct PlacedOrder {
 /// One status change, as sent over Server-Sent Events (`event: status`,
 /// `id:` its sequence number, resumable with `Last-Event-ID`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusUpdate {
     pub order_id: String,
     pub status: OrderStatus,
@@ -88,6 +91,7 @@ pub struct StatusUpdate {
 
 /// The kitchen's request to move an order on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub status: OrderStatus,
     /// Required when cancelling: the diner is told why.
@@ -97,6 +101,7 @@ pub struct StatusChange {
 
 /// An order line as the server priced it, with names frozen at order time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedLine {
     pub item_id: String,
     pub name: Localized,
@@ -110,6 +115,7 @@ pub struct PricedLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedOption {
     pub id: String,
     pub name: Localized,

@@ -130,6 +130,7 @@ impl ProblemType {
 
 /// One `application/problem+json` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -177,6 +178,7 @@ impl Problem {
 
 /// A single problem in a request body, located by JSON Pointer (RFC 6901).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub pointer: String,
     pub code: String,
@@ -184,6 +186,7 @@ pub struct FieldError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangedLine {
     pub pointer: String,
     pub item_id: String,

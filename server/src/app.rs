@@ -11,6 +11,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::metrics::{serve_metrics, track_latency};
+use crate::openapi::serve_openapi;
 use crate::routes::{health, kitchen, menu, order_events, orders};
 use crate::state::AppState;
 
@@ -34,6 +35,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(serve_metrics))
+        .route("/api/openapi.json", get(serve_openapi))
         .route_layer(middleware::from_fn_with_state(state.clone(), track_latency))
         .with_state(state);
     let app = match &config.static_dir {

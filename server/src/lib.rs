@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod menu;
 pub mod metrics;
+pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;

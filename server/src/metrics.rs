@@ -104,6 +104,12 @@ impl Metrics {
 }
 
 /// `GET /metrics`
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Prometheus/OpenMetrics text", body = String, content_type = "application/openmetrics-text"))
+)]
 pub async fn serve_metrics(State(state): State<AppState>) -> Response {
     (
         [(

@@ -3,13 +3,23 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use wendan_protocol::{OrderStatus, PlacedOrder, ProblemType, StatusChange};
+use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
 
 use crate::auth::Kitchen;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// `GET /api/v1/kitchen/orders`: every open order, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/kitchen/orders",
+    tag = "kitchen",
+    security(("kitchen_token" = [])),
+    responses(
+        (status = 200, description = "Open orders, oldest first", body = Vec<PlacedOrder>),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn open_orders(
     _kitchen: Kitchen,
     State(state): State<AppState>,
@@ -19,6 +29,20 @@ pub async fn open_orders(
 
 /// `POST /api/v1/kitchen/orders/{id}/status`: start, bump, recall, complete
 /// or cancel. The change is durable before it is announced to diners.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kitchen/orders/{id}/status",
+    tag = "kitchen",
+    security(("kitchen_token" = [])),
+    params(("id" = String, Path, description = "The order's id")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The order with its new status", body = PlacedOrder),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "invalid-transition", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn change_status(
     _kitchen: Kitchen,
     State(state): State<AppState>,

@@ -7,6 +7,16 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/menu",
+    tag = "diner",
+    params(("If-None-Match" = Option<String>, Header, description = "ETag of the menu the client has")),
+    responses(
+        (status = 200, description = "The current menu; `ETag` is its version", body = wendan_protocol::Menu),
+        (status = 304, description = "The client's menu is current"),
+    )
+)]
 pub async fn get_menu(State(state): State<AppState>, request_headers: HeaderMap) -> Response {
     let published = state.menu();
     let etag = published.etag.as_str();

@@ -11,12 +11,25 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
-use wendan_protocol::{ProblemType, StatusUpdate};
+use wendan_protocol::{Problem, ProblemType, StatusUpdate};
 
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::StatusEvent;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{id}/events",
+    tag = "diner",
+    params(
+        ("id" = String, Path, description = "The order's id"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event"),
+    ),
+    responses(
+        (status = 200, description = "`text/event-stream` of `status` events, each a StatusUpdate", body = StatusUpdate, content_type = "text/event-stream"),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn order_events(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -23,6 +23,24 @@ use crate::storage::{Created, NewOrder};
 /// Largest order body accepted; a real order is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders",
+    tag = "diner",
+    params((
+        "Idempotency-Key" = String, Header,
+        description = "16–128 of [A-Za-z0-9_-], quoted (structured field) or bare; one per order, reused for its retries"
+    )),
+    request_body(content = OrderRequest, description = "The order; at most 64 KiB"),
+    responses(
+        (status = 201, description = "Durably stored. `Location` names it; a replay adds `Idempotent-Replayed: true`", body = PlacedOrder),
+        (status = 400, description = "Missing or malformed key, malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "idempotency-key-in-use: retry unchanged", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "payload-too-large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "overloaded: retry after `Retry-After` seconds, plus jitter", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn post_order(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -94,6 +112,16 @@ pub async fn post_order(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{id}",
+    tag = "diner",
+    params(("id" = String, Path, description = "The order's unguessable id")),
+    responses(
+        (status = 200, description = "The order with its current status", body = PlacedOrder),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn get_order(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -1,0 +1,52 @@
+//! The HTTP contract as OpenAPI 3.1, generated from the handlers and the
+//! protocol types, served at `GET /api/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{health, kitchen, menu, order_events, orders};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Wendan order intake",
+        description = "Durable, idempotent order intake. Every error is RFC 9457 \
+            `application/problem+json` with a stable `type` under `/problems/`."
+    ),
+    paths(
+        menu::get_menu,
+        orders::post_order,
+        orders::get_order,
+        order_events::order_events,
+        kitchen::open_orders,
+        kitchen::change_status,
+        health::healthz,
+        health::readyz,
+        crate::metrics::serve_metrics,
+    ),
+    modifiers(&KitchenToken),
+    tags(
+        (name = "diner", description = "What the widget uses"),
+        (name = "kitchen", description = "The kitchen display's API (bearer token)"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct KitchenToken;
+
+impl Modify for KitchenToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "kitchen_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`
+pub async fn serve_openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,162 @@
+//! `kill -9` under load loses no acknowledged order and never makes two
+//! orders for one key.
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::orders::{new_key, tripe_and_pot};
+use tokio::process::{Child, Command};
+
+const CLIENTS: usize = 16;
+
+async fn spawn_server(database: &Path, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_wendan-server"))
+        .args(["--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--database")
+        .arg(format!("sqlite://{}", database.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn wendan-server");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(response) = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+        {
+            if response.status().is_success() {
+                return child;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("wendan-server did not start");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+/// What each key's request body was, and the order id if a 201 came back.
+type Ledger = Arc<Mutex<HashMap<String, (Value, Option<String>)>>>;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_under_load_loses_no_acknowledged_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("orders.sqlite3");
+    let port = free_port();
+    let mut server = spawn_server(&database, port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let ledger: Ledger = Arc::default();
+
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (ledger, url) = (Arc::clone(&ledger), format!("{base}/api/v1/orders"));
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                loop {
+                    let (key, body) = (new_key(), tripe_and_pot());
+                    ledger
+                        .lock()
+                        .expect("ledger")
+                        .insert(key.clone(), (body.clone(), None));
+                    let sent = client
+                        .post(&url)
+                        .header("Idempotency-Key", &key)
+                        .json(&body);
+                    let Ok(response) = sent.send().await else {
+                        return;
+                    };
+                    if response.status() == StatusCode::CREATED {
+                        let Ok(order) = response.json::<Value>().await else {
+                            return;
+                        };
+                        let id = order["id"].as_str().map(str::to_owned);
+                        ledger.lock().expect("ledger").insert(key, (body, id));
+                    }
+                }
+            })
+        })
+        .collect();
+
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.start_kill().expect("SIGKILL");
+    server.wait().await.expect("reaped");
+    for client in clients {
+        client.await.expect("client task");
+    }
+
+    let acknowledged: Vec<(String, String)> = ledger
+        .lock()
+        .expect("ledger")
+        .iter()
+        .filter_map(|(key, (_, id))| id.clone().map(|id| (key.clone(), id)))
+        .collect();
+    eprintln!(
+        "kill -9 after 1.5 s: {} acknowledged of {} attempted",
+        acknowledged.len(),
+        ledger.lock().expect("ledger").len()
+    );
+    assert!(
+        acknowledged.len() > 50,
+        "the load made orders: {}",
+        acknowledged.len()
+    );
+
+    let _restarted = spawn_server(&database, port).await;
+    let connection = rusqlite::Connection::open(&database).expect("open db");
+    let integrity: String = connection
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .expect("check");
+    assert_eq!(integrity, "ok");
+    for (key, id) in &acknowledged {
+        let stored: String = connection
+            .query_row(
+                "SELECT id FROM orders WHERE idempotency_key = ?1",
+                [key],
+                |row| row.get(0),
+            )
+            .unwrap_or_else(|_| panic!("acknowledged order {id} is lost"));
+        assert_eq!(&stored, id);
+    }
+
+    // Requests that got no answer are retried, as the widget would: each key
+    // ends with exactly one order, whether or not it was committed before.
+    let client = reqwest::Client::new();
+    let entries: Vec<(String, Value)> = ledger
+        .lock()
+        .expect("ledger")
+        .iter()
+        .map(|(key, (body, _))| (key.clone(), body.clone()))
+        .collect();
+    for (key, body) in &entries {
+        let response = client
+            .post(format!("{base}/api/v1/orders"))
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("retry");
+        assert_eq!(response.status(), StatusCode::CREATED, "retry of {key}");
+    }
+    let orders: i64 = connection
+        .query_row("SELECT COUNT(*) FROM orders", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(
+        orders as usize,
+        entries.len(),
+        "one order per key, none lost, none doubled"
+    );
+}

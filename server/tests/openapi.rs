@@ -1,0 +1,56 @@
+//! The contract is published as OpenAPI 3.1, generated from the code.
+
+mod support;
+
+use serde_json::Value;
+use support::TestServer;
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_wire_type() {
+    let server = TestServer::start(&[]).await;
+    let doc: Value = server
+        .client
+        .get(server.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3.1"));
+    for path in [
+        "/api/v1/menu",
+        "/api/v1/orders",
+        "/api/v1/orders/{id}",
+        "/api/v1/orders/{id}/events",
+        "/api/v1/kitchen/orders",
+        "/api/v1/kitchen/orders/{id}/status",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+    let post = &doc["paths"]["/api/v1/orders"]["post"];
+    for status in ["201", "400", "409", "413", "422", "503"] {
+        assert!(
+            post["responses"][status].is_object(),
+            "POST /orders documents {status}"
+        );
+    }
+    let schemas = &doc["components"]["schemas"];
+    for schema in [
+        "Menu",
+        "OrderRequest",
+        "PlacedOrder",
+        "Problem",
+        "StatusUpdate",
+    ] {
+        assert!(schemas[schema].is_object(), "{schema} schema");
+    }
+    let problem_fields = &schemas["Problem"]["properties"];
+    assert!(
+        problem_fields["type"].is_object(),
+        "problem `type` keeps its wire name"
+    );
+}
