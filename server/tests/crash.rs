@@ -28,14 +28,11 @@ async fn spawn_server(database: &Path, port: u16) -> Child {
         .expect("spawn wendan-server");
     let client = reqwest::Client::new();
     for _ in 0..200 {
-        if let Ok(response) = client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
+        let url = format!("http://127.0.0.1:{port}/healthz");
+        if let Ok(response) = client.get(url).send().await
+            && response.status().is_success()
         {
-            if response.status().is_success() {
-                return child;
-            }
+            return child;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
