@@ -45,7 +45,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = state::AppState::open(&config)?;
+    let state = state::AppState::open(&config).await?;
     let storage = state.storage.clone();
     let router = app::router(state, &config);
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");

@@ -4,17 +4,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
-use tokio::sync::broadcast;
 
 use crate::admission::Admission;
 use crate::config::Config;
 use crate::idempotency::InFlight;
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
-use crate::storage::{StatusEvent, Storage};
-
-/// Status events kept for slow SSE subscribers before they must resync.
-const EVENT_BUFFER: usize = 4096;
+use crate::storage::{EventBus, Storage};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -23,7 +19,7 @@ pub struct AppState {
     pub in_flight: InFlight,
     pub admission: Admission,
     pub metrics: Arc<Metrics>,
-    pub events: broadcast::Sender<StatusEvent>,
+    pub events: EventBus,
     pub kitchen_token: Option<Arc<str>>,
     paused: Arc<RwLock<Option<String>>>,
 }
@@ -36,7 +32,7 @@ struct Menus {
 }
 
 impl AppState {
-    pub fn open(config: &Config) -> anyhow::Result<Self> {
+    pub async fn open(config: &Config) -> anyhow::Result<Self> {
         let menu = match &config.menu {
             Some(path) => PublishedMenu::from_file(path),
             None => PublishedMenu::demo(),
@@ -44,10 +40,13 @@ impl AppState {
         .context("cannot load the menu")?;
         let metrics = Metrics::new();
         let batch_metrics = Arc::clone(&metrics);
+        let events = EventBus::default();
         let storage = Storage::open(
             &config.database,
+            events.clone(),
             Arc::new(move |size| batch_metrics.commit_batch_size.observe(size as f64)),
         )
+        .await
         .with_context(|| format!("cannot open the database {}", config.database))?;
         let current = Arc::new(menu);
         let by_version = HashMap::from([(current.menu.version.clone(), Arc::clone(&current))]);
@@ -60,7 +59,7 @@ impl AppState {
             in_flight: InFlight::default(),
             admission: Admission::new(config.max_pending_orders),
             metrics,
-            events: broadcast::channel(EVENT_BUFFER).0,
+            events,
             kitchen_token: config.kitchen_token().map(Arc::from),
             paused: Arc::new(RwLock::new(None)),
         })

@@ -4,11 +4,11 @@ mod support;
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::TestServer;
 use support::orders::{new_key, problem_type, tripe_and_pot};
+use support::sse::read_events;
 
 const TOKEN: &str = "test-kitchen-token";
 
@@ -110,36 +110,6 @@ async fn open_orders_follow_the_status_flow_until_completed() {
         .await
         .expect("json");
     assert!(open.is_empty(), "completed and cancelled orders are closed");
-}
-
-/// Reads SSE frames until `count` events arrived: (id, event, data).
-async fn read_events(response: reqwest::Response, count: usize) -> Vec<(String, String, Value)> {
-    let mut body = response.bytes_stream();
-    let mut buffer = String::new();
-    let mut events = Vec::new();
-    while events.len() < count {
-        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next())
-            .await
-            .expect("an event within 5 s")
-            .expect("stream open")
-            .expect("chunk");
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let frame: String = buffer.drain(..end + 2).collect();
-            let field = |name: &str| {
-                frame
-                    .lines()
-                    .find_map(|line| line.strip_prefix(&format!("{name}:")))
-                    .map(|value| value.trim().to_owned())
-            };
-            if let (Some(id), Some(event), Some(data)) =
-                (field("id"), field("event"), field("data"))
-            {
-                events.push((id, event, serde_json::from_str(&data).expect("json data")));
-            }
-        }
-    }
-    events
 }
 
 #[tokio::test]

@@ -56,7 +56,7 @@ async fn a_retry_with_the_same_key_replays_the_first_answer_byte_for_byte() {
     assert_eq!(again.status(), first_status);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.bytes().await.expect("body"), first_body);
-    assert_eq!(server.stored_order_count(), 1);
+    assert_eq!(server.stored_order_count().await, 1);
 }
 
 #[tokio::test]
@@ -86,7 +86,7 @@ async fn the_same_key_with_a_different_order_is_refused() {
     other["table"] = json!("B7");
     let (status, kind, _) = problem_type(server.post_order(Some(&key), &other).await).await;
     assert_eq!((status, kind.as_str()), (422, "idempotency-key-reused"));
-    assert_eq!(server.stored_order_count(), 1);
+    assert_eq!(server.stored_order_count().await, 1);
 }
 
 #[tokio::test]
@@ -114,7 +114,7 @@ async fn a_missing_or_malformed_key_is_a_bad_request() {
             "{bad}"
         );
     }
-    assert_eq!(server.stored_order_count(), 0);
+    assert_eq!(server.stored_order_count().await, 0);
 }
 
 #[tokio::test]
@@ -181,7 +181,7 @@ async fn an_invalid_order_lists_one_error_per_problem() {
             "missing {pointer} {code} in {errors:?}"
         );
     }
-    assert_eq!(server.stored_order_count(), 0);
+    assert_eq!(server.stored_order_count().await, 0);
 }
 
 #[tokio::test]
@@ -209,7 +209,7 @@ async fn a_different_total_is_menu_changed_with_the_new_total() {
             .expect("changed lines")
             .is_empty()
     );
-    assert_eq!(server.stored_order_count(), 0);
+    assert_eq!(server.stored_order_count().await, 0);
 }
 
 #[tokio::test]
@@ -282,7 +282,7 @@ async fn fifty_concurrent_requests_with_one_key_make_exactly_one_order() {
         }
     }
     assert_eq!(ids.len(), 1, "every 201 names the same order");
-    assert_eq!(server.stored_order_count(), 1);
+    assert_eq!(server.stored_order_count().await, 1);
 }
 
 #[tokio::test]
@@ -332,7 +332,7 @@ async fn past_capacity_intake_answers_503_with_retry_after_at_once() {
     assert!(shed > 0, "200 at once cannot all fit in 2 slots");
     assert_eq!(created + shed, 200);
     assert_eq!(
-        server.stored_order_count(),
+        server.stored_order_count().await,
         created,
         "every 201 is stored, nothing else"
     );

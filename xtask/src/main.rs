@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod demo;
+mod postgres;
 mod process;
 mod setup;
 mod test;

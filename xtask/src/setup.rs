@@ -19,6 +19,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium-driver", CHROMEDRIVER),
     ("nodejs", "/usr/bin/node"),
     ("npm", "/usr/bin/npm"),
+    // The server's PostgreSQL backend is tested against a real server.
+    ("postgresql", "/usr/bin/pg_ctlcluster"),
 ];
 
 pub fn run(root: &Path) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::postgres::TestPostgres;
 use crate::process::{execute, tool};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
 use crate::{build, setup};
@@ -35,8 +36,19 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "warnings",
     ]))?;
 
-    step("native unit and server integration tests");
-    execute(tool(root, "cargo").args(["test", "--workspace"]))?;
+    step("native unit and server integration tests (SQLite)");
+    // Replica tests need PostgreSQL; they run in the next step.
+    execute(tool(root, "cargo").args(["test", "--workspace", "--", "--skip", "replicas_"]))?;
+
+    step("server integration tests again on PostgreSQL");
+    let postgres = TestPostgres::start()?;
+    let on_postgres = execute(
+        tool(root, "cargo")
+            .args(["test", "-p", "wendan-server", "--tests"])
+            .env("WENDAN_TEST_POSTGRES", postgres.url()),
+    );
+    postgres.stop()?;
+    on_postgres?;
 
     step("wasm tests in headless Chromium");
     execute(

@@ -2,12 +2,16 @@
 //! the same promise: an order, its key and its first answer commit together,
 //! before anyone is told "yes".
 
+pub mod events;
+pub mod postgres;
 pub mod sqlite;
 
 use bytes::Bytes;
 use time::OffsetDateTime;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
+pub use events::EventBus;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// An order the server has accepted and priced, not yet numbered or stored.
@@ -72,58 +76,84 @@ impl From<rusqlite::Error> for StorageError {
     }
 }
 
+impl From<tokio_postgres::Error> for StorageError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        StorageError::Database(error.to_string())
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StorageError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        match error {
+            // Every connection busy for the whole wait: that is overload.
+            deadpool_postgres::PoolError::Timeout(_) => StorageError::QueueFull,
+            other => StorageError::Database(other.to_string()),
+        }
+    }
+}
+
 /// The configured backend. An enum rather than a trait object: backends are
 /// few and known, and async fns stay plain.
 #[derive(Clone)]
 pub enum Storage {
     Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+/// Calls the same method on whichever backend is configured.
+macro_rules! dispatch {
+    ($self:ident.$method:ident($($arg:expr),*)) => {
+        match $self {
+            Storage::Sqlite(store) => store.$method($($arg),*).await,
+            Storage::Postgres(store) => store.$method($($arg),*).await,
+        }
+    };
 }
 
 impl Storage {
-    /// Opens `url` (`sqlite://PATH`), creating and migrating it as needed.
-    pub fn open(url: &str, observe_batch: sqlite::writer::BatchObserver) -> anyhow::Result<Self> {
+    /// Opens `url` (`sqlite://PATH` or `postgres://…`), creating and
+    /// migrating it as needed. Commits are announced on `events`.
+    pub async fn open(
+        url: &str,
+        events: EventBus,
+        observe_batch: sqlite::writer::BatchObserver,
+    ) -> anyhow::Result<Self> {
         if let Some(path) = url.strip_prefix("sqlite://") {
-            let store = SqliteStore::open_with(std::path::Path::new(path), observe_batch)?;
+            let store = SqliteStore::open_with(std::path::Path::new(path), events, observe_batch)?;
             return Ok(Storage::Sqlite(store));
         }
-        anyhow::bail!("unsupported --database `{url}`: expected sqlite://PATH")
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Storage::Postgres(PostgresStore::open(url, events).await?));
+        }
+        anyhow::bail!("unsupported --database `{url}`: expected sqlite://PATH or postgres://…")
     }
 
     pub async fn find_by_key(
         &self,
         key: &IdempotencyKey,
     ) -> Result<Option<StoredAnswer>, StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.find_by_key(key).await,
-        }
+        dispatch!(self.find_by_key(key))
     }
 
     pub async fn create(&self, order: NewOrder) -> Result<Created, StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.create(order).await,
-        }
+        dispatch!(self.create(order))
     }
 
     pub async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.order(id).await,
-        }
+        dispatch!(self.order(id))
     }
 
     pub async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.open_orders().await,
-        }
+        dispatch!(self.open_orders())
     }
 
+    /// Applies a kitchen status change and announces it once committed.
     pub async fn set_status(
         &self,
         id: &str,
         change: StatusChange,
     ) -> Result<StatusEvent, StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.set_status(id, change).await,
-        }
+        dispatch!(self.set_status(id, change))
     }
 
     pub async fn events_after(
@@ -131,22 +161,11 @@ impl Storage {
         id: &str,
         after_seq: i64,
     ) -> Result<Vec<StatusEvent>, StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.events_after(id, after_seq).await,
-        }
+        dispatch!(self.events_after(id, after_seq))
     }
 
-    /// Orders waiting for the writer: the overload signal.
-    pub fn queue_depth(&self) -> usize {
-        match self {
-            Storage::Sqlite(store) => store.queue_depth(),
-        }
-    }
-
-    /// Finishes every queued write and checkpoints.
+    /// Finishes every queued write and lets go of the database.
     pub async fn close(&self) -> Result<(), StorageError> {
-        match self {
-            Storage::Sqlite(store) => store.close().await,
-        }
+        dispatch!(self.close())
     }
 }

@@ -1,8 +1,12 @@
-//! A real server on a random loopback port, with its own database file.
+//! A real server on a random loopback port, with its own database: a SQLite
+//! file, or a fresh PostgreSQL database when `WENDAN_TEST_POSTGRES` is set
+//! (`cargo xtask test` runs the server tests on both).
 #![allow(dead_code)]
 
+pub mod orders;
+pub mod sse;
+
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 use clap::Parser;
 use tokio::net::TcpListener;
@@ -10,10 +14,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use wendan_server::Config;
 
-pub mod orders;
-
 pub struct TestServer {
     pub address: SocketAddr,
+    /// `sqlite://…` or `postgres://…`.
+    pub database: String,
     pub base: String,
     pub client: reqwest::Client,
     data_dir: tempfile::TempDir,
@@ -22,18 +26,20 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// The demo restaurant, with extra command-line flags.
+    /// The demo restaurant on a fresh database, with extra command-line flags.
     pub async fn start(extra_args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        Self::start_in(data_dir, extra_args).await
+        let database = fresh_database(&data_dir).await;
+        Self::start_on(data_dir, &database, extra_args).await
     }
 
-    async fn start_in(data_dir: tempfile::TempDir, extra_args: &[&str]) -> Self {
-        let database = format!(
-            "sqlite://{}",
-            data_dir.path().join("orders.sqlite3").display()
-        );
-        let mut args = vec!["wendan-server", "--database", &database];
+    /// A server on an existing database: a second replica, or a restart.
+    pub async fn start_on(
+        data_dir: tempfile::TempDir,
+        database: &str,
+        extra_args: &[&str],
+    ) -> Self {
+        let mut args = vec!["wendan-server", "--database", database];
         if !extra_args.contains(&"--menu") {
             args.push("--demo");
         }
@@ -47,6 +53,7 @@ impl TestServer {
         }));
         Self {
             address,
+            database: database.to_owned(),
             base: format!("http://{address}"),
             client: reqwest::Client::new(),
             data_dir,
@@ -59,16 +66,12 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
-    pub fn data_dir(&self) -> PathBuf {
-        self.data_dir.path().to_owned()
-    }
-
     /// Graceful stop, then a new server on the same database.
     pub async fn restart(mut self, extra_args: &[&str]) -> Self {
         self.stop().await;
-        let data_dir =
-            std::mem::replace(&mut self.data_dir, tempfile::tempdir().expect("temp dir"));
-        Self::start_in(data_dir, extra_args).await
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().expect("dir"));
+        let database = self.database.clone();
+        Self::start_on(data_dir, &database, extra_args).await
     }
 
     pub async fn stop(&mut self) {
@@ -81,4 +84,35 @@ impl TestServer {
                 .expect("server ran cleanly");
         }
     }
+}
+
+/// The PostgreSQL server the tests run against, if any.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("WENDAN_TEST_POSTGRES").ok()
+}
+
+/// A fresh database for one test.
+async fn fresh_database(data_dir: &tempfile::TempDir) -> String {
+    let Some(base) = postgres_base_url() else {
+        return format!(
+            "sqlite://{}",
+            data_dir.path().join("orders.sqlite3").display()
+        );
+    };
+    let name = format!("wendan_test_{}", uuid::Uuid::new_v4().simple());
+    postgres_client(&base)
+        .await
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("postgres URL with a database");
+    format!("{prefix}/{name}")
+}
+
+pub async fn postgres_client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test PostgreSQL");
+    tokio::spawn(connection);
+    client
 }

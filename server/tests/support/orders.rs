@@ -51,13 +51,20 @@ impl TestServer {
         request.send().await.expect("POST /api/v1/orders")
     }
 
-    /// Every order in the database, straight from the file.
-    pub fn stored_order_count(&self) -> i64 {
-        let connection =
-            rusqlite::Connection::open(self.data_dir().join("orders.sqlite3")).expect("open db");
-        connection
-            .query_row("SELECT COUNT(*) FROM orders", [], |row| row.get(0))
+    /// Every order in the database, counted in the database itself.
+    pub async fn stored_order_count(&self) -> i64 {
+        if let Some(path) = self.database.strip_prefix("sqlite://") {
+            let connection = rusqlite::Connection::open(path).expect("open db");
+            return connection
+                .query_row("SELECT COUNT(*) FROM orders", [], |row| row.get(0))
+                .expect("count");
+        }
+        super::postgres_client(&self.database)
+            .await
+            .query_one("SELECT COUNT(*) FROM orders", &[])
+            .await
             .expect("count")
+            .get(0)
     }
 }
 

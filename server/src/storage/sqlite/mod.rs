@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use wendan_protocol::{IdempotencyKey, PlacedOrder, StatusChange};
 
 use self::writer::{BatchObserver, Job};
-use crate::storage::{Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
+use crate::storage::{Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer};
 
 /// Orders that may wait for the writer; past this, intake answers 503.
 pub const QUEUE_CAPACITY: usize = 8192;
@@ -24,17 +24,18 @@ pub const QUEUE_CAPACITY: usize = 8192;
 #[derive(Clone)]
 pub struct SqliteStore {
     jobs: mpsc::Sender<Job>,
+    events: EventBus,
     queued: Arc<AtomicUsize>,
     readers: Arc<ReaderPool>,
 }
 
 impl SqliteStore {
-    pub fn open(path: &Path) -> Result<Self, StorageError> {
-        Self::open_with(path, Arc::new(|_| {}))
-    }
-
     /// Opens (creating if absent) and migrates the database, and starts the writer.
-    pub fn open_with(path: &Path, observe: BatchObserver) -> Result<Self, StorageError> {
+    pub fn open_with(
+        path: &Path,
+        events: EventBus,
+        observe: BatchObserver,
+    ) -> Result<Self, StorageError> {
         let mut connection = Connection::open(path)?;
         configure(&connection)?;
         migrations::migrate(&mut connection)?;
@@ -47,6 +48,7 @@ impl SqliteStore {
             .map_err(|error| StorageError::Database(error.to_string()))?;
         Ok(Self {
             jobs,
+            events,
             queued,
             readers: Arc::new(ReaderPool::new(path)),
         })
@@ -87,7 +89,11 @@ impl SqliteStore {
             order: Box::new(order),
             reply,
         })?;
-        answer.await.map_err(|_| StorageError::WriterGone)?
+        let inserted = answer.await.map_err(|_| StorageError::WriterGone)??;
+        if let Some(event) = inserted.event {
+            self.events.publish(event);
+        }
+        Ok(inserted.created)
     }
 
     pub async fn set_status(
@@ -102,7 +108,9 @@ impl SqliteStore {
             at: OffsetDateTime::now_utc(),
             reply,
         })?;
-        answer.await.map_err(|_| StorageError::WriterGone)?
+        let event = answer.await.map_err(|_| StorageError::WriterGone)??;
+        self.events.publish(event.clone());
+        Ok(event)
     }
 
     pub async fn close(&self) -> Result<(), StorageError> {
@@ -113,10 +121,6 @@ impl SqliteStore {
             .await
             .map_err(|_| StorageError::WriterGone)?;
         answer.await.map_err(|_| StorageError::WriterGone)?
-    }
-
-    pub fn queue_depth(&self) -> usize {
-        self.queued.load(Ordering::Relaxed)
     }
 
     /// Queues a write without waiting: a full queue is an answer (503), not a wait.

@@ -21,10 +21,16 @@ use crate::storage::{Created, NewOrder, StatusEvent, StorageError, StoredAnswer}
 /// The most jobs committed together; bounds the latency of one commit.
 pub const MAX_BATCH: usize = 1024;
 
+/// A stored order, and the event that announces it if it is new.
+pub struct Inserted {
+    pub created: Created,
+    pub event: Option<StatusEvent>,
+}
+
 pub enum Job {
     Create {
         order: Box<NewOrder>,
-        reply: oneshot::Sender<Result<Created, StorageError>>,
+        reply: oneshot::Sender<Result<Inserted, StorageError>>,
     },
     SetStatus {
         id: String,
@@ -67,8 +73,8 @@ pub fn run(
 /// A job's answer, held back until the group's commit is durable.
 enum Pending {
     Created(
-        oneshot::Sender<Result<Created, StorageError>>,
-        Result<Created, StorageError>,
+        oneshot::Sender<Result<Inserted, StorageError>>,
+        Result<Inserted, StorageError>,
     ),
     Status(
         oneshot::Sender<Result<StatusEvent, StorageError>>,
@@ -174,9 +180,12 @@ fn in_savepoint<T>(
     Ok(result)
 }
 
-fn insert_order(connection: &Connection, new: NewOrder) -> Result<Created, StorageError> {
+fn insert_order(connection: &Connection, new: NewOrder) -> Result<Inserted, StorageError> {
     if let Some(existing) = rows::answer_for_key(connection, new.key.as_str())? {
-        return Ok(Created::Existing(existing));
+        return Ok(Inserted {
+            created: Created::Existing(existing),
+            event: None,
+        });
     }
     let number: i64 = connection
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM orders WHERE business_day = ?1")?
@@ -209,12 +218,22 @@ fn insert_order(connection: &Connection, new: NewOrder) -> Result<Created, Stora
     connection
         .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?
         .execute(params![order.id, order.status.as_str(), received_at])?;
-    Ok(Created::New(StoredAnswer {
-        fingerprint: new.fingerprint,
-        status: 201,
-        body: body.into(),
-        order_id: order.id,
-    }))
+    let event = StatusEvent {
+        seq: connection.last_insert_rowid(),
+        order_id: order.id.clone(),
+        status: order.status,
+        at: order.received_at,
+        reason: None,
+    };
+    Ok(Inserted {
+        created: Created::New(StoredAnswer {
+            fingerprint: new.fingerprint,
+            status: 201,
+            body: body.into(),
+            order_id: order.id,
+        }),
+        event: Some(event),
+    })
 }
 
 fn update_status(

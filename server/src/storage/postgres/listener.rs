@@ -1,0 +1,92 @@
+//! LISTEN/NOTIFY: every replica hears every status change committed by any
+//! replica, and fans it out to its own SSE subscribers.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tokio_postgres::{AsyncMessage, Config, NoTls};
+use wendan_protocol::OrderStatus;
+
+use crate::storage::{EventBus, StatusEvent};
+
+pub const CHANNEL: &str = "wendan_order_events";
+
+/// A status event as a NOTIFY payload.
+#[derive(Serialize, Deserialize)]
+pub struct Payload {
+    pub seq: i64,
+    pub order_id: String,
+    pub status: OrderStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub reason: Option<String>,
+}
+
+impl From<Payload> for StatusEvent {
+    fn from(payload: Payload) -> Self {
+        StatusEvent {
+            seq: payload.seq,
+            order_id: payload.order_id,
+            status: payload.status,
+            at: payload.at,
+            reason: payload.reason,
+        }
+    }
+}
+
+impl From<&StatusEvent> for Payload {
+    fn from(event: &StatusEvent) -> Self {
+        Payload {
+            seq: event.seq,
+            order_id: event.order_id.clone(),
+            status: event.status,
+            at: event.at,
+            reason: event.reason.clone(),
+        }
+    }
+}
+
+/// Listens for ever, reconnecting after a dropped connection. Subscribers
+/// that missed events meanwhile catch up from the database on reconnect.
+pub async fn listen(config: Config, events: EventBus) {
+    loop {
+        if let Err(error) = listen_once(&config, &events).await {
+            tracing::warn!(%error, "LISTEN connection lost; reconnecting");
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn listen_once(config: &Config, events: &EventBus) -> Result<(), tokio_postgres::Error> {
+    let (client, mut connection) = config.connect(NoTls).await?;
+    let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let driver = tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(AsyncMessage::Notification(note)) => {
+                    if notifications.send(note.payload().to_owned()).is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    });
+    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+    while let Some(payload) = received.recv().await {
+        match serde_json::from_str::<Payload>(&payload) {
+            Ok(payload) => events.publish(payload.into()),
+            Err(error) => tracing::error!(%error, "unreadable NOTIFY payload"),
+        }
+    }
+    drop(client);
+    match driver.await {
+        Ok(result) => result,
+        Err(_) => Ok(()),
+    }
+}

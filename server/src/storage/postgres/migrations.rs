@@ -1,0 +1,44 @@
+//! Versioned schema changes for PostgreSQL, applied at start under an
+//! advisory lock so replicas starting together migrate once.
+
+use tokio_postgres::Client;
+
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/0001_orders.sql")];
+
+/// Any constant shared by all replicas; names the migration lock.
+const MIGRATION_LOCK: i64 = 0x5745_4e44_414e; // "WENDAN"
+
+pub async fn migrate(client: &mut Client) -> Result<(), tokio_postgres::Error> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let result = apply(client).await;
+    client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    result
+}
+
+async fn apply(client: &mut Client) -> Result<(), tokio_postgres::Error> {
+    client
+        .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .await?;
+    let current: i32 = client
+        .query_opt("SELECT max(version) FROM schema_version", &[])
+        .await?
+        .and_then(|row| row.get::<_, Option<i32>>(0))
+        .unwrap_or(0);
+    for (version, sql) in (1i32..).zip(MIGRATIONS).skip(current as usize) {
+        let transaction = client.transaction().await?;
+        transaction.batch_execute(sql).await?;
+        transaction
+            .execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[&version],
+            )
+            .await?;
+        transaction.commit().await?;
+        tracing::info!(version, "applied PostgreSQL migration");
+    }
+    Ok(())
+}

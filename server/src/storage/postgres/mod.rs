@@ -1,0 +1,285 @@
+//! PostgreSQL, for restaurants that outgrow one machine: several
+//! `wendan-server` replicas share one database behind a load balancer. The
+//! idempotency key's uniqueness is a constraint, so two replicas receiving
+//! the same key at once still make one order; status events reach every
+//! replica through LISTEN/NOTIFY.
+
+mod listener;
+mod migrations;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use deadpool_postgres::GenericClient;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
+use time::OffsetDateTime;
+use tokio_postgres::{NoTls, Row};
+use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
+
+use self::listener::{CHANNEL, Payload};
+use crate::storage::{Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer};
+
+/// Connections per replica; past this, requests wait up to [`POOL_WAIT`].
+const POOL_SIZE: usize = 32;
+/// Waiting longer than this for a connection is overload: answer 503.
+const POOL_WAIT: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl PostgresStore {
+    pub async fn open(url: &str, events: EventBus) -> anyhow::Result<Self> {
+        let config: tokio_postgres::Config = url.parse()?;
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .timeouts(Timeouts {
+                wait: Some(POOL_WAIT),
+                create: Some(POOL_WAIT),
+                recycle: Some(POOL_WAIT),
+            })
+            .build()?;
+        let mut client = pool.get().await?;
+        migrations::migrate(&mut client).await?;
+        drop(client);
+        tokio::spawn(listener::listen(config, events));
+        Ok(Self { pool })
+    }
+
+    pub async fn find_by_key(
+        &self,
+        key: &IdempotencyKey,
+    ) -> Result<Option<StoredAnswer>, StorageError> {
+        let client = self.pool.get().await?;
+        answer_for_key(&client, key.as_str()).await
+    }
+
+    pub async fn create(&self, new: NewOrder) -> Result<Created, StorageError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        if let Some(existing) = answer_for_key(&transaction, new.key.as_str()).await? {
+            return Ok(Created::Existing(existing));
+        }
+        // One row per day hands out numbers; its row lock orders replicas.
+        let number: i32 = transaction
+            .query_one(
+                "INSERT INTO day_counters (business_day, last_number) VALUES ($1, 1)
+                 ON CONFLICT (business_day)
+                 DO UPDATE SET last_number = day_counters.last_number + 1
+                 RETURNING last_number",
+                &[&new.business_day],
+            )
+            .await?
+            .get(0);
+        let mut order = new.order;
+        order.number = u32::try_from(number).unwrap_or_default();
+        let body = serde_json::to_vec(&order).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let inserted = transaction
+            .execute(
+                "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
+                                     status, device_id, received_at, client_created_at,
+                                     total_minor, response_status, response_body)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11)
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+                &[
+                    &order.id,
+                    &new.key.as_str(),
+                    &new.fingerprint,
+                    &new.business_day,
+                    &number,
+                    &order.status.as_str(),
+                    &new.device_id,
+                    &order.received_at,
+                    &order.client_created_at,
+                    &order.total_minor,
+                    &body,
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            // Another replica committed this key while we waited on the
+            // counter: its order is the order.
+            transaction.rollback().await?;
+            return answer_for_key(&client, new.key.as_str())
+                .await?
+                .map(Created::Existing)
+                .ok_or_else(|| StorageError::Database("key vanished after conflict".into()));
+        }
+        record_event(
+            &transaction,
+            &order.id,
+            order.status,
+            None,
+            order.received_at,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(Created::New(StoredAnswer {
+            fingerprint: new.fingerprint,
+            status: 201,
+            body: Bytes::from(body),
+            order_id: order.id,
+        }))
+    }
+
+    pub async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT response_body, status, status_reason FROM orders WHERE id = $1",
+                &[&id],
+            )
+            .await?;
+        row.as_ref().map(order_from_row).transpose()
+    }
+
+    pub async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT response_body, status, status_reason FROM orders
+                 WHERE status IN ('received', 'preparing', 'ready')
+                 ORDER BY received_at, number",
+                &[],
+            )
+            .await?;
+        rows.iter().map(order_from_row).collect()
+    }
+
+    pub async fn set_status(
+        &self,
+        id: &str,
+        change: StatusChange,
+    ) -> Result<StatusEvent, StorageError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let current: String = transaction
+            .query_opt("SELECT status FROM orders WHERE id = $1 FOR UPDATE", &[&id])
+            .await?
+            .ok_or_else(|| StorageError::NotFound(id.to_owned()))?
+            .get(0);
+        let current = parse_status(&current)?;
+        if !current.can_become(change.status) {
+            return Err(StorageError::InvalidTransition {
+                from: current,
+                to: change.status,
+            });
+        }
+        transaction
+            .execute(
+                "UPDATE orders SET status = $2, status_reason = $3 WHERE id = $1",
+                &[&id, &change.status.as_str(), &change.reason],
+            )
+            .await?;
+        let at = OffsetDateTime::now_utc();
+        let event = record_event(&transaction, id, change.status, change.reason, at).await?;
+        transaction.commit().await?;
+        Ok(event)
+    }
+
+    pub async fn events_after(
+        &self,
+        id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<StatusEvent>, StorageError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT seq, status, at, reason FROM order_events
+                 WHERE order_id = $1 AND seq > $2 ORDER BY seq",
+                &[&id, &after_seq],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StatusEvent {
+                    seq: row.get(0),
+                    order_id: id.to_owned(),
+                    status: parse_status(row.get(1))?,
+                    at: row.get(2),
+                    reason: row.get(3),
+                })
+            })
+            .collect()
+    }
+
+    /// Every write is its own committed transaction: nothing to flush.
+    pub async fn close(&self) -> Result<(), StorageError> {
+        self.pool.close();
+        Ok(())
+    }
+}
+
+/// Inserts the event and queues its NOTIFY, which PostgreSQL delivers to
+/// every listening replica only if the transaction commits.
+async fn record_event(
+    client: &impl GenericClient,
+    order_id: &str,
+    status: OrderStatus,
+    reason: Option<String>,
+    at: OffsetDateTime,
+) -> Result<StatusEvent, StorageError> {
+    let seq: i64 = client
+        .query_one(
+            "INSERT INTO order_events (order_id, status, reason, at)
+             VALUES ($1, $2, $3, $4) RETURNING seq",
+            &[&order_id, &status.as_str(), &reason, &at],
+        )
+        .await?
+        .get(0);
+    let event = StatusEvent {
+        seq,
+        order_id: order_id.to_owned(),
+        status,
+        at,
+        reason,
+    };
+    let payload = serde_json::to_string(&Payload::from(&event))
+        .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    client
+        .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+        .await?;
+    Ok(event)
+}
+
+async fn answer_for_key(
+    client: &impl GenericClient,
+    key: &str,
+) -> Result<Option<StoredAnswer>, StorageError> {
+    let row = client
+        .query_opt(
+            "SELECT fingerprint, response_status, response_body, id
+             FROM orders WHERE idempotency_key = $1",
+            &[&key],
+        )
+        .await?;
+    Ok(row.map(|row| StoredAnswer {
+        fingerprint: row.get(0),
+        status: u16::try_from(row.get::<_, i16>(1)).unwrap_or(500),
+        body: Bytes::from(row.get::<_, Vec<u8>>(2)),
+        order_id: row.get(3),
+    }))
+}
+
+fn order_from_row(row: &Row) -> Result<PlacedOrder, StorageError> {
+    let body: &[u8] = row.get(0);
+    let mut order: PlacedOrder =
+        serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    order.status = parse_status(row.get(1))?;
+    order.status_reason = row.get(2);
+    Ok(order)
+}
+
+fn parse_status(text: &str) -> Result<OrderStatus, StorageError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| StorageError::Corrupt(format!("unknown status `{text}`")))
+}

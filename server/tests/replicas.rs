@@ -1,0 +1,105 @@
+//! Several replicas behind a load balancer share one PostgreSQL. These tests
+//! need `WENDAN_TEST_POSTGRES` (`cargo xtask test` provides it); their names
+//! start with `replicas_` so the SQLite run can skip them.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::orders::{new_key, tripe_and_pot};
+use support::sse::read_events;
+use support::{TestServer, postgres_base_url};
+
+const TOKEN: &str = "replica-kitchen-token";
+
+async fn two_replicas() -> (TestServer, TestServer) {
+    assert!(
+        postgres_base_url().is_some(),
+        "replica tests run on PostgreSQL: set WENDAN_TEST_POSTGRES"
+    );
+    let first = TestServer::start(&["--kitchen-token", TOKEN]).await;
+    let database = first.database.clone();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let second = TestServer::start_on(dir, &database, &["--kitchen-token", TOKEN]).await;
+    (first, second)
+}
+
+#[tokio::test]
+async fn replicas_receiving_one_key_at_once_make_one_order() {
+    let (a, b) = two_replicas().await;
+    let key = new_key();
+    let body = tripe_and_pot();
+    let requests = (0..50).map(|i| {
+        let replica = if i % 2 == 0 { &a } else { &b };
+        replica.post_order(Some(&key), &body)
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    let mut ids = std::collections::HashSet::new();
+    for answer in answers {
+        match answer.status() {
+            StatusCode::CREATED => {
+                let order: Value = answer.json().await.expect("json");
+                ids.insert(order["id"].as_str().expect("id").to_owned());
+            }
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(ids.len(), 1, "both replicas answer with the same order");
+    assert_eq!(a.stored_order_count().await, 1);
+}
+
+#[tokio::test]
+async fn replicas_number_orders_without_gaps_or_repeats() {
+    let (a, b) = two_replicas().await;
+    let requests = (0..40).map(|i| {
+        let replica = if i % 2 == 0 { &a } else { &b };
+        async move {
+            let order: Value = replica
+                .post_order(Some(&new_key()), &tripe_and_pot())
+                .await
+                .json()
+                .await
+                .expect("json");
+            order["number"].as_u64().expect("number")
+        }
+    });
+    let mut numbers = futures_util::future::join_all(requests).await;
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=40).collect::<Vec<u64>>());
+}
+
+#[tokio::test]
+async fn replicas_a_status_change_on_one_reaches_diners_on_the_other() {
+    let (a, b) = two_replicas().await;
+    let order: Value = a
+        .post_order(Some(&new_key()), &tripe_and_pot())
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = order["id"].as_str().expect("id");
+    let stream = b
+        .client
+        .get(b.url(&format!("/api/v1/orders/{id}/events")))
+        .send()
+        .await
+        .expect("SSE on replica b");
+    let kitchen_on_a = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let response = a
+            .client
+            .post(a.url(&format!("/api/v1/kitchen/orders/{id}/status")))
+            .bearer_auth(TOKEN)
+            .json(&json!({"status": "preparing"}))
+            .send()
+            .await
+            .expect("status on replica a");
+        assert_eq!(response.status(), StatusCode::OK);
+    };
+    let (events, ()) = tokio::join!(read_events(stream, 2), kitchen_on_a);
+    assert_eq!(events[0].2["status"], "received");
+    assert_eq!(events[1].2["status"], "preparing");
+}
