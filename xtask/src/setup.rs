@@ -21,6 +21,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("npm", "/usr/bin/npm"),
     // The server's PostgreSQL backend is tested against a real server.
     ("postgresql", "/usr/bin/pg_ctlcluster"),
+    // Load generator for `cargo xtask bench`.
+    ("wrk", "/usr/bin/wrk"),
 ];
 
 pub fn run(root: &Path) -> anyhow::Result<()> {

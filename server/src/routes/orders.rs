@@ -65,21 +65,27 @@ pub async fn post_order(
         return Err(ApiError::new(ProblemType::IdempotencyKeyInUse)
             .detail("the first request with this key is still being handled; retry it unchanged"));
     };
-    if let Some(stored) = state.storage.find_by_key(&key).await? {
-        return replay(&state, stored, &fingerprint);
-    }
-
     let now = OffsetDateTime::now_utc();
     let published = state.menu();
     let menu_then = state.menu_version(&request.client.menu_version);
-    let quote = intake::check(
+    let checked = intake::check(
         &published.menu,
         menu_then.as_ref().map(|then| &then.menu),
         &request,
         now,
         state.paused().as_deref(),
-    )
-    .map_err(|problem| reject(&state, problem))?;
+    );
+    let quote = match checked {
+        Ok(quote) => quote,
+        // A retry of an order stored earlier gets its answer again, even if
+        // it would not pass today (sold out since, too old by now).
+        Err(problem) => match state.storage.find_by_key(&key).await? {
+            Some(stored) => return replay(&state, stored, &fingerprint),
+            None => return Err(reject(&state, problem)),
+        },
+    };
+    // A retry that passes the checks is recognised by the store itself,
+    // which answers `Existing` for a key it already has.
 
     let order = PlacedOrder {
         id: new_order_id(),

@@ -7,6 +7,7 @@
 //! caller hear "done". This is how a disk that allows ~3,000 fsyncs a second
 //! takes many more durable orders a second.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -54,6 +55,7 @@ pub fn run(
     queued: Arc<AtomicUsize>,
     observe: BatchObserver,
 ) {
+    let mut numbers = DayNumbers::default();
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -64,7 +66,7 @@ pub fn run(
         }
         queued.fetch_sub(batch.len(), Ordering::Relaxed);
         observe(batch.len());
-        if commit_group(&mut connection, batch) {
+        if commit_group(&mut connection, batch, &mut numbers) {
             return;
         }
     }
@@ -84,9 +86,13 @@ enum Pending {
 }
 
 /// Applies and commits one group; returns true when the writer should stop.
-fn commit_group(connection: &mut Connection, batch: Vec<Job>) -> bool {
+fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayNumbers) -> bool {
     let mut pending = Vec::with_capacity(batch.len());
-    let committed = apply_group(connection, batch, &mut pending);
+    let committed = apply_group(connection, batch, numbers, &mut pending);
+    if committed.is_err() {
+        // Numbers handed out in a group that did not commit were not used.
+        numbers.forget();
+    }
     let mut stop = false;
     for answer in pending {
         match answer {
@@ -122,6 +128,7 @@ fn after_commit<T>(
 fn apply_group(
     connection: &mut Connection,
     batch: Vec<Job>,
+    numbers: &mut DayNumbers,
     pending: &mut Vec<Pending>,
 ) -> Result<(), String> {
     let mut transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
@@ -139,8 +146,11 @@ fn apply_group(
         match job {
             Job::Create { order, reply } => {
                 let result = in_savepoint(&mut transaction, |connection| {
-                    insert_order(connection, *order)
+                    insert_order(connection, *order, numbers)
                 });
+                if result.is_err() {
+                    numbers.forget();
+                }
                 pending.push(Pending::Created(reply, result));
             }
             Job::SetStatus {
@@ -180,16 +190,45 @@ fn in_savepoint<T>(
     Ok(result)
 }
 
-fn insert_order(connection: &Connection, new: NewOrder) -> Result<Inserted, StorageError> {
+/// The last order number of each trading day, so the writer does not ask
+/// the database for every order. Forgotten after any failure, so it is
+/// re-read rather than trusted.
+#[derive(Default)]
+struct DayNumbers {
+    last: HashMap<String, i64>,
+}
+
+impl DayNumbers {
+    fn next(&mut self, connection: &Connection, day: &str) -> Result<i64, StorageError> {
+        let last = match self.last.get(day) {
+            Some(last) => *last,
+            None => connection
+                .prepare_cached(
+                    "SELECT COALESCE(MAX(number), 0) FROM orders WHERE business_day = ?1",
+                )?
+                .query_row([day], |row| row.get(0))?,
+        };
+        self.last.insert(day.to_owned(), last + 1);
+        Ok(last + 1)
+    }
+
+    fn forget(&mut self) {
+        self.last.clear();
+    }
+}
+
+fn insert_order(
+    connection: &Connection,
+    new: NewOrder,
+    numbers: &mut DayNumbers,
+) -> Result<Inserted, StorageError> {
     if let Some(existing) = rows::answer_for_key(connection, new.key.as_str())? {
         return Ok(Inserted {
             created: Created::Existing(existing),
             event: None,
         });
     }
-    let number: i64 = connection
-        .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM orders WHERE business_day = ?1")?
-        .query_row([&new.business_day], |row| row.get(0))?;
+    let number = numbers.next(connection, &new.business_day)?;
     let mut order = new.order;
     order.number =
         u32::try_from(number).map_err(|_| StorageError::Corrupt("order number overflow".into()))?;

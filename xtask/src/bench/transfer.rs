@@ -1,7 +1,5 @@
-//! `cargo xtask bench`: the numbers we promise, measured.
-//!
-//! Today: the widget's first-load transfer, the bytes a diner's phone
-//! downloads on a first visit (HTML, JS, wasm, CSS), raw and gzip.
+//! The widget's first-load transfer: the bytes a diner's phone downloads on
+//! a first visit (HTML, JS, wasm, CSS), raw and gzip.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,18 +8,10 @@ use anyhow::Context;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::{build, setup};
-
 /// A Leptos 0.8 counter built the same way: the floor we measure against.
 const LEPTOS_COUNTER_GZIP_BYTES: u64 = 35 * 1024;
 
-pub fn run(root: &Path) -> anyhow::Result<()> {
-    setup::run(root)?;
-    let dist = build::widget(root)?;
-    first_load_transfer(&dist)
-}
-
-fn first_load_transfer(dist: &Path) -> anyhow::Result<()> {
+pub fn report(dist: &Path) -> anyhow::Result<()> {
     let index =
         std::fs::read_to_string(dist.join("index.html")).context("dist/index.html is missing")?;
     let mut files = vec!["index.html".to_owned()];
