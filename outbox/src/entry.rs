@@ -1,0 +1,222 @@
+//! One order in the outbox, and how its delivery moves on.
+//!
+//! ```text
+//!  place ──► Saved ──start──► Sending ──Delivered──► Received (then the kitchen's statuses)
+//!              ▲                 │
+//!              └── retry later ◄─┤ InProgress / Throttled / Unknown
+//!                                ├── Refused ──► Rejected | PriceChanged | Expired
+//!  Saved ──(too old on the device clock)──► Expired
+//! ```
+//!
+//! The key and the body never change after placing: a retry is the same
+//! request, except `client.sent_at`, which says when this attempt left.
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+use wendan_protocol::{
+    IdempotencyKey, OrderRequest, OrderStatus, PlacedOrder, Problem, ProblemType, StatusUpdate,
+};
+
+use crate::{Backoff, Outcome, Random};
+
+/// A send with no answer for this long was cut off (a closed tab, a killed
+/// worker): it is retried, with the same key.
+pub const SEND_TIMEOUT: Duration = Duration::seconds(30);
+
+/// How soon to come back after `409 idempotency-key-in-use`.
+const IN_PROGRESS_RETRY: Duration = Duration::seconds(1);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub key: IdempotencyKey,
+    pub request: OrderRequest,
+    /// From the menu at placing time: older than this, it is never sent.
+    pub max_age_secs: u32,
+    /// Consecutive attempts that did not settle the order.
+    pub failures: u32,
+    pub state: DeliveryState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// On the phone, waiting for its next attempt.
+    Saved {
+        #[serde(with = "time::serde::rfc3339")]
+        next_attempt_at: OffsetDateTime,
+        last_error: Option<String>,
+    },
+    /// An attempt left at `since` and has no answer yet.
+    Sending {
+        #[serde(with = "time::serde::rfc3339")]
+        since: OffsetDateTime,
+    },
+    /// The restaurant has it; `order.status` follows the kitchen.
+    Received { order: PlacedOrder },
+    /// Refused for good; the problem says why, for the diner.
+    Rejected { problem: Problem },
+    /// The prices changed: the diner confirms the new total (a new order).
+    PriceChanged { problem: Problem },
+    /// Too old to send; "Order again" makes a new order.
+    Expired,
+}
+
+impl OutboxEntry {
+    /// A freshly placed order, due at once.
+    pub fn new(key: IdempotencyKey, request: OrderRequest, max_age_secs: u32) -> Self {
+        let created_at = request.client.created_at;
+        Self {
+            key,
+            request,
+            max_age_secs,
+            failures: 0,
+            state: DeliveryState::Saved {
+                next_attempt_at: created_at,
+                last_error: None,
+            },
+        }
+    }
+
+    /// A short reference the diner can read out: the key's first 6 characters.
+    pub fn local_ref(&self) -> String {
+        self.key
+            .as_str()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(6)
+            .collect::<String>()
+            .to_ascii_uppercase()
+    }
+
+    /// Whether an attempt should start now.
+    pub fn is_due(&self, now: OffsetDateTime) -> bool {
+        match self.state {
+            DeliveryState::Saved {
+                next_attempt_at, ..
+            } => next_attempt_at <= now,
+            DeliveryState::Sending { since } => since + SEND_TIMEOUT <= now,
+            _ => false,
+        }
+    }
+
+    /// When this entry next wants attention, if ever.
+    pub fn wakes_at(&self) -> Option<OffsetDateTime> {
+        match self.state {
+            DeliveryState::Saved {
+                next_attempt_at, ..
+            } => Some(next_attempt_at),
+            DeliveryState::Sending { since } => Some(since + SEND_TIMEOUT),
+            _ => None,
+        }
+    }
+
+    /// Still the phone's to deliver (saved or being sent).
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self.state,
+            DeliveryState::Saved { .. } | DeliveryState::Sending { .. }
+        )
+    }
+
+    /// Starts an attempt: the body to send, or `None` when the order has
+    /// become too old on the device clock and is now `Expired`.
+    pub fn start_attempt(&mut self, now: OffsetDateTime) -> Option<OrderRequest> {
+        let age = now - self.request.client.created_at;
+        if age > Duration::seconds(i64::from(self.max_age_secs)) {
+            self.state = DeliveryState::Expired;
+            return None;
+        }
+        self.state = DeliveryState::Sending { since: now };
+        let mut body = self.request.clone();
+        body.client.sent_at = now;
+        Some(body)
+    }
+
+    /// After a crash or a closed tab, a send that had no answer is retried.
+    pub fn recover_interrupted(&mut self, now: OffsetDateTime) {
+        if let DeliveryState::Sending { .. } = self.state {
+            self.state = DeliveryState::Saved {
+                next_attempt_at: now,
+                last_error: Some("the last send was interrupted".into()),
+            };
+        }
+    }
+
+    /// Records what the attempt's answer means.
+    pub fn finish_attempt(
+        &mut self,
+        outcome: Outcome,
+        now: OffsetDateTime,
+        backoff: &Backoff,
+        random: &mut dyn Random,
+    ) {
+        let retry_in = match outcome {
+            Outcome::Delivered(order) => {
+                self.failures = 0;
+                self.state = DeliveryState::Received { order };
+                return;
+            }
+            Outcome::Refused(problem) => {
+                self.state = match problem.kind() {
+                    Some(ProblemType::MenuChanged) => DeliveryState::PriceChanged { problem },
+                    Some(ProblemType::OrderExpired) => DeliveryState::Expired,
+                    _ => DeliveryState::Rejected { problem },
+                };
+                return;
+            }
+            Outcome::InProgress => (IN_PROGRESS_RETRY * (1.0 + random.unit()), "in progress"),
+            Outcome::Throttled { retry_after } => {
+                self.failures += 1;
+                let wait = match retry_after {
+                    Some(after) => backoff.after_retry_after(after, self.failures, random),
+                    None => backoff.full_jitter(self.failures, random),
+                };
+                (wait, "the restaurant is busy")
+            }
+            Outcome::Unknown(why) => {
+                self.failures += 1;
+                let wait = backoff.full_jitter(self.failures, random);
+                self.state = DeliveryState::Saved {
+                    next_attempt_at: now + wait,
+                    last_error: Some(why),
+                };
+                return;
+            }
+        };
+        let (wait, why) = retry_in;
+        self.state = DeliveryState::Saved {
+            next_attempt_at: now + wait,
+            last_error: Some(why.into()),
+        };
+    }
+
+    /// Follows the kitchen: a status update for this order, from SSE or a fetch.
+    pub fn apply_status(&mut self, update: &StatusUpdate) {
+        if let DeliveryState::Received { order } = &mut self.state
+            && order.id == update.order_id
+        {
+            order.status = update.status;
+            order.status_reason = update.reason.clone();
+        }
+    }
+
+    /// The stable name of where the order is, for people and for tests
+    /// (`data-state`): saved, sending, received, preparing, ready,
+    /// completed, cancelled, rejected, price_changed, expired.
+    pub fn state_name(&self) -> &'static str {
+        match &self.state {
+            DeliveryState::Saved { .. } => "saved",
+            DeliveryState::Sending { .. } => "sending",
+            DeliveryState::Received { order } => match order.status {
+                OrderStatus::Received => "received",
+                OrderStatus::Preparing => "preparing",
+                OrderStatus::Ready => "ready",
+                OrderStatus::Completed => "completed",
+                OrderStatus::Cancelled => "cancelled",
+            },
+            DeliveryState::Rejected { .. } => "rejected",
+            DeliveryState::PriceChanged { .. } => "price_changed",
+            DeliveryState::Expired => "expired",
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The outbox: every order the diner placed, until the restaurant has it.
+//!
+//! Plain Rust with an injected clock and random source, so the same code
+//! runs in the page, in the service worker and in native tests and the
+//! thundering-herd simulation, and behaves identically in each.
+//!
+//! - [`entry`]: one queued order and its delivery state machine.
+//! - [`outcome`]: what an HTTP attempt's answer means for the order.
+//! - [`backoff`]: when to try again (capped exponential, full jitter).
+//! - [`schedule`]: which orders are due now, each independently.
+//! - [`random`]: the random source the schedule draws jitter from.
+
+pub mod backoff;
+pub mod entry;
+pub mod outcome;
+pub mod random;
+pub mod schedule;
+
+pub use backoff::Backoff;
+pub use entry::{DeliveryState, OutboxEntry};
+pub use outcome::Outcome;
+pub use random::Random;
