@@ -22,12 +22,16 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "-D",
         "warnings",
     ]))?;
-    execute(tool(root, "cargo").args([
-        "clippy",
+    // The crates that run in the browser must also build (and lint) for wasm.
+    let wasm_crates = [
         "-p",
         "wendan",
         "-p",
         "wendan-protocol",
+        "-p",
+        "wendan-outbox",
+    ];
+    execute(tool(root, "cargo").arg("clippy").args(wasm_crates).args([
         "--all-targets",
         "--target",
         WASM_TARGET,
