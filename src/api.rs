@@ -1,4 +1,4 @@
-//! The server's HTTP API, as the widget uses it.
+//! The server's HTTP API, as the widget reads it (orders go through `delivery`).
 
 use gloo_net::http::Request;
 use wendan_protocol::Menu;
@@ -15,17 +15,32 @@ pub enum ApiError {
     Decode(String),
 }
 
-/// Fetches the current menu.
-pub async fn fetch_menu() -> Result<Menu, ApiError> {
-    let response = Request::get(MENU_PATH)
+/// A menu refresh: a new menu, or "yours is current" (304).
+pub enum MenuFetch {
+    Fresh { menu: Menu, etag: Option<String> },
+    NotModified,
+}
+
+/// Fetches the menu, conditionally on the version the phone already has.
+pub async fn fetch_menu(etag: Option<&str>) -> Result<MenuFetch, ApiError> {
+    let mut request = Request::get(MENU_PATH);
+    if let Some(etag) = etag {
+        request = request.header("If-None-Match", etag);
+    }
+    let response = request
         .send()
         .await
         .map_err(|error| ApiError::Network(error.to_string()))?;
-    if !response.ok() {
-        return Err(ApiError::Status(response.status()));
+    match response.status() {
+        304 => Ok(MenuFetch::NotModified),
+        200 => {
+            let etag = response.headers().get("etag");
+            let menu = response
+                .json::<Menu>()
+                .await
+                .map_err(|error| ApiError::Decode(error.to_string()))?;
+            Ok(MenuFetch::Fresh { menu, etag })
+        }
+        other => Err(ApiError::Status(other)),
     }
-    response
-        .json::<Menu>()
-        .await
-        .map_err(|error| ApiError::Decode(error.to_string()))
 }

@@ -1,42 +1,136 @@
+use std::time::Duration;
+
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use wendan_outbox::schedule::due;
 
-use crate::api::fetch_menu;
-use crate::components::MenuView;
+use crate::actions;
+use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine};
+use crate::delivery::{clock, signal};
+use crate::i18n::{Msg, t};
 use crate::language::Language;
+use crate::widget::Widget;
 
-/// The whole widget: loads the menu and shows it.
+const LANGUAGE_KEY: &str = "wendan.lang";
+/// How often an open page checks whether an order is due for another try.
+const DELIVERY_TICK: Duration = Duration::from_secs(2);
+
+/// The whole widget.
 #[component]
 pub fn App() -> impl IntoView {
-    let language = browser_language();
-    let menu = LocalResource::new(fetch_menu);
+    let widget = Widget::new(initial_language(), query_param("table"));
+    provide_context(widget);
+    Effect::new(move |_| {
+        let tag = widget.language.get().tag();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", tag);
+        }
+    });
+    spawn_local(actions::start(widget));
+    wire_delivery_triggers(widget);
+
+    let toggle_language = move |_| {
+        let next = match widget.language.get_untracked() {
+            Language::ZhCn => Language::En,
+            Language::En => Language::ZhCn,
+        };
+        let _ = LocalStorage::set(LANGUAGE_KEY, next.tag());
+        widget.language.set(next);
+    };
+    let menu = move || {
+        let language = widget.language.get();
+        match widget.menu.get() {
+            Some(cached) => view! { <MenuView menu=cached.menu language /> }.into_any(),
+            None => view! { <p class="loading" role="status">{t(language, Msg::Loading)}</p> }
+                .into_any(),
+        }
+    };
+    let title = move || {
+        let lang = widget.language.get().tag();
+        widget.menu.with(|m| {
+            m.as_ref()
+                .map(|m| m.menu.restaurant.name.get(lang).to_owned())
+        })
+    };
     view! {
-        <Suspense fallback=|| view! { <p role="status">"…"</p> }>
-            {move || {
-                menu.get().map(|result| match result {
-                    Ok(menu) => view! { <MenuView menu language /> }.into_any(),
-                    Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
-                })
-            }}
-        </Suspense>
+        <header class="top">
+            <h1>{title}</h1>
+            <button type="button" class="language" on:click=toggle_language>
+                {move || t(widget.language.get(), Msg::Language)}
+            </button>
+        </header>
+        <StatusLine />
+        <main>
+            {menu}
+            <OrdersView />
+        </main>
+        <CartPanel />
+        <ItemDialog />
     }
 }
 
-/// The diner's language from `?lang=` and `navigator.languages`.
-fn browser_language() -> Language {
-    let Some(window) = web_sys::window() else {
-        return Language::En;
-    };
-    let requested = window
-        .location()
-        .search()
-        .ok()
-        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
-        .and_then(|params| params.get("lang"));
-    let preferences: Vec<String> = window
+/// Delivery runs on `online`, when the page becomes visible, when another
+/// tab or the worker says the outbox changed, and on a timer while open.
+fn wire_delivery_triggers(widget: Widget) {
+    let deliver = move || spawn_local(actions::deliver(widget));
+    let _ = window_event_listener(leptos::ev::online, move |_| {
+        deliver();
+        spawn_local(actions::refresh_menu(widget));
+    });
+    let on_visible = Closure::<dyn Fn()>::new(move || {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            deliver();
+        }
+    });
+    let _ = document()
+        .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    on_visible.forget();
+
+    if let Ok(channel) = web_sys::BroadcastChannel::new(signal::CHANNEL) {
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                match event.data().as_string().as_deref() {
+                    Some(signal::CHANGED) => spawn_local(actions::reload_orders(widget)),
+                    Some(signal::CART_CHANGED) => spawn_local(actions::reload_cart(widget)),
+                    _ => {}
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        // Kept for the page's lifetime: dropping it would close the channel.
+        std::mem::forget(channel);
+    }
+
+    let _ = set_interval_with_handle(
+        move || {
+            let due_now = widget
+                .orders
+                .with_untracked(|orders| !due(orders, clock::now()).is_empty());
+            if due_now {
+                deliver();
+            }
+        },
+        DELIVERY_TICK,
+    );
+}
+
+/// `?lang=` wins, then the diner's earlier choice, then the browser's.
+fn initial_language() -> Language {
+    let requested = query_param("lang").or_else(|| LocalStorage::get::<String>(LANGUAGE_KEY).ok());
+    let preferences: Vec<String> = window()
         .navigator()
         .languages()
         .iter()
         .filter_map(|tag| tag.as_string())
         .collect();
     Language::choose(requested.as_deref(), preferences.iter().map(String::as_str))
+}
+
+fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name).filter(|value| !value.trim().is_empty())
 }

@@ -1,11 +1,20 @@
 //! Wendan's diner widget: browse the menu and order, on any network.
 //!
-//! `app` assembles the page; `api` talks to the server; `components` are the
-//! pieces of UI; `language` decides what language the diner reads.
+//! Plain domain first: `cart` (priced by the shared protocol code), the
+//! outbox (crate `wendan-outbox`), `language` and `i18n`. Then the browser
+//! edges: `store` (IndexedDB, localStorage fallback), `delivery` (the one
+//! delivery loop, with its lock, clock and HTTP attempt), `api` (the menu).
+//! Then the UI: `widget` (shared signals), `actions`, `components`, `app`.
 
+pub mod actions;
 pub mod api;
 pub mod app;
+pub mod cart;
 pub mod components;
+pub mod delivery;
+pub mod i18n;
 pub mod language;
+pub mod store;
+pub mod widget;
 
 pub use app::App;

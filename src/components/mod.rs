@@ -1,5 +1,13 @@
 //! Pieces of the diner's UI, one per file.
 
+pub mod cart_panel;
+pub mod item_dialog;
 pub mod menu_view;
+pub mod orders_view;
+pub mod status_line;
 
+pub use cart_panel::CartPanel;
+pub use item_dialog::ItemDialog;
 pub use menu_view::MenuView;
+pub use orders_view::OrdersView;
+pub use status_line::StatusLine;

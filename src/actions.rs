@@ -1,0 +1,178 @@
+//! What the widget does, as plain async functions over [`Widget`]: load what
+//! the phone kept, refresh the menu, save the cart, place and deliver orders.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wendan_outbox::OutboxEntry;
+use wendan_protocol::OrderRequest;
+use wendan_protocol::order::ClientInfo;
+
+use crate::api::{self, MenuFetch};
+use crate::cart::{Cart, non_empty};
+use crate::delivery::{self, clock, signal};
+use crate::i18n::{Msg, t};
+use crate::store::{CachedMenu, Store, StoreError};
+use crate::widget::Widget;
+
+const DEVICE_ID_KEY: &str = "wendan.device";
+
+/// Opens storage, shows what the phone kept (cart, orders, last menu) at
+/// once, then refreshes the menu and delivers anything waiting.
+pub async fn start(widget: Widget) {
+    let store = match Store::open().await {
+        Ok(store) => store,
+        Err(error) => {
+            widget.notice.set(Some(error.to_string()));
+            return;
+        }
+    };
+    if store.is_fallback() {
+        widget.notice.set(Some(
+            t(widget.language.get_untracked(), Msg::StorageFallback).into(),
+        ));
+    }
+    widget.store.set_value(Some(store.clone()));
+    if let Some(menu) = report(widget, store.load_menu().await) {
+        widget.menu.set(menu);
+    }
+    if let Some(cart) = report(widget, store.load_cart().await) {
+        widget.cart.set(cart);
+    }
+    reload_orders(widget).await;
+    refresh_menu(widget).await;
+    deliver(widget).await;
+}
+
+/// Shows a storage error to the diner instead of dropping it.
+fn report<T>(widget: Widget, result: Result<T, StoreError>) -> Option<T> {
+    result
+        .map_err(|error| widget.notice.set(Some(error.to_string())))
+        .ok()
+}
+
+/// Fetches the menu if it changed; keeps the cached one when offline.
+pub async fn refresh_menu(widget: Widget) {
+    let etag = widget
+        .menu
+        .with_untracked(|menu| menu.as_ref().and_then(|m| m.etag.clone()));
+    match api::fetch_menu(etag.as_deref()).await {
+        Ok(MenuFetch::Fresh { menu, etag }) => {
+            let cached = CachedMenu {
+                menu,
+                etag,
+                fetched_at_ms: js_sys::Date::now(),
+            };
+            widget.reachable.set(Some(true));
+            if let Some(store) = widget.store() {
+                report(widget, store.save_menu(&cached).await);
+            }
+            widget.menu.set(Some(cached));
+        }
+        Ok(MenuFetch::NotModified) => widget.reachable.set(Some(true)),
+        Err(api::ApiError::Network(_)) => widget.reachable.set(Some(false)),
+        Err(error) => widget.notice.set(Some(error.to_string())),
+    }
+}
+
+/// Changes the cart and saves it at once.
+pub fn change_cart(widget: Widget, change: impl FnOnce(&mut Cart)) {
+    widget.cart.update(change);
+    let cart = widget.cart.get_untracked();
+    let Some(store) = widget.store() else { return };
+    spawn_local(async move {
+        if report(widget, store.save_cart(&cart).await).is_some() {
+            signal::cart_changed();
+        }
+    });
+}
+
+pub async fn reload_cart(widget: Widget) {
+    if let Some(store) = widget.store()
+        && let Some(cart) = report(widget, store.load_cart().await)
+    {
+        widget.cart.set(cart);
+    }
+}
+
+pub async fn reload_orders(widget: Widget) {
+    let Some(store) = widget.store() else { return };
+    if let Some(load) = report(widget, store.outbox().await) {
+        if let Some(error) = load.set_aside.first() {
+            widget.notice.set(Some(error.to_string()));
+        }
+        let mut entries = load.entries;
+        entries.sort_by_key(|entry| std::cmp::Reverse(entry.request.client.created_at));
+        widget.orders.set(entries);
+    }
+}
+
+/// Places the cart as an order: saved with a fresh key and emptied from the
+/// cart in one transaction, shown at once, then delivered.
+pub async fn place_order(widget: Widget) -> Result<(), String> {
+    let store = widget.store().ok_or("storage is not open")?;
+    let cart = widget.cart.get_untracked();
+    let menu = widget.menu.get_untracked().ok_or("no menu")?.menu;
+    let key = clock::new_idempotency_key().ok_or("no random source for the order key")?;
+    let now = clock::now();
+    let table = widget.table.get_untracked();
+    let request = OrderRequest {
+        mode: Cart::mode(table.as_deref()),
+        pickup_name: table.is_none().then(|| cart.pickup_name.trim().to_owned()),
+        table,
+        items: cart.order_lines(),
+        note: non_empty(&cart.note),
+        client: ClientInfo {
+            device_id: device_id(),
+            created_at: now,
+            sent_at: now,
+            menu_version: menu.version.clone(),
+            total_minor: cart.total_minor(&menu),
+        },
+    };
+    let entry = OutboxEntry::new(key, request, menu.max_order_age_secs);
+    match store.place(&entry, cart.revision).await {
+        Ok(()) => {}
+        Err(StoreError::CartChanged) => {
+            // Another tab ordered this cart: show the truth, place nothing.
+            reload_cart(widget).await;
+            reload_orders(widget).await;
+            return Ok(());
+        }
+        Err(error) => return Err(error.to_string()),
+    }
+    widget.cart.set(Cart::emptied(cart.revision));
+    signal::cart_changed();
+    signal::outbox_changed();
+    reload_orders(widget).await;
+    spawn_local(deliver(widget));
+    Ok(())
+}
+
+/// Runs the outbox delivery loop and shows what it found.
+pub async fn deliver(widget: Widget) {
+    let Some(store) = widget.store() else { return };
+    match delivery::deliver(store).await {
+        Ok(reach) => {
+            if reach.answered {
+                widget.reachable.set(Some(true));
+            } else if reach.unreachable {
+                widget.reachable.set(Some(false));
+            }
+        }
+        Err(error) => widget.notice.set(Some(error.to_string())),
+    }
+    reload_orders(widget).await;
+}
+
+/// A random id for this phone, kept in localStorage (not personal data).
+fn device_id() -> String {
+    if let Ok(id) = LocalStorage::get::<String>(DEVICE_ID_KEY) {
+        return id;
+    }
+    let id = clock::new_idempotency_key()
+        .map(|key| key.to_string())
+        .unwrap_or_else(|| "unknown-device".into());
+    let _ = LocalStorage::set(DEVICE_ID_KEY, &id);
+    id
+}

@@ -1,0 +1,219 @@
+//! The diner's cart: plain data with ordinary methods, priced by the same
+//! code the server uses, so the total shown is the total the server checks.
+
+use serde::{Deserialize, Serialize};
+use wendan_protocol::Menu;
+use wendan_protocol::order::{OrderLine, OrderMode};
+use wendan_protocol::pricing::price_line;
+use wendan_protocol::validation::MAX_QTY;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub pickup_name: String,
+    /// Local ids for lines, never reused within a cart.
+    #[serde(default)]
+    next_line_id: u32,
+    /// Bumped by every change: placing an order checks that the cart it
+    /// empties is the one the diner reviewed (another tab may have ordered it).
+    #[serde(default)]
+    pub revision: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub line_id: u32,
+    pub item_id: String,
+    pub qty: i64,
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Cart {
+    /// Adds one of an item; the same item with the same options and note
+    /// adds to the existing line instead of making a second one.
+    pub fn add(&mut self, item_id: &str, options: Vec<String>, note: &str) {
+        let mut options = options;
+        options.sort();
+        let note = note.trim();
+        self.revision += 1;
+        if let Some(line) = self
+            .lines
+            .iter_mut()
+            .find(|line| line.item_id == item_id && line.options == options && line.note == note)
+        {
+            line.qty = (line.qty + 1).min(MAX_QTY);
+            return;
+        }
+        self.next_line_id += 1;
+        self.lines.push(CartLine {
+            line_id: self.next_line_id,
+            item_id: item_id.to_owned(),
+            qty: 1,
+            options,
+            note: note.to_owned(),
+        });
+    }
+
+    /// Sets a line's quantity; zero removes it.
+    pub fn set_qty(&mut self, line_id: u32, qty: i64) {
+        self.revision += 1;
+        if qty <= 0 {
+            self.remove(line_id);
+        } else if let Some(line) = self.lines.iter_mut().find(|line| line.line_id == line_id) {
+            line.qty = qty.min(MAX_QTY);
+        }
+    }
+
+    pub fn set_line_note(&mut self, line_id: u32, note: &str) {
+        self.revision += 1;
+        if let Some(line) = self.lines.iter_mut().find(|line| line.line_id == line_id) {
+            line.note = note.to_owned();
+        }
+    }
+
+    /// The empty cart that follows this one once it is ordered.
+    pub fn emptied(revision: u64) -> Self {
+        Cart {
+            revision: revision + 1,
+            ..Cart::default()
+        }
+    }
+
+    pub fn set_note(&mut self, note: &str) {
+        self.revision += 1;
+        self.note = note.to_owned();
+    }
+
+    pub fn set_pickup_name(&mut self, name: &str) {
+        self.revision += 1;
+        self.pickup_name = name.to_owned();
+    }
+
+    pub fn remove(&mut self, line_id: u32) {
+        self.revision += 1;
+        self.lines.retain(|line| line.line_id != line_id);
+    }
+
+    /// How many items, for the cart button.
+    pub fn count(&self) -> i64 {
+        self.lines.iter().map(|line| line.qty).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The total in minor units, priced from `menu` exactly as the server will.
+    pub fn total_minor(&self, menu: &Menu) -> i64 {
+        self.order_lines()
+            .iter()
+            .filter_map(|line| price_line(menu, line))
+            .map(|priced| priced.line_total_minor)
+            .sum()
+    }
+
+    /// The lines as the order will carry them.
+    pub fn order_lines(&self) -> Vec<OrderLine> {
+        self.lines.iter().map(CartLine::to_order_line).collect()
+    }
+
+    /// Dine-in when the page was opened for a table, else pickup.
+    pub fn mode(table: Option<&str>) -> OrderMode {
+        match table {
+            Some(_) => OrderMode::DineIn,
+            None => OrderMode::Pickup,
+        }
+    }
+}
+
+impl CartLine {
+    pub fn to_order_line(&self) -> OrderLine {
+        OrderLine {
+            item_id: self.item_id.clone(),
+            qty: self.qty,
+            options: self.options.clone(),
+            note: non_empty(&self.note),
+        }
+    }
+}
+
+pub fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn menu() -> Menu {
+        serde_json::from_str(include_str!("../server/menus/demo-hotpot.json")).expect("demo menu")
+    }
+
+    #[test]
+    fn the_same_choice_twice_is_one_line_of_two() {
+        let mut cart = Cart::default();
+        cart.add("beef-tripe", vec![], "");
+        cart.add("beef-tripe", vec![], " ");
+        cart.add("beef-tripe", vec![], "no coriander");
+        assert_eq!(cart.lines.len(), 2);
+        assert_eq!(cart.lines[0].qty, 2);
+        assert_eq!(cart.count(), 3);
+    }
+
+    #[test]
+    fn options_in_any_order_are_the_same_choice() {
+        let mut cart = Cart::default();
+        cart.add(
+            "yuanyang-pot",
+            vec!["spice-mild".into(), "pair-mushroom".into()],
+            "",
+        );
+        cart.add(
+            "yuanyang-pot",
+            vec!["pair-mushroom".into(), "spice-mild".into()],
+            "",
+        );
+        assert_eq!(cart.lines.len(), 1);
+    }
+
+    #[test]
+    fn the_total_uses_the_servers_pricing() {
+        let mut cart = Cart::default();
+        cart.add("beef-tripe", vec![], "");
+        cart.add(
+            "yuanyang-pot",
+            vec!["pair-mushroom".into(), "spice-mild".into()],
+            "",
+        );
+        let line = cart.lines[0].line_id;
+        cart.set_qty(line, 2);
+        assert_eq!(cart.total_minor(&menu()), 2 * 3800 + 6800 + 800);
+    }
+
+    #[test]
+    fn quantity_zero_removes_and_quantities_are_capped() {
+        let mut cart = Cart::default();
+        cart.add("beef-tripe", vec![], "");
+        let line = cart.lines[0].line_id;
+        cart.set_qty(line, 500);
+        assert_eq!(cart.lines[0].qty, MAX_QTY);
+        cart.set_qty(line, 0);
+        assert!(cart.is_empty());
+    }
+
+    #[test]
+    fn a_cart_survives_storage_as_json() {
+        let mut cart = Cart::default();
+        cart.add("potato-slices", vec![], "crispy");
+        cart.note = "生日".into();
+        let back: Cart =
+            serde_json::from_str(&serde_json::to_string(&cart).expect("json")).expect("parse");
+        assert_eq!(back, cart);
+    }
+}

@@ -1,0 +1,123 @@
+use leptos::prelude::*;
+use wendan_outbox::{DeliveryState, OutboxEntry};
+use wendan_protocol::money::format_minor;
+use wendan_protocol::pricing::price_line;
+
+use crate::i18n::{Msg, problem_text, state_text, t, violation_text};
+use crate::language::Language;
+use crate::widget::use_widget;
+
+/// My orders: every order this phone placed, with where it is. Works
+/// offline (it is read from the phone) and prints as a receipt.
+#[component]
+pub fn OrdersView() -> impl IntoView {
+    let widget = use_widget();
+    let language = move || widget.language.get();
+    view! {
+        <section id="my-orders" class="orders" aria-labelledby="my-orders-title">
+            <h2 id="my-orders-title">{move || t(language(), Msg::MyOrders)}</h2>
+            <Show when=move || widget.orders.with(|o| !o.is_empty())
+                fallback=move || view! { <p>{move || t(language(), Msg::NoOrders)}</p> }>
+                <ul>
+                    <For
+                        each=move || widget.orders.get()
+                        key=|entry| (entry.key.to_string(), entry.state_name())
+                        children=move |entry| view! { <OrderCard entry language=language() /> }
+                    />
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
+    let widget = use_widget();
+    let lang = language.tag();
+    let state = entry.state_name();
+    let (currency, lines) = widget.menu.with_untracked(|menu| {
+        let Some(menu) = menu.as_ref().map(|m| &m.menu) else {
+            return (String::new(), Vec::new());
+        };
+        let lines = entry
+            .request
+            .items
+            .iter()
+            .map(|line| {
+                let priced = price_line(menu, line);
+                let name = priced
+                    .as_ref()
+                    .map_or(line.item_id.clone(), |p| p.name.get(lang).to_owned());
+                let options = priced
+                    .map(|p| {
+                        p.options
+                            .iter()
+                            .map(|o| o.name.get(lang).to_owned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "{} × {}{}",
+                    name,
+                    line.qty,
+                    if options.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({options})")
+                    }
+                )
+            })
+            .collect();
+        (menu.currency.clone(), lines)
+    });
+    let total = format_minor(entry.request.client.total_minor, &currency);
+    let placed_at = entry.request.client.created_at;
+    let placed_at = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        placed_at.year(),
+        u8::from(placed_at.month()),
+        placed_at.day(),
+        placed_at.hour(),
+        placed_at.minute()
+    );
+    let number = match &entry.state {
+        DeliveryState::Received { order } => Some(format!("#{}", order.number)),
+        _ => None,
+    };
+    let reason = match &entry.state {
+        DeliveryState::Rejected { problem } | DeliveryState::PriceChanged { problem } => {
+            let mut why = problem_text(language, problem.kind()).to_owned();
+            for error in &problem.errors {
+                why.push_str(&format!(" · {}", violation_text(language, &error.code)));
+            }
+            if let Some(message) = &problem.message {
+                why.push_str(&format!(" · {message}"));
+            }
+            if let Some(total) = problem.new_total_minor {
+                why.push_str(&format!(
+                    " · {} {}",
+                    t(language, Msg::Total),
+                    format_minor(total, &currency)
+                ));
+            }
+            Some(why)
+        }
+        DeliveryState::Received { order } => order.status_reason.clone(),
+        _ => None,
+    };
+    view! {
+        <li class="order" data-order-key=entry.key.to_string() data-state=state>
+            <div class="order-head">
+                <span class="order-ref">{format!("{} {}", t(language, Msg::Reference), entry.local_ref())}</span>
+                <span class="order-number">{number}</span>
+            </div>
+            <p class="order-state" role="status">{state_text(language, state)}</p>
+            <p class="order-reason">{reason}</p>
+            <ul class="order-lines">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+            <p class="order-meta">
+                {format!("{} {placed_at} UTC · {} {total}", t(language, Msg::PlacedAt), t(language, Msg::Total))}
+            </p>
+        </li>
+    }
+}

@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use wendan_outbox::schedule::pending_count;
+
+use crate::i18n::{Msg, t};
+use crate::widget::use_widget;
+
+/// The connectivity line: what the server last said, not `navigator.onLine`
+/// alone, and how many orders are still on this phone.
+#[component]
+pub fn StatusLine() -> impl IntoView {
+    let widget = use_widget();
+    let text = move || {
+        let language = widget.language.get();
+        let waiting = widget.orders.with(|orders| pending_count(orders));
+        let offline = widget.reachable.get() == Some(false);
+        let mut parts = Vec::new();
+        if offline {
+            parts.push(t(language, Msg::Offline).to_owned());
+        } else if widget.reachable.get() == Some(true) {
+            parts.push(t(language, Msg::Online).to_owned());
+        }
+        if waiting > 0 {
+            parts.push(format!("{waiting} {}", t(language, Msg::WaitingToSend)));
+        }
+        if offline && let Some(at) = widget.menu.with(|m| m.as_ref().map(|m| m.fetched_at_ms)) {
+            let date = js_sys::Date::new(&at.into());
+            parts.push(format!(
+                "{} {}",
+                t(language, Msg::MenuUpdated),
+                String::from(
+                    date.to_locale_string(language.tag(), &wasm_bindgen::JsValue::UNDEFINED)
+                )
+            ));
+        }
+        parts.join(" · ")
+    };
+    view! {
+        <p class="status-line" role="status" class:offline=move || widget.reachable.get() == Some(false)>
+            {text}
+        </p>
+        <p class="notice" role="alert">{move || widget.notice.get()}</p>
+    }
+}

@@ -1,0 +1,85 @@
+//! Delivering the outbox: the browser side of `wendan-outbox`.
+//!
+//! [`deliver`] is the one delivery loop: the page runs it (on placing, on
+//! `online`, when the page becomes visible, on a timer) and so will the
+//! service worker. It holds the cross-tab outbox lock while it runs, sends
+//! every due order at once, and records each answer before looking again.
+
+pub mod clock;
+pub mod lock;
+pub mod send;
+pub mod signal;
+
+use futures_util::future::join_all;
+use wendan_outbox::schedule::due;
+use wendan_outbox::{Backoff, OutboxEntry};
+
+use crate::store::{Store, StoreError};
+
+/// What a delivery run saw, for the connectivity line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Some attempt got an HTTP answer from the server.
+    pub answered: bool,
+    /// Some attempt got no answer at all.
+    pub unreachable: bool,
+}
+
+/// Runs delivery unless another tab or the worker is already delivering
+/// (it will pick up anything due, including orders placed meanwhile).
+pub async fn deliver(store: Store) -> Result<Reach, StoreError> {
+    let run = lock::if_available(
+        lock::OUTBOX_LOCK,
+        async move { deliver_locked(&store).await },
+    );
+    run.await.unwrap_or(Ok(Reach::default()))
+}
+
+async fn deliver_locked(store: &Store) -> Result<Reach, StoreError> {
+    let backoff = Backoff::default();
+    let mut random = clock::BrowserRandom;
+    let mut reach = Reach::default();
+    // Holding the lock, nobody else is sending: a "sending" entry is a send
+    // that a closed tab or a stopped worker never finished.
+    let mut first_pass = true;
+    loop {
+        let mut entries = store.outbox().await?.entries;
+        let now = clock::now();
+        if first_pass {
+            for entry in entries.iter_mut().filter(|entry| entry.is_pending()) {
+                if entry.state_name() == "sending" {
+                    entry.recover_interrupted(now);
+                    store.put_entry(entry).await?;
+                }
+            }
+            first_pass = false;
+        }
+        let due = due(&entries, now);
+        if due.is_empty() {
+            return Ok(reach);
+        }
+        let mut attempts: Vec<(OutboxEntry, wendan_protocol::OrderRequest)> = Vec::new();
+        for index in due {
+            let mut entry = entries[index].clone();
+            let body = entry.start_attempt(now);
+            store.put_entry(&entry).await?;
+            if let Some(body) = body {
+                attempts.push((entry, body));
+            }
+        }
+        signal::outbox_changed();
+        let sends = attempts
+            .iter()
+            .map(|(entry, body)| send::send_order(&entry.key, body));
+        let outcomes = join_all(sends).await;
+        for ((mut entry, _), outcome) in attempts.into_iter().zip(outcomes) {
+            match &outcome {
+                wendan_outbox::Outcome::Unknown(_) => reach.unreachable = true,
+                _ => reach.answered = true,
+            }
+            entry.finish_attempt(outcome, clock::now(), &backoff, &mut random);
+            store.put_entry(&entry).await?;
+        }
+        signal::outbox_changed();
+    }
+}

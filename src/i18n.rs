@@ -1,0 +1,185 @@
+//! Every word the widget shows, in zh-CN and en.
+//!
+//! An exhaustive `match` per message rather than leptos_i18n: two languages,
+//! a missing translation is a compile error, and no build-time code
+//! generation or runtime bundles add to the wasm a diner downloads.
+
+use wendan_protocol::ProblemType;
+
+use crate::language::Language;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Loading,
+    Cart,
+    CartEmpty,
+    Total,
+    Add,
+    SoldOut,
+    Required,
+    Optional,
+    ChooseUpTo,
+    Note,
+    OrderNote,
+    Quantity,
+    Remove,
+    Checkout,
+    Review,
+    Back,
+    PlaceOrder,
+    DineInAtTable,
+    PickupName,
+    MyOrders,
+    NoOrders,
+    Reference,
+    PlacedAt,
+    Online,
+    Offline,
+    WaitingToSend,
+    MenuUpdated,
+    StorageFallback,
+    Close,
+    Categories,
+    EditAndSendAgain,
+    ConfirmNewTotal,
+    OrderAgain,
+    Language,
+}
+
+/// Looks a message up in `language`.
+pub fn t(language: Language, msg: Msg) -> &'static str {
+    let (zh, en) = match msg {
+        Msg::Loading => ("正在加载菜单…", "Loading the menu…"),
+        Msg::Cart => ("购物车", "Cart"),
+        Msg::CartEmpty => ("购物车是空的", "Your cart is empty"),
+        Msg::Total => ("合计", "Total"),
+        Msg::Add => ("加入", "Add"),
+        Msg::SoldOut => ("已售罄", "Sold out"),
+        Msg::Required => ("必选", "Required"),
+        Msg::Optional => ("可选", "Optional"),
+        Msg::ChooseUpTo => ("最多选", "Choose up to"),
+        Msg::Note => ("备注", "Note"),
+        Msg::OrderNote => ("整单备注", "Note for the whole order"),
+        Msg::Quantity => ("数量", "Quantity"),
+        Msg::Remove => ("删除", "Remove"),
+        Msg::Checkout => ("去结算", "Checkout"),
+        Msg::Review => ("确认订单", "Review your order"),
+        Msg::Back => ("返回", "Back"),
+        Msg::PlaceOrder => ("下单", "Place order"),
+        Msg::DineInAtTable => ("堂食 · 桌号", "Dine in · table"),
+        Msg::PickupName => ("取餐人姓名", "Name for pickup"),
+        Msg::MyOrders => ("我的订单", "My orders"),
+        Msg::NoOrders => ("还没有订单", "No orders yet"),
+        Msg::Reference => ("订单编号", "Reference"),
+        Msg::PlacedAt => ("下单时间", "Placed at"),
+        Msg::Online => ("已联网", "Online"),
+        Msg::Offline => (
+            "没有网络：订单会保存在手机上，联网后自动发送",
+            "Offline: orders are kept on this phone and sent when the network is back",
+        ),
+        Msg::WaitingToSend => ("个订单等待发送", "order(s) waiting to send"),
+        Msg::MenuUpdated => ("菜单更新于", "Menu last updated"),
+        Msg::StorageFallback => (
+            "此浏览器无法使用 IndexedDB，订单暂存在本地存储中",
+            "This browser blocks IndexedDB; orders are kept in local storage instead",
+        ),
+        Msg::Close => ("关闭", "Close"),
+        Msg::Categories => ("菜品分类", "Categories"),
+        Msg::EditAndSendAgain => ("修改后重新下单", "Edit and send again"),
+        Msg::ConfirmNewTotal => ("确认新价格并下单", "Confirm the new total"),
+        Msg::OrderAgain => ("再来一单", "Order again"),
+        Msg::Language => ("English", "中文"),
+    };
+    match language {
+        Language::ZhCn => zh,
+        Language::En => en,
+    }
+}
+
+/// Where an order is, in words (`OutboxEntry::state_name`).
+pub fn state_text(language: Language, state: &str) -> &'static str {
+    let (zh, en) = match state {
+        "saved" => (
+            "已保存在手机上，等待网络",
+            "Saved on this phone, waiting for network",
+        ),
+        "sending" => ("正在发送…", "Sending…"),
+        "received" => ("餐厅已收到", "Received by the restaurant"),
+        "preparing" => ("正在制作", "Preparing"),
+        "ready" => ("可以取餐了", "Ready"),
+        "completed" => ("已完成", "Completed"),
+        "cancelled" => ("已取消", "Cancelled"),
+        "rejected" => ("餐厅未接受", "Not accepted"),
+        "price_changed" => ("价格有变动", "Prices changed"),
+        "expired" => ("订单已过期，未发送", "Expired: too old to send"),
+        _ => ("", ""),
+    };
+    match language {
+        Language::ZhCn => zh,
+        Language::En => en,
+    }
+}
+
+/// Why the restaurant refused an order, in the diner's language.
+pub fn problem_text(language: Language, kind: Option<ProblemType>) -> &'static str {
+    use ProblemType::*;
+    let (zh, en) = match kind {
+        Some(InvalidOrder) => ("订单内容有误", "Something in the order cannot be made"),
+        Some(RestaurantClosed) => ("餐厅暂不接单", "The restaurant is not taking orders now"),
+        Some(MenuChanged) => ("菜品价格已变动", "Prices have changed since you ordered"),
+        Some(OrderExpired) => ("订单等待太久，已过期", "The order waited too long to send"),
+        Some(IdempotencyKeyReused) => ("订单重复", "This order conflicts with another"),
+        _ => ("餐厅拒绝了这个订单", "The restaurant refused this order"),
+    };
+    match language {
+        Language::ZhCn => zh,
+        Language::En => en,
+    }
+}
+
+/// A line-level problem code (`FieldError::code`), in the diner's language.
+pub fn violation_text(language: Language, code: &str) -> &'static str {
+    let (zh, en) = match code {
+        "sold_out" => ("已售罄", "sold out"),
+        "unknown_item" | "unknown_option" => ("已下架", "no longer on the menu"),
+        "qty_out_of_range" => ("数量不正确", "quantity not allowed"),
+        "too_few_options" => ("缺少必选项", "a required choice is missing"),
+        "too_many_options" => ("选项过多", "too many choices"),
+        "note_too_long" => ("备注太长", "note too long"),
+        "table_missing" => ("缺少桌号", "table missing"),
+        "pickup_name_missing" => ("缺少取餐人姓名", "pickup name missing"),
+        _ => ("有误", "not accepted"),
+    };
+    match language {
+        Language::ZhCn => zh,
+        Language::En => en,
+    }
+}
+
+/// Dietary tags and allergens, by code.
+pub fn tag_text(language: Language, code: &str) -> String {
+    let pair = match code {
+        "spicy" => Some(("辣", "spicy")),
+        "signature" => Some(("招牌", "signature")),
+        "vegetarian" => Some(("素食", "vegetarian")),
+        "vegan" => Some(("纯素", "vegan")),
+        "popular" => Some(("人气", "popular")),
+        "new" => Some(("新品", "new")),
+        "gluten" => Some(("含麸质", "gluten")),
+        "soy" => Some(("含大豆", "soy")),
+        "peanut" => Some(("含花生", "peanut")),
+        "sesame" => Some(("含芝麻", "sesame")),
+        "shellfish" => Some(("含贝类/虾", "shellfish")),
+        "fish" => Some(("含鱼", "fish")),
+        "egg" => Some(("含蛋", "egg")),
+        "milk" => Some(("含奶", "milk")),
+        "tree-nut" => Some(("含坚果", "tree nuts")),
+        "celery" => Some(("含芹菜", "celery")),
+        _ => None,
+    };
+    match (pair, language) {
+        (Some((zh, _)), Language::ZhCn) => zh.to_owned(),
+        (Some((_, en)), Language::En) => en.to_owned(),
+        (None, _) => code.to_owned(),
+    }
+}

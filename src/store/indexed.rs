@@ -1,0 +1,176 @@
+//! The IndexedDB backend.
+
+use std::rc::Rc;
+
+use rexie::{Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+use wendan_outbox::OutboxEntry;
+
+use super::record::Record;
+use super::schema::{self, CART, CURRENT, MENU, OUTBOX, QUARANTINE};
+use super::{CachedMenu, OutboxLoad, StoreError};
+use crate::cart::Cart;
+
+#[derive(Clone)]
+pub struct IndexedStore {
+    db: Rc<Rexie>,
+}
+
+fn failed(error: rexie::Error) -> StoreError {
+    StoreError::from_browser(format!("{error:?}"))
+}
+
+impl IndexedStore {
+    pub async fn open() -> Result<Self, StoreError> {
+        let db = schema::open()
+            .await
+            .map_err(|error| StoreError::Unavailable(format!("{error:?}")))?;
+        Ok(Self { db: Rc::new(db) })
+    }
+
+    async fn get(&self, store: &str, key: &str) -> Result<Option<Record>, StoreError> {
+        let transaction = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let value = transaction
+            .store(store)
+            .map_err(failed)?
+            .get(JsValue::from_str(key))
+            .await
+            .map_err(failed)?;
+        value.map(Record::from_js).transpose()
+    }
+
+    async fn put(&self, store: &str, record: &Record) -> Result<(), StoreError> {
+        let transaction = self
+            .db
+            .transaction(&[store], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        transaction
+            .store(store)
+            .map_err(failed)?
+            .put(&record.to_js()?, None)
+            .await
+            .map_err(failed)?;
+        transaction.done().await.map_err(failed)?;
+        Ok(())
+    }
+
+    /// Moves an unreadable record out of the way, keeping it for support.
+    async fn set_aside(&self, store: &str, key: JsValue, raw: JsValue) -> Result<(), StoreError> {
+        let transaction = self
+            .db
+            .transaction(&[store, QUARANTINE], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let label = format!("{store}:{}", key.as_string().unwrap_or_default());
+        let json = js_sys::JSON::stringify(&raw)
+            .map(String::from)
+            .unwrap_or_default();
+        let kept = Record { key: label, json };
+        transaction
+            .store(QUARANTINE)
+            .map_err(failed)?
+            .put(&kept.to_js()?, None)
+            .await
+            .map_err(failed)?;
+        transaction
+            .store(store)
+            .map_err(failed)?
+            .delete(key)
+            .await
+            .map_err(failed)?;
+        transaction.done().await.map_err(failed)?;
+        Ok(())
+    }
+
+    pub async fn load_cart(&self) -> Result<Cart, StoreError> {
+        match self.get(CART, CURRENT).await? {
+            Some(record) => record.decode(),
+            None => Ok(Cart::default()),
+        }
+    }
+
+    pub async fn save_cart(&self, cart: &Cart) -> Result<(), StoreError> {
+        self.put(CART, &Record::of(CURRENT, cart)?).await
+    }
+
+    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<(), StoreError> {
+        let order = Record::of(entry.key.as_str(), entry)?.to_js()?;
+        let empty = Cart::emptied(cart_revision);
+        let empty = Record::of(CURRENT, &empty)?.to_js()?;
+        let transaction = self
+            .db
+            .transaction(&[OUTBOX, CART], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let carts = transaction.store(CART).map_err(failed)?;
+        let stored = carts
+            .get(JsValue::from_str(CURRENT))
+            .await
+            .map_err(failed)?;
+        let stored: Cart = match stored {
+            Some(raw) => Record::from_js(raw)?.decode()?,
+            None => Cart::default(),
+        };
+        if stored.revision != cart_revision || stored.is_empty() {
+            transaction.abort().await.map_err(failed)?;
+            return Err(StoreError::CartChanged);
+        }
+        // `add`, not `put`: a second "place" of the same order fails.
+        transaction
+            .store(OUTBOX)
+            .map_err(failed)?
+            .add(&order, None)
+            .await
+            .map_err(failed)?;
+        transaction
+            .store(CART)
+            .map_err(failed)?
+            .put(&empty, None)
+            .await
+            .map_err(failed)?;
+        transaction.done().await.map_err(failed)?;
+        Ok(())
+    }
+
+    pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {
+        let transaction = self
+            .db
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let rows = transaction
+            .store(OUTBOX)
+            .map_err(failed)?
+            .scan(None, None, None, None)
+            .await
+            .map_err(failed)?;
+        drop(transaction);
+        let mut load = OutboxLoad::default();
+        for (key, raw) in rows {
+            match Record::from_js(raw.clone()).and_then(|record| record.decode::<OutboxEntry>()) {
+                Ok(entry) => load.entries.push(entry),
+                Err(error) => {
+                    self.set_aside(OUTBOX, key, raw).await?;
+                    load.set_aside.push(error);
+                }
+            }
+        }
+        Ok(load)
+    }
+
+    pub async fn put_entry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.put(OUTBOX, &Record::of(entry.key.as_str(), entry)?)
+            .await
+    }
+
+    pub async fn load_menu(&self) -> Result<Option<CachedMenu>, StoreError> {
+        match self.get(MENU, CURRENT).await? {
+            Some(record) => record.decode().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn save_menu(&self, menu: &CachedMenu) -> Result<(), StoreError> {
+        self.put(MENU, &Record::of(CURRENT, menu)?).await
+    }
+}

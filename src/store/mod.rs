@@ -1,0 +1,136 @@
+//! Everything the widget keeps on the phone: the cart, the outbox of orders,
+//! the last menu seen. IndexedDB through rexie, with localStorage (through
+//! gloo-storage) as the fallback where IndexedDB is blocked.
+
+mod indexed;
+mod local;
+pub mod record;
+pub mod schema;
+
+use serde::{Deserialize, Serialize};
+use wendan_outbox::OutboxEntry;
+use wendan_protocol::Menu;
+
+use crate::cart::Cart;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+    #[error("the phone's storage for this site is full")]
+    Quota,
+    #[error("record {key} could not be read: {why}")]
+    Corrupt { key: String, why: String },
+    #[error("could not encode a record: {0}")]
+    Encode(String),
+    #[error("this order is already saved")]
+    AlreadyPlaced,
+    #[error("the cart changed (perhaps ordered in another tab)")]
+    CartChanged,
+    #[error("storage failed: {0}")]
+    Failed(String),
+}
+
+impl StoreError {
+    /// Classifies a browser storage error by its DOMException name.
+    pub fn from_browser(message: String) -> Self {
+        if message.contains("QuotaExceeded") {
+            StoreError::Quota
+        } else if message.contains("ConstraintError") {
+            StoreError::AlreadyPlaced
+        } else {
+            StoreError::Failed(message)
+        }
+    }
+}
+
+/// The menu as last fetched, with what is needed to refresh it cheaply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedMenu {
+    pub menu: Menu,
+    pub etag: Option<String>,
+    /// Milliseconds since the epoch, by the device clock.
+    pub fetched_at_ms: f64,
+}
+
+/// The outbox as read, with any records that had to be set aside.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxLoad {
+    pub entries: Vec<OutboxEntry>,
+    pub set_aside: Vec<StoreError>,
+}
+
+#[derive(Clone)]
+pub enum Store {
+    Indexed(indexed::IndexedStore),
+    /// IndexedDB is blocked (some private modes, some web-views).
+    Local(local::LocalStore),
+}
+
+/// Calls the same method on whichever backend is open.
+macro_rules! dispatch {
+    ($self:ident.$method:ident($($arg:expr),*)) => {
+        match $self {
+            Store::Indexed(store) => store.$method($($arg),*).await,
+            Store::Local(store) => store.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// IndexedDB if it opens, else localStorage (and the diner is told).
+    pub async fn open() -> Result<Self, StoreError> {
+        match indexed::IndexedStore::open().await {
+            Ok(store) => Ok(Store::Indexed(store)),
+            Err(error) => {
+                log::warn(&format!(
+                    "IndexedDB unavailable, using localStorage: {error}"
+                ));
+                local::LocalStore::open().map(Store::Local)
+            }
+        }
+    }
+
+    pub fn is_fallback(&self) -> bool {
+        matches!(self, Store::Local(_))
+    }
+
+    pub async fn load_cart(&self) -> Result<Cart, StoreError> {
+        dispatch!(self.load_cart())
+    }
+
+    pub async fn save_cart(&self, cart: &Cart) -> Result<(), StoreError> {
+        dispatch!(self.save_cart(cart))
+    }
+
+    /// Saves a placed order and empties the cart, together: after a crash
+    /// there is either the order or the cart, never both and never neither.
+    /// Refused unless the stored cart is still at `cart_revision`, so a tap
+    /// in a second tab cannot order the same cart again.
+    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<(), StoreError> {
+        dispatch!(self.place(entry, cart_revision))
+    }
+
+    pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {
+        dispatch!(self.outbox())
+    }
+
+    pub async fn put_entry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        dispatch!(self.put_entry(entry))
+    }
+
+    pub async fn load_menu(&self) -> Result<Option<CachedMenu>, StoreError> {
+        dispatch!(self.load_menu())
+    }
+
+    pub async fn save_menu(&self, menu: &CachedMenu) -> Result<(), StoreError> {
+        dispatch!(self.save_menu(menu))
+    }
+}
+
+/// Console logging that works in windows and workers alike.
+pub mod log {
+    pub fn warn(message: &str) {
+        web_sys::console::warn_1(&message.into());
+    }
+}

@@ -1,0 +1,33 @@
+//! The one IndexedDB schema, shared by the page and the service worker.
+//!
+//! rexie's upgrades are declarative: every store named here exists after
+//! opening, and stores not named are deleted. So this file is the only place
+//! the schema lives, and a new version only ever adds stores. Records are
+//! `{key, json}`: the JSON is our own serde form, so decoding is the same
+//! code natively and in wasm, and a corrupt record is one failed parse.
+
+use rexie::{ObjectStore, Rexie};
+
+pub const DB_NAME: &str = "wendan";
+/// Raise when a store is added; never remove one a released widget used.
+pub const DB_VERSION: u32 = 1;
+
+pub const CART: &str = "cart";
+pub const OUTBOX: &str = "outbox";
+pub const MENU: &str = "menu";
+/// Records that could not be read, set aside instead of crashing the widget.
+pub const QUARANTINE: &str = "quarantine";
+
+/// The key of the single record in `cart` and `menu`.
+pub const CURRENT: &str = "current";
+
+pub async fn open() -> Result<Rexie, rexie::Error> {
+    Rexie::builder(DB_NAME)
+        .version(DB_VERSION)
+        .add_object_store(ObjectStore::new(CART).key_path("key"))
+        .add_object_store(ObjectStore::new(OUTBOX).key_path("key"))
+        .add_object_store(ObjectStore::new(MENU).key_path("key"))
+        .add_object_store(ObjectStore::new(QUARANTINE).key_path("key"))
+        .build()
+        .await
+}

@@ -1,0 +1,52 @@
+//! The widget's shared state, wrapped in signals at the edge: plain domain
+//! values (cart, outbox entries, menu) that the components read and change.
+
+use leptos::prelude::*;
+use wendan_outbox::OutboxEntry;
+
+use crate::cart::Cart;
+use crate::language::Language;
+use crate::store::{CachedMenu, Store};
+
+/// Everything the components share, passed through context.
+#[derive(Clone, Copy)]
+pub struct Widget {
+    pub language: RwSignal<Language>,
+    pub menu: RwSignal<Option<CachedMenu>>,
+    pub cart: RwSignal<Cart>,
+    pub orders: RwSignal<Vec<OutboxEntry>>,
+    /// The table from `?table=`, shown and locked; pickup when absent.
+    pub table: RwSignal<Option<String>>,
+    /// Whether the server answered lately: `None` before any contact.
+    pub reachable: RwSignal<Option<bool>>,
+    /// A problem the diner must know about (storage full, blocked, corrupt).
+    pub notice: RwSignal<Option<String>>,
+    pub store: StoredValue<Option<Store>, LocalStorage>,
+    /// The item whose options the diner is choosing, if any.
+    pub choosing: RwSignal<Option<String>>,
+}
+
+impl Widget {
+    pub fn new(language: Language, table: Option<String>) -> Self {
+        Self {
+            language: RwSignal::new(language),
+            menu: RwSignal::new(None),
+            cart: RwSignal::new(Cart::default()),
+            orders: RwSignal::new(Vec::new()),
+            table: RwSignal::new(table),
+            reachable: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            store: StoredValue::new_local(None),
+            choosing: RwSignal::new(None),
+        }
+    }
+
+    pub fn store(&self) -> Option<Store> {
+        self.store.get_value()
+    }
+}
+
+/// The widget state from context.
+pub fn use_widget() -> Widget {
+    expect_context::<Widget>()
+}
