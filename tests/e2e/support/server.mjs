@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 const SERVER_BIN = process.env.WENDAN_SERVER_BIN ?? 'target/server/wendan-server';
 const DIST = process.env.WENDAN_DIST ?? 'dist';
+export const KITCHEN_TOKEN = 'e2e-kitchen-token';
 
 /** A free loopback port, chosen by the kernel. */
 export async function freePort() {
@@ -47,7 +48,8 @@ export class WendanServer {
       '--listen', `127.0.0.1:${this.port}`,
       '--database', `sqlite://${join(this.dataDir, 'orders.sqlite3')}`,
       '--static', DIST,
-      '--demo',
+      ...(this.extraArgs.includes('--menu') ? [] : ['--demo']),
+      '--kitchen-token', KITCHEN_TOKEN,
       ...this.extraArgs,
     ];
     this.child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,6 +74,15 @@ export class WendanServer {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`wendan-server did not become healthy:\n${this.log}`);
+  }
+
+  /** Open orders, as the kitchen sees them: the truth on the server. */
+  async openOrders() {
+    const response = await fetch(`${this.url}/api/v1/kitchen/orders`, {
+      headers: { Authorization: `Bearer ${KITCHEN_TOKEN}` },
+    });
+    if (!response.ok) throw new Error(`kitchen orders: ${response.status}`);
+    return response.json();
   }
 
   /** Graceful stop (SIGTERM), as an operator would. */

@@ -1,0 +1,25 @@
+// Driving the widget as a diner would, through its accessible names.
+import { expect } from '@playwright/test';
+
+/** Adds each named dish (English names, `?lang=en`) once. */
+export async function addDishes(page, names) {
+  for (const name of names) {
+    await page.getByRole('button', { name: `Add ${name}`, exact: true }).click();
+  }
+}
+
+/** Opens the cart, reviews and places the order. */
+export async function placeOrder(page) {
+  await page.getByRole('button', { name: 'Cart' }).click();
+  await page.getByRole('button', { name: 'Checkout' }).click();
+  await page.getByRole('button', { name: 'Place order' }).click();
+}
+
+/** data-state of every order in My orders, newest first. */
+export async function orderStates(page) {
+  return page.locator('[data-order-key]').evaluateAll((cards) => cards.map((card) => card.dataset.state));
+}
+
+export async function expectOrderStates(page, states, timeout = 15_000) {
+  await expect.poll(() => orderStates(page), { timeout }).toEqual(states);
+}
