@@ -21,8 +21,8 @@ fn failed(error: rexie::Error) -> StoreError {
 }
 
 impl IndexedStore {
-    pub async fn open() -> Result<Self, StoreError> {
-        let db = schema::open()
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = schema::open(name)
             .await
             .map_err(|error| StoreError::Unavailable(format!("{error:?}")))?;
         Ok(Self { db: Rc::new(db) })

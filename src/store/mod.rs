@@ -80,8 +80,8 @@ macro_rules! dispatch {
 impl Store {
     /// IndexedDB if it opens, else localStorage (and the diner is told).
     pub async fn open() -> Result<Self, StoreError> {
-        match indexed::IndexedStore::open().await {
-            Ok(store) => Ok(Store::Indexed(store)),
+        match Self::open_indexed(schema::DB_NAME).await {
+            Ok(store) => Ok(store),
             Err(error) => {
                 log::warn(&format!(
                     "IndexedDB unavailable, using localStorage: {error}"
@@ -89,6 +89,11 @@ impl Store {
                 local::LocalStore::open().map(Store::Local)
             }
         }
+    }
+
+    /// IndexedDB only, under a given database name.
+    pub async fn open_indexed(name: &str) -> Result<Self, StoreError> {
+        indexed::IndexedStore::open(name).await.map(Store::Indexed)
     }
 
     pub fn is_fallback(&self) -> bool {

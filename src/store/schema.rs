@@ -21,8 +21,10 @@ pub const QUARANTINE: &str = "quarantine";
 /// The key of the single record in `cart` and `menu`.
 pub const CURRENT: &str = "current";
 
-pub async fn open() -> Result<Rexie, rexie::Error> {
-    Rexie::builder(DB_NAME)
+/// Opens (creating or upgrading) the database named `name`; the widget
+/// uses [`DB_NAME`], tests their own.
+pub async fn open(name: &str) -> Result<Rexie, rexie::Error> {
+    Rexie::builder(name)
         .version(DB_VERSION)
         .add_object_store(ObjectStore::new(CART).key_path("key"))
         .add_object_store(ObjectStore::new(OUTBOX).key_path("key"))
