@@ -12,6 +12,7 @@ use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine}
 use crate::delivery::{clock, signal};
 use crate::i18n::{Msg, t};
 use crate::language::Language;
+use crate::live_status;
 use crate::widget::Widget;
 
 const LANGUAGE_KEY: &str = "wendan.lang";
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
     });
     spawn_local(actions::start(widget));
     wire_delivery_triggers(widget);
+    live_status::follow_open_orders(widget);
 
     let toggle_language = move |_| {
         let next = match widget.language.get_untracked() {

@@ -14,6 +14,7 @@ pub mod components;
 pub mod delivery;
 pub mod i18n;
 pub mod language;
+pub mod live_status;
 pub mod store;
 pub mod widget;
 

@@ -50,7 +50,10 @@ fn entry(key: &str, cart: &Cart) -> OutboxEntry {
 #[wasm_bindgen_test]
 async fn a_saved_cart_comes_back() {
     let (store, _) = fresh_store("cart").await;
-    assert_eq!(store.load_cart().await.expect("empty cart"), Cart::default());
+    assert_eq!(
+        store.load_cart().await.expect("empty cart"),
+        Cart::default()
+    );
     let cart = cart_with_potatoes();
     store.save_cart(&cart).await.expect("saved");
     assert_eq!(store.load_cart().await.expect("loaded"), cart);
@@ -87,7 +90,10 @@ async fn the_same_order_key_is_never_saved_twice() {
     store.save_cart(&refilled).await.expect("saved");
     let duplicate = store.place(&order, refilled.revision).await;
     assert_eq!(duplicate, Err(StoreError::AlreadyPlaced));
-    assert!(!store.load_cart().await.expect("cart").is_empty(), "nothing was emptied");
+    assert!(
+        !store.load_cart().await.expect("cart").is_empty(),
+        "nothing was emptied"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -100,22 +106,35 @@ async fn a_corrupt_record_is_set_aside_and_the_rest_still_load() {
 
     // A record mangled by an old bug or a disk error.
     let db = schema::open(&name).await.expect("open");
-    let transaction = db.transaction(&[schema::OUTBOX], TransactionMode::ReadWrite).expect("tx");
+    let transaction = db
+        .transaction(&[schema::OUTBOX], TransactionMode::ReadWrite)
+        .expect("tx");
     let bad = Record {
         key: "key-bad-00000000001".into(),
         json: "{\"state\": \"half-written".into(),
     };
     let outbox = transaction.store(schema::OUTBOX).expect("store");
-    outbox.put(&bad.to_js().expect("js"), None).await.expect("put");
+    outbox
+        .put(&bad.to_js().expect("js"), None)
+        .await
+        .expect("put");
     transaction.done().await.expect("done");
 
     let load = store.outbox().await.expect("outbox still loads");
     assert_eq!(load.entries, vec![good]);
-    assert!(matches!(load.set_aside.as_slice(), [StoreError::Corrupt { .. }]));
+    assert!(matches!(
+        load.set_aside.as_slice(),
+        [StoreError::Corrupt { .. }]
+    ));
     let again = store.outbox().await.expect("outbox");
-    assert!(again.set_aside.is_empty(), "moved out of the way, reported once");
+    assert!(
+        again.set_aside.is_empty(),
+        "moved out of the way, reported once"
+    );
 
-    let transaction = db.transaction(&[schema::QUARANTINE], TransactionMode::ReadOnly).expect("tx");
+    let transaction = db
+        .transaction(&[schema::QUARANTINE], TransactionMode::ReadOnly)
+        .expect("tx");
     let kept = transaction
         .store(schema::QUARANTINE)
         .expect("store")

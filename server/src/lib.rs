@@ -45,10 +45,15 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = state::AppState::open(&config).await?;
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
     let router = app::router(state, &config);
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
+use tokio::sync::watch;
 
 use crate::admission::Admission;
 use crate::config::Config;
@@ -22,6 +23,9 @@ pub struct AppState {
     pub events: EventBus,
     pub kitchen_token: Option<Arc<str>>,
     paused: Arc<RwLock<Option<String>>>,
+    /// Becomes true when the server is stopping: long-lived streams end so
+    /// that the graceful shutdown is not held open by them.
+    pub stopping: watch::Receiver<bool>,
 }
 
 /// The current menu and the versions published before it since start, so a
@@ -32,7 +36,7 @@ struct Menus {
 }
 
 impl AppState {
-    pub async fn open(config: &Config) -> anyhow::Result<Self> {
+    pub async fn open(config: &Config, stopping: watch::Receiver<bool>) -> anyhow::Result<Self> {
         let menu = match &config.menu {
             Some(path) => PublishedMenu::from_file(path),
             None => PublishedMenu::demo(),
@@ -62,6 +66,7 @@ impl AppState {
             events,
             kitchen_token: config.kitchen_token().map(Arc::from),
             paused: Arc::new(RwLock::new(None)),
+            stopping,
         })
     }
 
@@ -90,4 +95,10 @@ impl AppState {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Resolves once the server starts stopping.
+pub async fn stopped(mut stopping: watch::Receiver<bool>) {
+    // An error means the sender is gone: the server is stopping anyway.
+    let _ = stopping.wait_for(|stopping| *stopping).await;
 }

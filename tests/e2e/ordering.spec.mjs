@@ -236,3 +236,21 @@ test('a refusal shows the restaurant\'s reason in the diner\'s language', async 
     await server.stop();
   }
 });
+
+test('the receipt follows the kitchen live: preparing, then ready', async ({ page }) => {
+  const server = await WendanServer.start();
+  try {
+    await page.goto(TABLE_URL(server));
+    await addDishes(page, ['Potato slices']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['received']);
+    const [order] = await server.openOrders();
+    await server.setStatus(order.id, 'preparing');
+    await expectOrderStates(page, ['preparing'], 5_000);
+    await server.setStatus(order.id, 'ready');
+    await expectOrderStates(page, ['ready'], 5_000);
+    await expect(page.locator('[data-order-key] .order-state')).toHaveText('Ready');
+  } finally {
+    await server.stop();
+  }
+});

@@ -58,7 +58,11 @@ pub async fn order_events(
             };
             std::future::ready(wanted)
         });
-    let events = backlog.chain(live).map(|event| Ok(to_sse(&event)));
+    let events = backlog
+        .chain(live)
+        .map(|event| Ok(to_sse(&event)))
+        // The browser reconnects (with Last-Event-ID) to the next server.
+        .take_until(crate::state::stopped(state.stopping.clone()));
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 

@@ -85,6 +85,17 @@ export class WendanServer {
     return response.json();
   }
 
+  /** The kitchen moves an order on. */
+  async setStatus(orderId, status, reason) {
+    const response = await fetch(`${this.url}/api/v1/kitchen/orders/${orderId}/status`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KITCHEN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status, reason }),
+    });
+    if (!response.ok) throw new Error(`set status: ${response.status}`);
+    return response.json();
+  }
+
   /** Graceful stop (SIGTERM), as an operator would. */
   async stop() {
     await this.#signal('SIGTERM');
