@@ -45,10 +45,16 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen_test]
 fn lists_items_with_yuan_prices_in_english() {
-    let text = render(Language::En).text_content().unwrap_or_default();
-    assert!(text.contains("Test Hotpot"), "{text}");
+    let host = render(Language::En);
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("Meats"), "{text}");
     assert!(text.contains("Beef tripe"), "{text}");
     assert!(text.contains("¥38.00"), "{text}");
+    let add = host
+        .query_selector("[data-item-id='beef-tripe'] button")
+        .expect("valid selector")
+        .expect("an add button");
+    assert_eq!(add.get_attribute("aria-label").as_deref(), Some("Add Beef tripe"));
 }
 
 #[wasm_bindgen_test]
