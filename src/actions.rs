@@ -141,6 +141,10 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
         }
         Err(error) => return Err(error.to_string()),
     }
+    if let Some(performance) = window().performance() {
+        // Tap to durable: the order is committed to the phone's storage.
+        let _ = performance.measure_with_start_mark("order-durable", "place-order-tap");
+    }
     widget.cart.set(Cart::emptied(cart.revision));
     signal::cart_changed();
     signal::outbox_changed();

@@ -54,7 +54,10 @@ fn lists_items_with_yuan_prices_in_english() {
         .query_selector("[data-item-id='beef-tripe'] button")
         .expect("valid selector")
         .expect("an add button");
-    assert_eq!(add.get_attribute("aria-label").as_deref(), Some("Add Beef tripe"));
+    assert_eq!(
+        add.get_attribute("aria-label").as_deref(),
+        Some("Add Beef tripe")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,11 +1,13 @@
 //! `cargo xtask bench`: the numbers we promise, measured.
 //!
 //! - `transfer`: the widget's first-load transfer (HTML, JS, wasm, CSS).
+//! - `widget`: tap-to-durable and a throttled cold load, in Chromium.
 //! - `intake`: durable orders per second and latency under load from `wrk`,
 //!   beside the same server's `/healthz` as the ceiling.
 
 mod intake;
 mod transfer;
+mod widget;
 mod wrk;
 
 use std::path::Path;
@@ -17,5 +19,6 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     let dist = build::widget(root)?;
     transfer::report(&dist)?;
     let server = build::server(root)?;
+    widget::report(root, &dist, &server)?;
     intake::report(root, &server)
 }

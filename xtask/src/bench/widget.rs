@@ -1,0 +1,49 @@
+//! The widget in headless Chromium: tap "Place order" → durable on the
+//! phone, and a throttled cold load to interactive
+//! (script: `tests/e2e/bench/widget.mjs`).
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::process::tool;
+
+pub fn report(root: &Path, dist: &Path, server: &Path) -> anyhow::Result<()> {
+    println!(
+        "\n== widget in headless Chromium (200 orders; cold load: 150 ms RTT, 1.6 Mbps, 4x CPU, median of 5)"
+    );
+    let output = tool(root, "node")
+        .arg("tests/e2e/bench/widget.mjs")
+        .env("WENDAN_SERVER_BIN", server)
+        .env("WENDAN_DIST", dist)
+        .output()
+        .context("cannot run node")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        anyhow::bail!(
+            "widget bench failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let last = stdout
+        .lines()
+        .last()
+        .context("no result from the widget bench")?;
+    let field = |name: &str| -> Option<f64> {
+        let start = last.find(&format!("\"{name}\":"))? + name.len() + 3;
+        let rest = &last[start..];
+        let end = rest.find([',', '}'])?;
+        rest[..end].parse().ok()
+    };
+    println!(
+        "tap → durable in IndexedDB: p50 {:.1} ms, p95 {:.1} ms over {} orders (target p95 ≤ 20 ms)",
+        field("durable_p50_ms").unwrap_or(f64::NAN),
+        field("durable_p95_ms").unwrap_or(f64::NAN),
+        field("orders").unwrap_or(f64::NAN)
+    );
+    println!(
+        "cold load to interactive, throttled: median {:.0} ms (target ≤ 2000 ms); raw: {last}",
+        field("cold_load_median_ms").unwrap_or(f64::NAN)
+    );
+    Ok(())
+}
