@@ -1,0 +1,52 @@
+// Screenshots of every widget screen on a phone, in en and zh-CN, into
+// docs/screenshots/. Needs Debian's fonts-noto-cjk for the Chinese text. Run
+// after `cargo xtask demo` has built everything:
+//   node tests/e2e/tools/screenshots.mjs
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config.mjs';
+import { WendanServer } from '../support/server.mjs';
+
+const OUT = 'docs/screenshots';
+const server = await WendanServer.start();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+  for (const lang of ['en', 'zh-CN']) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: lang });
+    const page = await context.newPage();
+    const shot = (name) => page.screenshot({ path: `${OUT}/${lang}-${name}.png` });
+    await page.goto(`${server.url}/?lang=${lang}&table=A12`);
+    await page.locator('[data-item-id="yuanyang-pot"] button').waitFor();
+    await shot('1-menu');
+    await page.locator('[data-item-id="yuanyang-pot"] button').click();
+    await page.locator('dialog[open] input[type=radio]').nth(1).check();
+    await page.locator('dialog[open] input[type=radio]').nth(3).check();
+    await shot('2-options');
+    await page.locator('dialog[open] .primary').click();
+    await page.locator('[data-item-id="beef-tripe"] button').click();
+    await page.locator('[data-item-id="beef-tripe"] button').click();
+    await page.locator('.cart-button').click();
+    await shot('3-cart');
+    await page.locator('dialog[open] .primary').click();
+    await shot('4-review');
+    await server.stop();
+    await page.locator('dialog[open] .primary').click();
+    await page.locator('[data-state="saved"]').waitFor();
+    await page.locator('#my-orders').scrollIntoViewIfNeeded();
+    await shot('5-saved-offline');
+    await server.restart();
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.locator('[data-state="received"]').first().waitFor();
+    const order = (await server.openOrders()).at(-1);
+    await server.setStatus(order.id, 'preparing');
+    await server.setStatus(order.id, 'ready');
+    await page.locator('[data-state="ready"]').waitFor();
+    await page.locator('#my-orders').scrollIntoViewIfNeeded();
+    await shot('6-ready');
+    await server.setStatus(order.id, 'completed');
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
+console.log(`screenshots written to ${OUT}/`);
