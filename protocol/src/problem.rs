@@ -24,13 +24,14 @@ pub enum ProblemType {
     Overloaded,
     RateLimited,
     NotFound,
+    MethodNotAllowed,
     Unauthorized,
     InvalidTransition,
     Internal,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 16] = [
+    pub const ALL: [ProblemType; 17] = [
         ProblemType::IdempotencyKeyMissing,
         ProblemType::IdempotencyKeyMalformed,
         ProblemType::IdempotencyKeyReused,
@@ -44,6 +45,7 @@ impl ProblemType {
         ProblemType::Overloaded,
         ProblemType::RateLimited,
         ProblemType::NotFound,
+        ProblemType::MethodNotAllowed,
         ProblemType::Unauthorized,
         ProblemType::InvalidTransition,
         ProblemType::Internal,
@@ -64,6 +66,7 @@ impl ProblemType {
             ProblemType::Overloaded => "overloaded",
             ProblemType::RateLimited => "rate-limited",
             ProblemType::NotFound => "not-found",
+            ProblemType::MethodNotAllowed => "method-not-allowed",
             ProblemType::Unauthorized => "unauthorized",
             ProblemType::InvalidTransition => "invalid-transition",
             ProblemType::Internal => "internal",
@@ -88,6 +91,7 @@ impl ProblemType {
             | ProblemType::MalformedRequest => 400,
             ProblemType::Unauthorized => 401,
             ProblemType::NotFound => 404,
+            ProblemType::MethodNotAllowed => 405,
             ProblemType::IdempotencyKeyInUse | ProblemType::InvalidTransition => 409,
             ProblemType::PayloadTooLarge => 413,
             ProblemType::IdempotencyKeyReused
@@ -121,6 +125,7 @@ impl ProblemType {
             ProblemType::Overloaded => "The restaurant is very busy; try again shortly",
             ProblemType::RateLimited => "Too many requests",
             ProblemType::NotFound => "Not found",
+            ProblemType::MethodNotAllowed => "Method not allowed",
             ProblemType::Unauthorized => "A valid token is required",
             ProblemType::InvalidTransition => "That status change is not allowed",
             ProblemType::Internal => "Internal server error",

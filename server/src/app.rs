@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -36,6 +36,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(serve_metrics))
         .route("/api/openapi.json", get(serve_openapi))
+        .route("/api/{*rest}", any(health::api_not_found))
+        .method_not_allowed_fallback(health::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), track_latency))
         .with_state(state);
     let app = match &config.static_dir {

@@ -81,3 +81,39 @@ async fn a_restaurant_menu_file_replaces_the_demo() {
         .expect("menu json");
     assert_eq!(menu.restaurant.name.get("en"), "Noodle Bar");
 }
+
+#[tokio::test]
+async fn unknown_endpoints_and_wrong_methods_answer_with_problem_details() {
+    let server = TestServer::start(&[]).await;
+    let missing = server
+        .client
+        .get(server.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.headers()["content-type"],
+        "application/problem+json"
+    );
+    let wrong = server
+        .client
+        .delete(server.url("/api/v1/menu"))
+        .send()
+        .await
+        .expect("DELETE");
+    assert_eq!(wrong.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let problem: serde_json::Value = wrong.json().await.expect("problem json");
+    assert_eq!(problem["type"], "/problems/method-not-allowed");
+    let ready = server
+        .client
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        ready.status(),
+        StatusCode::OK,
+        "ready once the database answers"
+    );
+}

@@ -164,6 +164,11 @@ impl Storage {
         dispatch!(self.events_after(id, after_seq))
     }
 
+    /// A cheap round trip to the database, for readiness.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        dispatch!(self.ping())
+    }
+
     /// Finishes every queued write and lets go of the database.
     pub async fn close(&self) -> Result<(), StorageError> {
         dispatch!(self.close())

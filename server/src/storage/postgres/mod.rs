@@ -212,6 +212,11 @@ impl PostgresStore {
             .collect()
     }
 
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        self.pool.get().await?.execute("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
     /// Every write is its own committed transaction: nothing to flush.
     pub async fn close(&self) -> Result<(), StorageError> {
         self.pool.close();

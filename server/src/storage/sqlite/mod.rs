@@ -113,6 +113,11 @@ impl SqliteStore {
         Ok(event)
     }
 
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        self.read(|connection| Ok(connection.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
     pub async fn close(&self) -> Result<(), StorageError> {
         let (reply, answer) = oneshot::channel();
         // Close waits behind queued orders: it must not be refused for a full queue.
