@@ -33,6 +33,7 @@ pub async fn start(widget: Widget) {
         ));
     }
     widget.store.set_value(Some(store.clone()));
+    ask_for_persistent_storage();
     if let Some(menu) = report(widget, store.load_menu().await) {
         widget.menu.set(menu);
     }
@@ -167,6 +168,12 @@ pub async fn deliver(widget: Widget) {
         Err(error) => widget.notice.set(Some(error.to_string())),
     }
     reload_orders(widget).await;
+}
+
+/// Asks the browser not to evict the outbox under storage pressure
+/// (`navigator.storage.persist()`); a refusal changes nothing else.
+fn ask_for_persistent_storage() {
+    let _ = window().navigator().storage().persist();
 }
 
 /// A random id for this phone, kept in localStorage (not personal data).

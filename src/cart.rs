@@ -59,6 +59,21 @@ impl Cart {
         });
     }
 
+    /// Puts an earlier order's line back, for "Edit and send again".
+    pub fn add_line(&mut self, line: &OrderLine) {
+        let note = line.note.as_deref().unwrap_or("");
+        self.add(&line.item_id, line.options.clone(), note);
+        let mut options = line.options.clone();
+        options.sort();
+        if let Some(added) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.item_id == line.item_id && l.options == options && l.note == note.trim())
+        {
+            added.qty = line.qty.clamp(1, MAX_QTY);
+        }
+    }
+
     /// Sets a line's quantity; zero removes it.
     pub fn set_qty(&mut self, line_id: u32, qty: i64) {
         self.revision += 1;
@@ -194,6 +209,22 @@ mod tests {
         let line = cart.lines[0].line_id;
         cart.set_qty(line, 2);
         assert_eq!(cart.total_minor(&menu()), 2 * 3800 + 6800 + 800);
+    }
+
+    #[test]
+    fn an_earlier_order_line_comes_back_with_its_quantity() {
+        let mut cart = Cart::default();
+        cart.add("beef-tripe", vec![], "");
+        let line = OrderLine {
+            item_id: "yuanyang-pot".into(),
+            qty: 3,
+            options: vec!["spice-mild".into(), "pair-clear".into()],
+            note: Some("less oil".into()),
+        };
+        cart.add_line(&line);
+        assert_eq!(cart.lines.len(), 2);
+        assert_eq!(cart.lines[1].qty, 3);
+        assert_eq!(cart.lines[0].qty, 1, "other lines untouched");
     }
 
     #[test]

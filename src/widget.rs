@@ -24,6 +24,8 @@ pub struct Widget {
     pub store: StoredValue<Option<Store>, LocalStorage>,
     /// The item whose options the diner is choosing, if any.
     pub choosing: RwSignal<Option<String>>,
+    /// Bumped to open the cart from elsewhere ("Edit and send again").
+    pub open_cart: RwSignal<u32>,
 }
 
 impl Widget {
@@ -38,6 +40,7 @@ impl Widget {
             notice: RwSignal::new(None),
             store: StoredValue::new_local(None),
             choosing: RwSignal::new(None),
+            open_cart: RwSignal::new(0),
         }
     }
 

@@ -46,6 +46,16 @@ pub fn CartPanel() -> impl IntoView {
             let _ = dialog.show_modal();
         }
     };
+    Effect::new(move |previous: Option<u32>| {
+        let requested = widget.open_cart.get();
+        if previous.is_some_and(|previous| previous != requested) {
+            reviewing.set(false);
+            if let Some(dialog) = dialog.get() {
+                let _ = dialog.show_modal();
+            }
+        }
+        requested
+    });
     let close = move || {
         if let Some(dialog) = dialog.get() {
             dialog.close();

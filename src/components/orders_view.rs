@@ -3,6 +3,7 @@ use wendan_outbox::{DeliveryState, OutboxEntry};
 use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
 
+use crate::actions::change_cart;
 use crate::i18n::{Msg, problem_text, state_text, t, violation_text};
 use crate::language::Language;
 use crate::widget::use_widget;
@@ -106,6 +107,25 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         DeliveryState::Received { order } => order.status_reason.clone(),
         _ => None,
     };
+    // A refused or expired order is never resent: its lines go back into
+    // the cart, to review and place as a new order with a new key.
+    let again = match state {
+        "rejected" => Some(Msg::EditAndSendAgain),
+        "price_changed" => Some(Msg::ConfirmNewTotal),
+        "expired" => Some(Msg::OrderAgain),
+        _ => None,
+    };
+    let lines_again = entry.request.items.clone();
+    let order_again = move |_| {
+        let lines = lines_again.clone();
+        change_cart(widget, move |cart| {
+            lines.iter().for_each(|line| cart.add_line(line))
+        });
+        widget.open_cart.update(|n| *n += 1);
+    };
+    let again = again.map(|label| {
+        view! { <button type="button" class="primary" on:click=order_again>{t(language, label)}</button> }
+    });
     view! {
         <li class="order" data-order-key=entry.key.to_string() data-state=state>
             <div class="order-head">
@@ -118,6 +138,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
             <p class="order-meta">
                 {format!("{} {placed_at} UTC · {} {total}", t(language, Msg::PlacedAt), t(language, Msg::Total))}
             </p>
+            {again}
         </li>
     }
 }

@@ -185,6 +185,19 @@ test('changed prices: the order says so, with the new total, and nothing is made
     await expect(page.locator('[data-order-key]')).toContainText('Prices have changed');
     await expect(page.locator('[data-order-key]')).toContainText('¥12.00');
     expect(await server.openOrders()).toHaveLength(0);
+
+    // The diner confirms the new total: a new order, with a new key.
+    const oldKey = await page.locator('[data-order-key]').getAttribute('data-order-key');
+    await page.getByRole('button', { name: 'Confirm the new total' }).click();
+    await expect(page.locator('dialog[open] .total')).toContainText('¥12.00');
+    await page.getByRole('button', { name: 'Checkout' }).click();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expectOrderStates(page, ['received', 'price_changed']);
+    const newKey = await page.locator('[data-order-key]').first().getAttribute('data-order-key');
+    expect(newKey).not.toBe(oldKey);
+    const orders = await server.openOrders();
+    expect(orders).toHaveLength(1);
+    expect(orders[0].total_minor).toBe(1200);
   } finally {
     await server.stop();
   }
