@@ -42,7 +42,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_state(state);
     let app = match &config.static_dir {
         Some(dir) => {
-            let widget = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+            // `cargo xtask` writes .br and .gz copies next to each file.
+            let index = ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip();
+            let widget = ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(index);
             api.fallback_service(widget)
         }
         None => api,

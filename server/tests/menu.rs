@@ -117,3 +117,31 @@ async fn unknown_endpoints_and_wrong_methods_answer_with_problem_details() {
         "ready once the database answers"
     );
 }
+
+#[tokio::test]
+async fn the_widget_is_served_precompressed_when_the_browser_accepts_it() {
+    let dist = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dist.path().join("index.html"), "<html>plain</html>").expect("write");
+    std::fs::write(dist.path().join("index.html.br"), "brotli bytes").expect("write");
+    std::fs::write(dist.path().join("app.wasm"), "wasm").expect("write");
+    std::fs::write(dist.path().join("app.wasm.br"), "brotli wasm").expect("write");
+    let server = TestServer::start(&["--static", dist.path().to_str().expect("utf-8")]).await;
+    let get = |path: &str, encoding: &str| {
+        server
+            .client
+            .get(server.url(path))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let wasm = get("/app.wasm", "br, gzip").await.expect("GET");
+    assert_eq!(wasm.headers()["content-encoding"], "br");
+    assert_eq!(wasm.text().await.expect("body"), "brotli wasm");
+    let page = get("/?table=A1", "br").await.expect("GET");
+    assert_eq!(
+        page.headers()["content-encoding"],
+        "br",
+        "the page itself too"
+    );
+    let plain = get("/app.wasm", "identity").await.expect("GET");
+    assert_eq!(plain.text().await.expect("body"), "wasm");
+}

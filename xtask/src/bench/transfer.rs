@@ -1,12 +1,12 @@
 //! The widget's first-load transfer: the bytes a diner's phone downloads on
-//! a first visit (HTML, JS, wasm, CSS), raw and gzip.
+//! a first visit (HTML, JS, wasm, CSS), raw, gzip and brotli (the server
+//! sends the precompressed brotli copy to browsers that accept it).
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use flate2::Compression;
-use flate2::write::GzEncoder;
+
+use crate::build::{brotli_bytes, gzip_bytes};
 
 /// A Leptos 0.8 counter built the same way: the floor we measure against.
 const LEPTOS_COUNTER_GZIP_BYTES: u64 = 35 * 1024;
@@ -17,21 +17,29 @@ pub fn report(dist: &Path) -> anyhow::Result<()> {
     let mut files = vec!["index.html".to_owned()];
     files.extend(referenced_assets(&index));
     println!("\n== first-load transfer (what a first visit downloads)");
-    println!("{:<44} {:>10} {:>10}", "file", "raw B", "gzip B");
-    let (mut raw_total, mut gzip_total) = (0u64, 0u64);
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw B", "gzip B", "brotli B"
+    );
+    let (mut raw_total, mut gzip_total, mut br_total) = (0u64, 0u64, 0u64);
     for file in &files {
         let bytes =
             std::fs::read(dist.join(file)).with_context(|| format!("cannot read dist/{file}"))?;
-        let (raw, gzip) = (bytes.len() as u64, gzip_len(&bytes)?);
-        raw_total += raw;
-        gzip_total += gzip;
-        println!("{file:<44} {raw:>10} {gzip:>10}");
+        let raw = bytes.len() as u64;
+        let gzip = gzip_bytes(&bytes)?.len() as u64;
+        let br = brotli_bytes(&bytes)?.len() as u64;
+        (raw_total, gzip_total, br_total) = (raw_total + raw, gzip_total + gzip, br_total + br);
+        println!("{file:<44} {raw:>10} {gzip:>10} {br:>10}");
     }
-    println!("{:<44} {raw_total:>10} {gzip_total:>10}", "total");
     println!(
-        "gzip total: {:.1} KB, {:.2}× a Leptos counter (~35 KB)",
+        "{:<44} {raw_total:>10} {gzip_total:>10} {br_total:>10}",
+        "total"
+    );
+    println!(
+        "gzip total: {:.1} KB, {:.2}× a Leptos counter (~35 KB gzip); brotli: {:.1} KB (budget 150 KB)",
         gzip_total as f64 / 1024.0,
-        gzip_total as f64 / LEPTOS_COUNTER_GZIP_BYTES as f64
+        gzip_total as f64 / LEPTOS_COUNTER_GZIP_BYTES as f64,
+        br_total as f64 / 1024.0
     );
     Ok(())
 }
@@ -50,12 +58,6 @@ fn referenced_assets(html: &str) -> Vec<String> {
         }
     }
     assets
-}
-
-fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len() as u64)
 }
 
 #[cfg(test)]
