@@ -7,18 +7,13 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::TestServer;
-use support::orders::{new_key, problem_type, tripe_and_pot};
+use support::orders::problem_type;
 use support::sse::read_events;
 
 const TOKEN: &str = "test-kitchen-token";
 
 async fn place_order(server: &TestServer) -> String {
-    let order: Value = server
-        .post_order(Some(&new_key()), &tripe_and_pot())
-        .await
-        .json()
-        .await
-        .expect("order json");
+    let order = server.place().await;
     order["id"].as_str().expect("id").to_owned()
 }
 
@@ -64,16 +59,7 @@ async fn open_orders_follow_the_status_flow_until_completed() {
     let server = TestServer::start(&["--kitchen-token", TOKEN]).await;
     let first = place_order(&server).await;
     let second = place_order(&server).await;
-    let open: Vec<Value> = server
-        .client
-        .get(server.url("/api/v1/kitchen/orders"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let open = server.kitchen_orders(TOKEN).await;
     let ids: Vec<&str> = open.iter().map(|o| o["id"].as_str().expect("id")).collect();
     assert_eq!(ids, [first.as_str(), second.as_str()], "oldest first");
 
@@ -99,16 +85,7 @@ async fn open_orders_follow_the_status_flow_until_completed() {
     let cancelled: Value = cancelled.json().await.expect("json");
     assert_eq!(cancelled["status_reason"], "鸭肠卖完了");
 
-    let open: Vec<Value> = server
-        .client
-        .get(server.url("/api/v1/kitchen/orders"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let open = server.kitchen_orders(TOKEN).await;
     assert!(open.is_empty(), "completed and cancelled orders are closed");
 }
 

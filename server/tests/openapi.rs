@@ -2,21 +2,12 @@
 
 mod support;
 
-use serde_json::Value;
 use support::TestServer;
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_endpoint_and_wire_type() {
     let server = TestServer::start(&[]).await;
-    let doc: Value = server
-        .client
-        .get(server.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let doc = server.get_json("/api/openapi.json").await;
     assert!(doc["openapi"].as_str().expect("version").starts_with("3.1"));
     for path in [
         "/api/v1/menu",

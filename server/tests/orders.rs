@@ -233,22 +233,9 @@ async fn a_closed_restaurant_refuses_orders() {
 #[tokio::test]
 async fn an_order_can_be_read_back_by_its_id_and_unknown_ids_are_404() {
     let server = TestServer::start(&[]).await;
-    let created: Value = server
-        .post_order(Some(&new_key()), &tripe_and_pot())
-        .await
-        .json()
-        .await
-        .expect("json");
+    let created = server.place().await;
     let id = created["id"].as_str().expect("id");
-    let fetched: Value = server
-        .client
-        .get(server.url(&format!("/api/v1/orders/{id}")))
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let fetched = server.get_json(&format!("/api/v1/orders/{id}")).await;
     assert_eq!(fetched, created);
     let missing = server
         .client

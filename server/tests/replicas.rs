@@ -74,12 +74,7 @@ async fn replicas_number_orders_without_gaps_or_repeats() {
 #[tokio::test]
 async fn replicas_a_status_change_on_one_reaches_diners_on_the_other() {
     let (a, b) = two_replicas().await;
-    let order: Value = a
-        .post_order(Some(&new_key()), &tripe_and_pot())
-        .await
-        .json()
-        .await
-        .expect("json");
+    let order = a.place().await;
     let id = order["id"].as_str().expect("id");
     let stream = b
         .client

@@ -51,6 +51,38 @@ impl TestServer {
         request.send().await.expect("POST /api/v1/orders")
     }
 
+    /// Places the standard test order under a new key; the 201 body.
+    pub async fn place(&self) -> Value {
+        let response = self.post_order(Some(&new_key()), &tripe_and_pot()).await;
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        response.json().await.expect("order json")
+    }
+
+    /// A GET whose answer is JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Open orders, as the kitchen sees them.
+    pub async fn kitchen_orders(&self, token: &str) -> Vec<Value> {
+        self.client
+            .get(self.url("/api/v1/kitchen/orders"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// Every order in the database, counted in the database itself.
     pub async fn stored_order_count(&self) -> i64 {
         if let Some(path) = self.database.strip_prefix("sqlite://") {
