@@ -12,6 +12,7 @@ use crate::api::{self, MenuFetch};
 use crate::cart::{Cart, non_empty};
 use crate::delivery::{self, clock, signal};
 use crate::i18n::{Msg, t};
+use crate::service_worker;
 use crate::store::{CachedMenu, Store, StoreError};
 use crate::widget::Widget;
 
@@ -34,6 +35,7 @@ pub async fn start(widget: Widget) {
     }
     widget.store.set_value(Some(store.clone()));
     ask_for_persistent_storage();
+    service_worker::register(widget.webview);
     if let Some(menu) = report(widget, store.load_menu().await) {
         widget.menu.set(menu);
     }
@@ -150,6 +152,7 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
     signal::cart_changed();
     signal::outbox_changed();
     reload_orders(widget).await;
+    service_worker::request_background_sync(widget.webview);
     spawn_local(deliver(widget));
     Ok(())
 }

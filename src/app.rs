@@ -22,7 +22,8 @@ const DELIVERY_TICK: Duration = Duration::from_secs(2);
 /// The whole widget.
 #[component]
 pub fn App() -> impl IntoView {
-    let widget = Widget::new(initial_language(), query_param("table"));
+    let webview = query_param("mode").as_deref() == Some("webview");
+    let widget = Widget::new(initial_language(), query_param("table"), webview);
     provide_context(widget);
     Effect::new(move |_| {
         let tag = widget.language.get().tag();

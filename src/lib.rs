@@ -15,7 +15,9 @@ pub mod delivery;
 pub mod i18n;
 pub mod language;
 pub mod live_status;
+pub mod service_worker;
 pub mod store;
 pub mod widget;
+pub mod worker;
 
 pub use app::App;

@@ -26,10 +26,12 @@ pub struct Widget {
     pub choosing: RwSignal<Option<String>>,
     /// Bumped to open the cart from elsewhere ("Edit and send again").
     pub open_cart: RwSignal<u32>,
+    /// `?mode=webview`: no service worker, the page delivers alone.
+    pub webview: bool,
 }
 
 impl Widget {
-    pub fn new(language: Language, table: Option<String>) -> Self {
+    pub fn new(language: Language, table: Option<String>, webview: bool) -> Self {
         Self {
             language: RwSignal::new(language),
             menu: RwSignal::new(None),
@@ -41,6 +43,7 @@ impl Widget {
             store: StoredValue::new_local(None),
             choosing: RwSignal::new(None),
             open_cart: RwSignal::new(0),
+            webview,
         }
     }
 

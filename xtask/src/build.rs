@@ -5,6 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::process::{execute, tool};
 
+/// `cargo xtask build`: setup, then both release builds.
+pub fn all(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    crate::setup::run(root)?;
+    Ok((widget(root)?, server(root)?))
+}
+
 /// Files worth compressing ahead of time.
 const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
 
@@ -18,8 +24,61 @@ pub fn widget(root: &Path) -> anyhow::Result<PathBuf> {
             .env("NO_COLOR", "true"),
     )?;
     let dist = root.join("dist");
+    write_precache(&dist)?;
     precompress(&dist)?;
     Ok(dist)
+}
+
+/// The service worker's boot file, which carries the build's version.
+const SERVICE_WORKER: &str = "service-worker.js";
+const VERSION_PLACEHOLDER: &str = "__PRECACHE_VERSION__";
+
+/// Lists the app shell for the service worker (`precache.json`) and stamps
+/// the worker with a hash of all of it: any change to any file is a new
+/// worker and a new cache; an unchanged build is the same worker.
+fn write_precache(dist: &Path) -> anyhow::Result<()> {
+    let mut files: Vec<String> = std::fs::read_dir(dist)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            let derived = name.ends_with(".br") || name.ends_with(".gz");
+            !derived && name != SERVICE_WORKER && name != "precache.json"
+        })
+        .collect();
+    files.sort();
+    let mut hash = Fnv64::default();
+    for name in &files {
+        hash.write(name.as_bytes());
+        hash.write(&std::fs::read(dist.join(name))?);
+    }
+    let version = format!("{:016x}", hash.0);
+    let list: Vec<String> = files.iter().map(|name| format!("\"/{name}\"")).collect();
+    let json = format!(
+        "{{\"version\":\"{version}\",\"files\":[{}]}}",
+        list.join(",")
+    );
+    std::fs::write(dist.join("precache.json"), json)?;
+    let worker = dist.join(SERVICE_WORKER);
+    let boot = std::fs::read_to_string(&worker)?;
+    std::fs::write(&worker, boot.replace(VERSION_PLACEHOLDER, &version))?;
+    Ok(())
+}
+
+/// FNV-1a: a content fingerprint for cache names, not a security hash.
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// The server binary, built with the native `server` profile (see Cargo.toml).

@@ -15,6 +15,7 @@ const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench>
 
   setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
           Chromium, npm test tools); idempotent
+  build   release builds of the widget (dist/) and the server
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
   test    every test: lint, native, wasm in Chromium, server, end-to-end
   bench   benchmarks (first-load transfer of the widget)";
@@ -25,6 +26,7 @@ fn main() -> anyhow::Result<()> {
     std::env::set_current_dir(&root)?;
     match command.as_str() {
         "setup" => setup::run(&root).map(drop),
+        "build" => build::all(&root).map(drop),
         "demo" => demo::run(&root),
         "test" => test::run(&root),
         "bench" => bench::run(&root),

@@ -1,0 +1,126 @@
+// The service worker: the app opens with no server at all, and orders reach
+// the restaurant with no page open. Without a worker, the page carries them.
+import { test, expect } from '@playwright/test';
+import { WendanServer } from './support/server.mjs';
+import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
+
+const TABLE_URL = (server) => `${server.url}/?lang=en&table=A12`;
+
+async function waitForWorker(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+}
+
+test('after one visit, the app, the cached menu and the saved cart open with the server stopped', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(TABLE_URL(server));
+    await waitForWorker(page);
+    await addDishes(page, ['Potato slices', 'Fresh beef tripe']);
+    await expect(page.locator('.badge')).toHaveText('2');
+    await server.stop();
+
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    await expect(page.locator('.badge')).toHaveText('2');
+    await expect(page.locator('.status-line')).toContainText('Offline');
+    await expect(page.locator('.status-line')).toContainText('Menu last updated');
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('an order queued with the server down is delivered by the worker with no page open', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(TABLE_URL(server));
+    await waitForWorker(page);
+    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    await server.stop();
+    await addDishes(page, ['Potato slices']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['saved']);
+    await page.close();
+
+    await server.restart();
+    // No widget page is open. The browser fires the Background Sync event
+    // (DevTools' "sync" button, over the DevTools protocol).
+    const blank = await context.newPage();
+    const cdp = await context.newCDPSession(blank);
+    const registrations = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => registrations.push(...updated));
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => registrations.length).toBeGreaterThan(0);
+    const { registrationId, scopeURL } = registrations[0];
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: new URL(scopeURL).origin,
+      registrationId,
+      tag: 'wendan-outbox',
+      lastChance: false,
+    });
+    await expect.poll(async () => (await server.openOrders()).length, { timeout: 15_000 }).toBe(1);
+
+    // Opening the widget again shows it received, and nothing is sent twice.
+    const again = await context.newPage();
+    await again.goto(TABLE_URL(server));
+    await expectOrderStates(again, ['received']);
+    expect(await server.openOrders()).toHaveLength(1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('the page and the worker delivering at the same moment make one order', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(TABLE_URL(server));
+    await waitForWorker(page);
+    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    await server.stop();
+    await addDishes(page, ['Potato slices']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['saved']);
+    await server.restart();
+    await page.evaluate(() => {
+      navigator.serviceWorker.controller.postMessage('deliver');
+      window.dispatchEvent(new Event('online'));
+    });
+    await expectOrderStates(page, ['received']);
+    await page.waitForTimeout(1000);
+    expect(await server.openOrders()).toHaveLength(1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('without a service worker the page alone delivers an order placed offline, once', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext();
+  try {
+    // As in an iOS web-view or a mini-program: no navigator.serviceWorker.
+    await context.addInitScript(() => { delete Navigator.prototype.serviceWorker; });
+    const page = await context.newPage();
+    await page.goto(TABLE_URL(server));
+    expect(await page.evaluate(() => 'serviceWorker' in navigator)).toBe(false);
+    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    await server.stop();
+    await addDishes(page, ['Potato slices']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['saved']);
+    await server.restart();
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expectOrderStates(page, ['received']);
+    expect(await server.openOrders()).toHaveLength(1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
