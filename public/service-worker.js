@@ -38,6 +38,8 @@ self.addEventListener('message', (event) => {
   if (event.data === 'deliver') {
     event.waitUntil(wendan().then((sw) => sw.deliver_outbox()));
   } else if (event.data === 'skip-waiting') {
-    self.skipWaiting();
+    // Take over only when no send is in progress: hold the outbox lock.
+    const takeOver = () => self.skipWaiting();
+    event.waitUntil(self.navigator.locks ? self.navigator.locks.request('wendan-outbox', takeOver) : takeOver());
   }
 });

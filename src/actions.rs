@@ -36,6 +36,7 @@ pub async fn start(widget: Widget) {
     widget.store.set_value(Some(store.clone()));
     ask_for_persistent_storage();
     service_worker::register(widget.webview);
+    service_worker::watch_for_update(widget.webview, widget.update_available);
     if let Some(menu) = report(widget, store.load_menu().await) {
         widget.menu.set(menu);
     }
@@ -159,8 +160,17 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
 
 /// Runs the outbox delivery loop and shows what it found.
 pub async fn deliver(widget: Widget) {
+    deliver_on(widget, delivery::Trigger::Routine).await;
+}
+
+/// Delivery because the network came back: network backoffs end now.
+pub async fn deliver_network_back(widget: Widget) {
+    deliver_on(widget, delivery::Trigger::NetworkBack).await;
+}
+
+async fn deliver_on(widget: Widget, trigger: delivery::Trigger) {
     let Some(store) = widget.store() else { return };
-    match delivery::deliver(store).await {
+    match delivery::deliver(store, trigger).await {
         Ok(reach) => {
             if reach.answered {
                 widget.reachable.set(Some(true));

@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
 fn wire_delivery_triggers(widget: Widget) {
     let deliver = move || spawn_local(actions::deliver(widget));
     let _ = window_event_listener(leptos::ev::online, move |_| {
-        deliver();
+        spawn_local(actions::deliver_network_back(widget));
         spawn_local(actions::refresh_menu(widget));
     });
     let on_visible = Closure::<dyn Fn()>::new(move || {

@@ -44,6 +44,7 @@ pub enum Msg {
     ConfirmNewTotal,
     OrderAgain,
     Language,
+    UpdateAvailable,
 }
 
 /// Looks a message up in `language`.
@@ -89,6 +90,7 @@ pub fn t(language: Language, msg: Msg) -> &'static str {
         Msg::ConfirmNewTotal => ("确认新价格并下单", "Confirm the new total"),
         Msg::OrderAgain => ("再来一单", "Order again"),
         Msg::Language => ("English", "中文"),
+        Msg::UpdateAvailable => ("有新版本，点击刷新", "New version available — reload"),
     };
     match language {
         Language::ZhCn => zh,

@@ -57,3 +57,63 @@ pub fn request_background_sync(webview: bool) {
         }
     });
 }
+
+/// Watches for a new version of the worker waiting to take over, and sets
+/// `available` so the page can offer "new version available — reload".
+pub fn watch_for_update(webview: bool, available: leptos::prelude::RwSignal<bool>) {
+    use leptos::prelude::Set;
+    let Some(container) = container(webview) else {
+        return;
+    };
+    let Ok(ready) = container.ready() else { return };
+    spawn_local(async move {
+        let Ok(registration) = JsFuture::from(ready).await else {
+            return;
+        };
+        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        if registration.waiting().is_some() {
+            available.set(true);
+        }
+        let watched = registration.clone();
+        let on_update = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            let Some(installing) = watched.installing() else {
+                return;
+            };
+            let worker = installing.clone();
+            let on_state = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                if worker.state() == web_sys::ServiceWorkerState::Installed {
+                    available.set(true);
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
+        on_update.forget();
+    });
+}
+
+/// Lets the waiting worker take over (once no send is in progress) and
+/// reloads when it controls the page.
+pub fn apply_update(webview: bool) {
+    let Some(container) = container(webview) else {
+        return;
+    };
+    let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
+    let Ok(ready) = container.ready() else { return };
+    spawn_local(async move {
+        let Ok(registration) = JsFuture::from(ready).await else {
+            return;
+        };
+        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        if let Some(waiting) = registration.waiting() {
+            let _ = waiting.post_message(&"skip-waiting".into());
+        }
+    });
+}

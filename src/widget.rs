@@ -28,6 +28,8 @@ pub struct Widget {
     pub open_cart: RwSignal<u32>,
     /// `?mode=webview`: no service worker, the page delivers alone.
     pub webview: bool,
+    /// A new version of the widget is installed and waiting.
+    pub update_available: RwSignal<bool>,
 }
 
 impl Widget {
@@ -44,6 +46,7 @@ impl Widget {
             choosing: RwSignal::new(None),
             open_cart: RwSignal::new(0),
             webview,
+            update_available: RwSignal::new(false),
         }
     }
 

@@ -147,7 +147,9 @@ fn refresh_in_background(cache: Cache, path: String) {
 pub async fn deliver() -> Result<(), JsValue> {
     let failed = |error: StoreError| JsValue::from_str(&error.to_string());
     let store = Store::open_indexed(schema::DB_NAME).await.map_err(failed)?;
-    delivery::deliver(store.clone()).await.map_err(failed)?;
+    delivery::deliver(store.clone(), delivery::Trigger::NetworkBack)
+        .await
+        .map_err(failed)?;
     let waiting = pending_count(&store.outbox().await.map_err(failed)?.entries);
     if waiting > 0 {
         return Err(JsValue::from_str(&format!(

@@ -45,6 +45,10 @@ pub enum DeliveryState {
         #[serde(with = "time::serde::rfc3339")]
         next_attempt_at: OffsetDateTime,
         last_error: Option<String>,
+        /// The server itself said when to come back (503/429/409): no
+        /// connectivity signal shortens that wait.
+        #[serde(default)]
+        server_said_wait: bool,
     },
     /// An attempt left at `since` and has no answer yet.
     Sending {
@@ -73,6 +77,7 @@ impl OutboxEntry {
             state: DeliveryState::Saved {
                 next_attempt_at: created_at,
                 last_error: None,
+                server_said_wait: false,
             },
         }
     }
@@ -138,6 +143,7 @@ impl OutboxEntry {
             self.state = DeliveryState::Saved {
                 next_attempt_at: now,
                 last_error: Some("the last send was interrupted".into()),
+                server_said_wait: false,
             };
         }
     }
@@ -179,6 +185,7 @@ impl OutboxEntry {
                 self.state = DeliveryState::Saved {
                     next_attempt_at: now + wait,
                     last_error: Some(why),
+                    server_said_wait: false,
                 };
                 return;
             }
@@ -187,7 +194,22 @@ impl OutboxEntry {
         self.state = DeliveryState::Saved {
             next_attempt_at: now + wait,
             last_error: Some(why.into()),
+            server_said_wait: true,
         };
+    }
+
+    /// The network is back (`online`, a Background Sync event): an order
+    /// that was only waiting out a network failure is due now. A wait the
+    /// server asked for (`Retry-After`) is kept.
+    pub fn network_is_back(&mut self, now: OffsetDateTime) {
+        if let DeliveryState::Saved {
+            next_attempt_at,
+            server_said_wait: false,
+            ..
+        } = &mut self.state
+        {
+            *next_attempt_at = (*next_attempt_at).min(now);
+        }
     }
 
     /// Follows the kitchen: a status update for this order, from SSE or a fetch.

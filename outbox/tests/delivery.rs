@@ -224,3 +224,34 @@ fn an_entry_survives_storage_as_json() {
     let back: OutboxEntry = serde_json::from_str(&stored).expect("readable");
     assert_eq!(back, order);
 }
+
+#[test]
+fn the_network_coming_back_ends_a_backoff_but_not_a_retry_after() {
+    let (backoff, mut random) = (Backoff::default(), SplitMix64::new(8));
+    let mut offline = entry("key-000000000000000e", PLACED);
+    let mut busy = entry("key-000000000000000f", PLACED);
+    let mut now = PLACED;
+    for _ in 0..6 {
+        offline.start_attempt(now);
+        offline.finish_attempt(Outcome::no_answer("offline"), now, &backoff, &mut random);
+        now = offline.wakes_at().expect("waiting");
+    }
+    offline.start_attempt(now);
+    offline.finish_attempt(Outcome::no_answer("offline"), now, &backoff, &mut random);
+    busy.start_attempt(now);
+    let told = Outcome::Throttled {
+        retry_after: Some(Duration::seconds(30)),
+    };
+    busy.finish_attempt(told, now, &backoff, &mut random);
+
+    offline.network_is_back(now);
+    busy.network_is_back(now);
+    assert!(
+        offline.is_due(now),
+        "a network backoff ends when the network is back"
+    );
+    assert!(
+        !busy.is_due(now + Duration::seconds(29)),
+        "the server's Retry-After stands"
+    );
+}

@@ -39,5 +39,12 @@ pub fn StatusLine() -> impl IntoView {
             {text}
         </p>
         <p class="notice" role="alert">{move || widget.notice.get()}</p>
+        <Show when=move || widget.update_available.get()>
+            <p class="update">
+                <button type="button" on:click=move |_| crate::service_worker::apply_update(widget.webview)>
+                    {move || t(widget.language.get(), Msg::UpdateAvailable)}
+                </button>
+            </p>
+        </Show>
     }
 }

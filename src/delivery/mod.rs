@@ -25,17 +25,26 @@ pub struct Reach {
     pub unreachable: bool,
 }
 
+/// Why delivery runs now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// Placing, a timer, a page becoming visible: send what is due.
+    Routine,
+    /// `online`, a Background Sync event: orders waiting out a network
+    /// failure are due at once (a server's Retry-After still stands).
+    NetworkBack,
+}
+
 /// Runs delivery unless another tab or the worker is already delivering
 /// (it will pick up anything due, including orders placed meanwhile).
-pub async fn deliver(store: Store) -> Result<Reach, StoreError> {
-    let run = lock::if_available(
-        lock::OUTBOX_LOCK,
-        async move { deliver_locked(&store).await },
-    );
+pub async fn deliver(store: Store, trigger: Trigger) -> Result<Reach, StoreError> {
+    let run = lock::if_available(lock::OUTBOX_LOCK, async move {
+        deliver_locked(&store, trigger).await
+    });
     run.await.unwrap_or(Ok(Reach::default()))
 }
 
-async fn deliver_locked(store: &Store) -> Result<Reach, StoreError> {
+async fn deliver_locked(store: &Store, trigger: Trigger) -> Result<Reach, StoreError> {
     let backoff = Backoff::default();
     let mut random = clock::BrowserRandom;
     let mut reach = Reach::default();
@@ -47,8 +56,14 @@ async fn deliver_locked(store: &Store) -> Result<Reach, StoreError> {
         let now = clock::now();
         if first_pass {
             for entry in entries.iter_mut().filter(|entry| entry.is_pending()) {
+                let before = entry.clone();
                 if entry.state_name() == "sending" {
                     entry.recover_interrupted(now);
+                }
+                if trigger == Trigger::NetworkBack {
+                    entry.network_is_back(now);
+                }
+                if *entry != before {
                     store.put_entry(entry).await?;
                 }
             }

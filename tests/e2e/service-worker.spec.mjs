@@ -124,3 +124,51 @@ test('without a service worker the page alone delivers an order placed offline, 
     await server.stop();
   }
 });
+
+test('a new version deployed while an order waits: delivered once, and the page offers the update', async ({ browser }) => {
+  // Two builds: the current one, and the same with a new version stamp.
+  const { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dist = process.env.WENDAN_DIST ?? 'dist';
+  const next = mkdtempSync(join(tmpdir(), 'wendan-next-'));
+  cpSync(dist, next, { recursive: true });
+  const worker = join(next, 'service-worker.js');
+  writeFileSync(worker, readFileSync(worker, 'utf8').replace(/PRECACHE_VERSION = '([^']*)'/, "PRECACHE_VERSION = '$1-next'"));
+  rmSync(`${worker}.br`, { force: true });
+  rmSync(`${worker}.gz`, { force: true });
+
+  const server = await WendanServer.start();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(TABLE_URL(server));
+    await waitForWorker(page);
+    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    await server.stop();
+    await addDishes(page, ['Potato slices']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['saved']);
+
+    server.dist = next;
+    await server.restart();
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    const update = page.getByRole('button', { name: 'New version available — reload' });
+    await expect(update).toBeVisible({ timeout: 15_000 });
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expectOrderStates(page, ['received']);
+
+    // The new worker takes over and the page reloads under it.
+    await Promise.all([page.waitForEvent('framenavigated'), update.click()]);
+    await page.waitForLoadState('load');
+    await expectOrderStates(page, ['received']);
+    await expect.poll(() => page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      return new URL(registration.active.scriptURL).pathname;
+    })).toBe('/service-worker.js');
+    expect(await server.openOrders()).toHaveLength(1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

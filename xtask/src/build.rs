@@ -12,7 +12,7 @@ pub fn all(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
 }
 
 /// Files worth compressing ahead of time.
-const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
+const COMPRESSIBLE: [&str; 7] = ["html", "js", "wasm", "css", "svg", "json", "webmanifest"];
 
 /// `trunk build --release` into `dist/`, with wasm-opt from npm's binaryen,
 /// then brotli and gzip copies of every text and wasm file, which the server

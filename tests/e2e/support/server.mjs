@@ -25,7 +25,8 @@ export async function freePort() {
 }
 
 export class WendanServer {
-  constructor({ port, dataDir, extraArgs = [] }) {
+  constructor({ port, dataDir, extraArgs = [], dist = DIST }) {
+    this.dist = dist;
     this.port = port;
     this.dataDir = dataDir;
     this.extraArgs = extraArgs;
@@ -37,7 +38,7 @@ export class WendanServer {
   static async start(options = {}) {
     const port = options.port ?? (await freePort());
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wendan-e2e-'));
-    const server = new WendanServer({ port, dataDir, extraArgs: options.extraArgs });
+    const server = new WendanServer({ port, dataDir, extraArgs: options.extraArgs, dist: options.dist });
     await server.restart();
     return server;
   }
@@ -47,7 +48,7 @@ export class WendanServer {
     const args = [
       '--listen', `127.0.0.1:${this.port}`,
       '--database', `sqlite://${join(this.dataDir, 'orders.sqlite3')}`,
-      '--static', DIST,
+      '--static', this.dist,
       ...(this.extraArgs.includes('--menu') ? [] : ['--demo']),
       '--kitchen-token', KITCHEN_TOKEN,
       ...this.extraArgs,
