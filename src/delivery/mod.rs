@@ -38,11 +38,28 @@ pub enum Trigger {
 /// Runs delivery unless another tab or the worker is already delivering
 /// (it will pick up anything due, including orders placed meanwhile).
 pub async fn deliver(store: Store, trigger: Trigger) -> Result<Reach, StoreError> {
-    let run = lock::if_available(lock::OUTBOX_LOCK, async move {
-        deliver_locked(&store, trigger).await
-    });
-    run.await.unwrap_or(Ok(Reach::default()))
+    // A network-back signal must not be lost to a run that started while the
+    // network was still down: if someone holds the lock, try again shortly.
+    let tries = match trigger {
+        Trigger::Routine => 1,
+        Trigger::NetworkBack => NETWORK_BACK_TRIES,
+    };
+    for attempt in 0..tries {
+        if attempt > 0 {
+            gloo_timers::future::sleep(NETWORK_BACK_PAUSE).await;
+        }
+        let run_store = store.clone();
+        let work = async move { deliver_locked(&run_store, trigger).await };
+        if let Some(result) = lock::if_available(lock::OUTBOX_LOCK, work).await {
+            return result;
+        }
+    }
+    Ok(Reach::default())
 }
+
+/// How long a network-back signal keeps trying for the lock: 50 × 200 ms.
+const NETWORK_BACK_TRIES: u32 = 50;
+const NETWORK_BACK_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
 async fn deliver_locked(store: &Store, trigger: Trigger) -> Result<Reach, StoreError> {
     let backoff = Backoff::default();

@@ -42,8 +42,12 @@ test('a double tap on Place order makes one order', async ({ page }) => {
   }
 });
 
-test('an order placed with the server down survives a reload and is delivered once when it is back', async ({ page }) => {
+test('an order placed with the server down survives a reload and is delivered once when it is back', async ({ browser }) => {
   const server = await WendanServer.start();
+  // The page alone: the service worker would deliver past the page's blocked
+  // route (its own scenarios are in service-worker.spec.mjs).
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
   try {
     await page.goto(TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
@@ -71,6 +75,7 @@ test('an order placed with the server down survives a reload and is delivered on
     expect(orders).toHaveLength(1);
     expect(orders[0].total_minor).toBe(1000 + 3800);
   } finally {
+    await context.close();
     await server.stop();
   }
 });

@@ -25,5 +25,9 @@ export default defineConfig({
     headless: true,
     launchOptions: { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
+    // Tests of the page's own delivery intercept its requests; a service
+    // worker would deliver around them. service-worker.spec.mjs makes its
+    // own contexts, where workers run.
+    serviceWorkers: 'block',
   },
 });

@@ -12,7 +12,7 @@ async function waitForWorker(page) {
 
 test('after one visit, the app, the cached menu and the saved cart open with the server stopped', async ({ browser }) => {
   const server = await WendanServer.start();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
     await page.goto(TABLE_URL(server));
@@ -34,7 +34,7 @@ test('after one visit, the app, the cached menu and the saved cart open with the
 
 test('an order queued with the server down is delivered by the worker with no page open', async ({ browser }) => {
   const server = await WendanServer.start();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
     await page.goto(TABLE_URL(server));
@@ -77,7 +77,7 @@ test('an order queued with the server down is delivered by the worker with no pa
 
 test('the page and the worker delivering at the same moment make one order', async ({ browser }) => {
   const server = await WendanServer.start();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
     await page.goto(TABLE_URL(server));
@@ -103,7 +103,7 @@ test('the page and the worker delivering at the same moment make one order', asy
 
 test('without a service worker the page alone delivers an order placed offline, once', async ({ browser }) => {
   const server = await WendanServer.start();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     // As in an iOS web-view or a mini-program: no navigator.serviceWorker.
     await context.addInitScript(() => { delete Navigator.prototype.serviceWorker; });
@@ -139,7 +139,7 @@ test('a new version deployed while an order waits: delivered once, and the page 
   rmSync(`${worker}.gz`, { force: true });
 
   const server = await WendanServer.start();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
     await page.goto(TABLE_URL(server));

@@ -1,6 +1,9 @@
 // Widget benchmarks in Debian's headless Chromium, run by `cargo xtask bench`:
 //  - tap "Place order" → order durable in IndexedDB (User Timing measure), p50/p95 over N orders
 //  - cold load to interactive under throttling (150 ms RTT, 1.6 Mbps, 4× CPU), median of 5
+//  - repeat visit with the server down, served by the service worker, median of 5
+//  - drain: 50 orders queued offline, then the server is back: time until it has
+//    all 50, with the page open, and again with no page open (Background Sync)
 // Prints one JSON object on the last line.
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.mjs';
@@ -13,6 +16,58 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
+
+const DRAIN_ORDERS = 50;
+/** Open orders on the server when it last went down. */
+let ordersBeforeDrain = 0;
+
+/** Queues 50 orders with the server down, brings it back, and times until it has them all. */
+async function drain(page, context, { pageOpen }) {
+  await page.goto(`${server.url}/?lang=en&table=A1`).catch(() => {});
+  const add = page.getByRole('button', { name: 'Add Potato slices', exact: true });
+  await add.waitFor();
+  for (let i = 0; i < DRAIN_ORDERS; i++) {
+    await add.click();
+    await page.locator('.cart-button').click();
+    await page.locator('dialog[open] .primary').click();
+    await page.locator('dialog[open] .primary').click();
+    await page.locator('dialog[open]').waitFor({ state: 'detached' }).catch(() => {});
+  }
+  let trigger;
+  if (pageOpen) {
+    trigger = () => page.evaluate(() => window.dispatchEvent(new Event('online')));
+  } else {
+    await page.close();
+    const blank = await context.newPage();
+    const cdp = await context.newCDPSession(blank);
+    const registrations = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+    await cdp.send('ServiceWorker.enable');
+    const live = () => registrations.filter((r) => !r.isDeleted && r.scopeURL.startsWith(server.url));
+    while (live().length === 0) await new Promise((r) => setTimeout(r, 20));
+    const { registrationId, scopeURL } = live().at(-1);
+    trigger = () => cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: new URL(scopeURL).origin, registrationId, tag: 'wendan-outbox', lastChance: false,
+    });
+  }
+  // The server is back (healthy): the clock starts; natural triggers count.
+  await server.restart();
+  const started = Date.now();
+  await trigger();
+  const baseline = ordersBeforeDrain;
+  while ((await server.openOrders()).length < baseline + DRAIN_ORDERS) {
+    if (Date.now() - started > 60_000) {
+      const states = pageOpen ? await page.locator('[data-order-key]').evaluateAll((c) => c.map((e) => e.dataset.state)) : [];
+      const counts = states.reduce((acc, state) => ({ ...acc, [state]: (acc[state] ?? 0) + 1 }), {});
+      throw new Error(`drain did not finish in 60 s: ${JSON.stringify(counts)}, server has ${(await server.openOrders()).length - baseline}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const elapsed = Date.now() - started;
+  ordersBeforeDrain = (await server.openOrders()).length;
+  await server.stop();
+  return elapsed;
+}
 
 const server = await WendanServer.start();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -52,13 +107,38 @@ try {
     await context.close();
   }
 
+  // Repeat visit with the network down, and the drain with the page open.
+  const offline = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const first = await offline.newPage();
+  await first.goto(`${server.url}/?lang=en&table=A1`);
+  await first.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await first.getByRole('button', { name: 'Add Potato slices', exact: true }).waitFor();
+  await new Promise((r) => setTimeout(r, 1000)); // let the tap-to-durable orders land
+  ordersBeforeDrain = (await server.openOrders()).length;
+  await server.stop();
+  const repeat = [];
+  for (let run = 0; run < COLD_RUNS; run++) {
+    const page = await offline.newPage();
+    const started = Date.now();
+    await page.goto(`${server.url}/?lang=en&table=A1`, { waitUntil: 'commit' });
+    await page.getByRole('button', { name: 'Add Potato slices', exact: true }).waitFor();
+    repeat.push(Date.now() - started);
+    await page.close();
+  }
+  const drainPageOpen = await drain(first, offline, { pageOpen: true });
+  const drainNoPage = await drain(await offline.newPage(), offline, { pageOpen: false });
+  await offline.close();
+
   const result = {
     orders: durable.length,
     durable_p50_ms: percentile(durable, 50),
     durable_p95_ms: percentile(durable, 95),
     cold_load_runs_ms: cold,
     cold_load_median_ms: percentile(cold, 50),
-    server_orders: (await server.openOrders()).length,
+    offline_repeat_runs_ms: repeat,
+    offline_repeat_median_ms: percentile(repeat, 50),
+    drain_page_open_ms: drainPageOpen,
+    drain_no_page_ms: drainNoPage,
   };
   console.log(JSON.stringify(result));
 } finally {
