@@ -10,6 +10,20 @@ async function waitForWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
 }
 
+/** A first visit with the worker in control; then the server goes down and
+ * the diner orders: the order is saved on the phone. */
+async function queueOrderWithServerDown(context, server) {
+  const page = await context.newPage();
+  await page.goto(TABLE_URL(server));
+  await waitForWorker(page);
+  await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+  await server.stop();
+  await addDishes(page, ['Potato slices']);
+  await placeOrder(page);
+  await expectOrderStates(page, ['saved']);
+  return page;
+}
+
 test('after one visit, the app, the cached menu and the saved cart open with the server stopped', async ({ browser }) => {
   const server = await WendanServer.start();
   const context = await browser.newContext({ serviceWorkers: 'allow' });
@@ -36,14 +50,7 @@ test('an order queued with the server down is delivered by the worker with no pa
   const server = await WendanServer.start();
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
-    const page = await context.newPage();
-    await page.goto(TABLE_URL(server));
-    await waitForWorker(page);
-    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
-    await server.stop();
-    await addDishes(page, ['Potato slices']);
-    await placeOrder(page);
-    await expectOrderStates(page, ['saved']);
+    const page = await queueOrderWithServerDown(context, server);
     await page.close();
 
     await server.restart();
@@ -79,14 +86,7 @@ test('the page and the worker delivering at the same moment make one order', asy
   const server = await WendanServer.start();
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
-    const page = await context.newPage();
-    await page.goto(TABLE_URL(server));
-    await waitForWorker(page);
-    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
-    await server.stop();
-    await addDishes(page, ['Potato slices']);
-    await placeOrder(page);
-    await expectOrderStates(page, ['saved']);
+    const page = await queueOrderWithServerDown(context, server);
     await server.restart();
     await page.evaluate(() => {
       navigator.serviceWorker.controller.postMessage('deliver');
@@ -141,14 +141,7 @@ test('a new version deployed while an order waits: delivered once, and the page 
   const server = await WendanServer.start();
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
-    const page = await context.newPage();
-    await page.goto(TABLE_URL(server));
-    await waitForWorker(page);
-    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
-    await server.stop();
-    await addDishes(page, ['Potato slices']);
-    await placeOrder(page);
-    await expectOrderStates(page, ['saved']);
+    const page = await queueOrderWithServerDown(context, server);
 
     server.dist = next;
     await server.restart();
