@@ -92,20 +92,11 @@ fn wire_delivery_triggers(widget: Widget) {
         .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
     on_visible.forget();
 
-    if let Ok(channel) = web_sys::BroadcastChannel::new(signal::CHANNEL) {
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                match event.data().as_string().as_deref() {
-                    Some(signal::CHANGED) => spawn_local(actions::reload_orders(widget)),
-                    Some(signal::CART_CHANGED) => spawn_local(actions::reload_cart(widget)),
-                    _ => {}
-                }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        // Kept for the page's lifetime: dropping it would close the channel.
-        std::mem::forget(channel);
-    }
+    signal::listen(move |message| match message {
+        signal::CHANGED => spawn_local(actions::reload_orders(widget)),
+        signal::CART_CHANGED => spawn_local(actions::reload_cart(widget)),
+        _ => {}
+    });
 
     let _ = set_interval_with_handle(
         move || {
