@@ -3,9 +3,10 @@
 //! no service worker (iOS web-views, mini-programs, `?mode=webview`), nothing
 //! here does anything and the page's own delivery carries every order.
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::ServiceWorkerRegistration;
 
 pub const SCRIPT: &str = "/service-worker.js";
 pub const SYNC_TAG: &str = "wendan-outbox";
@@ -33,17 +34,24 @@ pub fn register(webview: bool) {
     });
 }
 
-/// Asks the worker to deliver once the network is back (Chromium's
-/// Background Sync), even if this page is closed by then.
-pub fn request_background_sync(webview: bool) {
+/// Runs `then` with the worker's registration once it is ready; nothing
+/// where no worker can exist.
+fn when_ready(webview: bool, then: impl FnOnce(ServiceWorkerRegistration) + 'static) {
     let Some(container) = container(webview) else {
         return;
     };
     let Ok(ready) = container.ready() else { return };
     spawn_local(async move {
-        let Ok(registration) = JsFuture::from(ready).await else {
-            return;
-        };
+        if let Ok(registration) = JsFuture::from(ready).await {
+            then(registration.unchecked_into());
+        }
+    });
+}
+
+/// Asks the worker to deliver once the network is back (Chromium's
+/// Background Sync), even if this page is closed by then.
+pub fn request_background_sync(webview: bool) {
+    when_ready(webview, |registration| {
         let Ok(sync) = Reflect::get(&registration, &"sync".into()) else {
             return;
         };
@@ -52,9 +60,8 @@ pub fn request_background_sync(webview: bool) {
         else {
             return;
         };
-        if let Ok(promise) = register.call1(&sync, &SYNC_TAG.into()) {
-            let _ = JsFuture::from(Promise::from(promise)).await;
-        }
+        // The browser keeps the registration; nothing to wait for here.
+        let _ = register.call1(&sync, &SYNC_TAG.into());
     });
 }
 
@@ -62,15 +69,7 @@ pub fn request_background_sync(webview: bool) {
 /// `available` so the page can offer "new version available — reload".
 pub fn watch_for_update(webview: bool, available: leptos::prelude::RwSignal<bool>) {
     use leptos::prelude::Set;
-    let Some(container) = container(webview) else {
-        return;
-    };
-    let Ok(ready) = container.ready() else { return };
-    spawn_local(async move {
-        let Ok(registration) = JsFuture::from(ready).await else {
-            return;
-        };
-        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+    when_ready(webview, move |registration| {
         if registration.waiting().is_some() {
             available.set(true);
         }
@@ -106,12 +105,7 @@ pub fn apply_update(webview: bool) {
     });
     container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
     on_change.forget();
-    let Ok(ready) = container.ready() else { return };
-    spawn_local(async move {
-        let Ok(registration) = JsFuture::from(ready).await else {
-            return;
-        };
-        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+    when_ready(webview, |registration| {
         if let Some(waiting) = registration.waiting() {
             let _ = waiting.post_message(&"skip-waiting".into());
         }
