@@ -92,6 +92,26 @@ impl From<deadpool_postgres::PoolError> for StorageError {
     }
 }
 
+/// An order as both backends keep it: the first answer's body, with the
+/// current status and its reason from their own columns.
+pub(crate) fn order_from_stored(
+    body: &[u8],
+    status: &str,
+    reason: Option<String>,
+) -> Result<PlacedOrder, StorageError> {
+    let mut order: PlacedOrder =
+        serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    order.status = parse_status(status)?;
+    order.status_reason = reason;
+    Ok(order)
+}
+
+/// A status column, as written by `OrderStatus::as_str`.
+pub(crate) fn parse_status(text: &str) -> Result<OrderStatus, StorageError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| StorageError::Corrupt(format!("unknown status `{text}`")))
+}
+
 /// The configured backend. An enum rather than a trait object: backends are
 /// few and known, and async fns stay plain.
 #[derive(Clone)]

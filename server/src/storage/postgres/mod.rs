@@ -17,7 +17,10 @@ use tokio_postgres::{NoTls, Row};
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
 use self::listener::{CHANNEL, Payload};
-use crate::storage::{Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer};
+use crate::storage::{
+    Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer, order_from_stored,
+    parse_status,
+};
 
 /// Connections per replica; past this, requests wait up to [`POOL_WAIT`].
 const POOL_SIZE: usize = 32;
@@ -276,15 +279,5 @@ async fn answer_for_key(
 }
 
 fn order_from_row(row: &Row) -> Result<PlacedOrder, StorageError> {
-    let body: &[u8] = row.get(0);
-    let mut order: PlacedOrder =
-        serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    order.status = parse_status(row.get(1))?;
-    order.status_reason = row.get(2);
-    Ok(order)
-}
-
-fn parse_status(text: &str) -> Result<OrderStatus, StorageError> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| StorageError::Corrupt(format!("unknown status `{text}`")))
+    order_from_stored(row.get(0), row.get(1), row.get(2))
 }

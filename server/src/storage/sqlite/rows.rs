@@ -4,14 +4,9 @@ use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use wendan_protocol::{OrderStatus, PlacedOrder};
+use wendan_protocol::PlacedOrder;
 
-use crate::storage::{StatusEvent, StorageError, StoredAnswer};
-
-pub fn status_from_str(text: &str) -> Result<OrderStatus, StorageError> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| StorageError::Corrupt(format!("unknown status `{text}`")))
-}
+use crate::storage::{StatusEvent, StorageError, StoredAnswer, order_from_stored, parse_status};
 
 pub fn timestamp(at: OffsetDateTime) -> Result<String, StorageError> {
     at.format(&Rfc3339)
@@ -42,19 +37,6 @@ pub fn answer_for_key(
     Ok(row)
 }
 
-/// The order as first answered, with its current status.
-pub fn order_from_row(
-    body: &[u8],
-    status: &str,
-    reason: Option<String>,
-) -> Result<PlacedOrder, StorageError> {
-    let mut order: PlacedOrder =
-        serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    order.status = status_from_str(status)?;
-    order.status_reason = reason;
-    Ok(order)
-}
-
 type OrderRow = (Vec<u8>, String, Option<String>);
 
 fn order_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -65,7 +47,7 @@ pub fn order(connection: &Connection, id: &str) -> Result<Option<PlacedOrder>, S
     let mut statement = connection
         .prepare_cached("SELECT response_body, status, status_reason FROM orders WHERE id = ?1")?;
     let row = statement.query_row([id], order_row).optional()?;
-    row.map(|(body, status, reason)| order_from_row(&body, &status, reason))
+    row.map(|(body, status, reason)| order_from_stored(&body, &status, reason))
         .transpose()
 }
 
@@ -77,7 +59,7 @@ pub fn open_orders(connection: &Connection) -> Result<Vec<PlacedOrder>, StorageE
     let rows = statement.query_map([], order_row)?;
     rows.map(|row| {
         let (body, status, reason) = row?;
-        order_from_row(&body, &status, reason)
+        order_from_stored(&body, &status, reason)
     })
     .collect()
 }
@@ -104,7 +86,7 @@ pub fn events_after(
         Ok(StatusEvent {
             seq,
             order_id: id.to_owned(),
-            status: status_from_str(&status)?,
+            status: parse_status(&status)?,
             at: parse_timestamp(&at)?,
             reason,
         })
