@@ -10,8 +10,8 @@ use wendan::cart::Cart;
 use wendan::store::record::Record;
 use wendan::store::{Store, StoreError, schema};
 use wendan_outbox::OutboxEntry;
-use wendan_protocol::order::{ClientInfo, OrderMode};
-use wendan_protocol::{IdempotencyKey, OrderRequest};
+use wendan_protocol::IdempotencyKey;
+use wendan_protocol::fixtures::dine_in;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -30,20 +30,7 @@ fn cart_with_potatoes() -> Cart {
 
 fn entry(key: &str, cart: &Cart) -> OutboxEntry {
     let now = time::OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
-    let request = OrderRequest {
-        mode: OrderMode::DineIn,
-        table: Some("A12".into()),
-        pickup_name: None,
-        items: cart.order_lines(),
-        note: None,
-        client: ClientInfo {
-            device_id: "test".into(),
-            created_at: now,
-            sent_at: now,
-            menu_version: "v1".into(),
-            total_minor: 1000,
-        },
-    };
+    let request = dine_in(cart.order_lines(), now, 1000);
     OutboxEntry::new(IdempotencyKey::new(key).expect("key"), request, 2700)
 }
 

@@ -5,7 +5,7 @@ use time::{Duration, OffsetDateTime};
 use wendan_outbox::random::SplitMix64;
 use wendan_outbox::schedule::{due, next_wake, pending_count};
 use wendan_outbox::{Backoff, DeliveryState, OutboxEntry, Outcome};
-use wendan_protocol::order::{ClientInfo, OrderLine, OrderMode};
+use wendan_protocol::fixtures::{dine_in, line};
 use wendan_protocol::placed_order::OrderStatus;
 use wendan_protocol::{
     IdempotencyKey, OrderRequest, PlacedOrder, Problem, ProblemType, StatusUpdate,
@@ -14,25 +14,7 @@ use wendan_protocol::{
 const PLACED: OffsetDateTime = datetime!(2026-11-23 04:00:00 UTC);
 
 fn request(created_at: OffsetDateTime) -> OrderRequest {
-    OrderRequest {
-        mode: OrderMode::DineIn,
-        table: Some("A12".into()),
-        pickup_name: None,
-        items: vec![OrderLine {
-            item_id: "beef-tripe".into(),
-            qty: 2,
-            options: vec![],
-            note: None,
-        }],
-        note: None,
-        client: ClientInfo {
-            device_id: "phone".into(),
-            created_at,
-            sent_at: created_at,
-            menu_version: "v1".into(),
-            total_minor: 7600,
-        },
-    }
+    dine_in(vec![line("beef-tripe", 2, &[])], created_at, 7600)
 }
 
 fn entry(key: &str, created_at: OffsetDateTime) -> OutboxEntry {

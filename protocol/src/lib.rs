@@ -4,6 +4,7 @@
 //! so the same code compiles for `wasm32-unknown-unknown` and native, and the
 //! widget and server can never disagree about what an order is or costs.
 
+pub mod fixtures;
 pub mod idempotency_key;
 pub mod localized;
 pub mod menu;

@@ -1,9 +1,10 @@
 //! An order is priced from the menu, and every problem with it is reported at once.
 
 use time::macros::datetime;
+use wendan_protocol::fixtures::{dine_in, line};
 use wendan_protocol::menu::{Category, Item, ItemOption, OptionGroup, Restaurant};
 use wendan_protocol::opening_hours::{OpeningHours, OpeningPeriod};
-use wendan_protocol::order::{ClientInfo, OrderLine, OrderMode};
+use wendan_protocol::order::{OrderLine, OrderMode};
 use wendan_protocol::pricing::{changed_lines, quote};
 use wendan_protocol::validation::{is_expired, validate};
 use wendan_protocol::{Localized, Menu, OrderRequest};
@@ -79,30 +80,8 @@ fn menu() -> Menu {
     }
 }
 
-fn line(item_id: &str, qty: i64, options: &[&str]) -> OrderLine {
-    OrderLine {
-        item_id: item_id.into(),
-        qty,
-        options: options.iter().map(|id| id.to_string()).collect(),
-        note: None,
-    }
-}
-
 fn order(items: Vec<OrderLine>) -> OrderRequest {
-    OrderRequest {
-        mode: OrderMode::DineIn,
-        table: Some("A12".into()),
-        pickup_name: None,
-        items,
-        note: None,
-        client: ClientInfo {
-            device_id: "device-1".into(),
-            created_at: datetime!(2026-11-23 04:00 UTC),
-            sent_at: datetime!(2026-11-23 04:01 UTC),
-            menu_version: "v1".into(),
-            total_minor: 0,
-        },
-    }
+    dine_in(items, datetime!(2026-11-23 04:00 UTC), 0)
 }
 
 fn codes(order: &OrderRequest) -> Vec<(String, String)> {

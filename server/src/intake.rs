@@ -58,7 +58,7 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
-    use wendan_protocol::order::{ClientInfo, OrderLine, OrderMode};
+    use wendan_protocol::fixtures::{dine_in, line};
 
     use super::*;
     use crate::menu::PublishedMenu;
@@ -70,25 +70,11 @@ mod tests {
     }
 
     fn tripe(total_minor: i64) -> OrderRequest {
-        OrderRequest {
-            mode: OrderMode::DineIn,
-            table: Some("A1".into()),
-            pickup_name: None,
-            items: vec![OrderLine {
-                item_id: "beef-tripe".into(),
-                qty: 2,
-                options: vec![],
-                note: None,
-            }],
-            note: None,
-            client: ClientInfo {
-                device_id: "d".into(),
-                created_at: NOON_IN_BEIJING,
-                sent_at: NOON_IN_BEIJING,
-                menu_version: "old".into(),
-                total_minor,
-            },
-        }
+        dine_in(
+            vec![line("beef-tripe", 2, &[])],
+            NOON_IN_BEIJING,
+            total_minor,
+        )
     }
 
     fn kind(result: Result<Quote, Box<Problem>>) -> Option<ProblemType> {

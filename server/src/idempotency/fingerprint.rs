@@ -20,30 +20,16 @@ pub fn fingerprint(request: &OrderRequest) -> String {
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
-    use wendan_protocol::order::{ClientInfo, OrderLine, OrderMode};
+    use wendan_protocol::fixtures::{dine_in, line};
 
     use super::*;
 
     fn request() -> OrderRequest {
-        OrderRequest {
-            mode: OrderMode::DineIn,
-            table: Some("A1".into()),
-            pickup_name: None,
-            items: vec![OrderLine {
-                item_id: "beef-tripe".into(),
-                qty: 1,
-                options: vec![],
-                note: None,
-            }],
-            note: None,
-            client: ClientInfo {
-                device_id: "d".into(),
-                created_at: datetime!(2026-11-23 04:00 UTC),
-                sent_at: datetime!(2026-11-23 04:00 UTC),
-                menu_version: "v".into(),
-                total_minor: 3800,
-            },
-        }
+        dine_in(
+            vec![line("beef-tripe", 1, &[])],
+            datetime!(2026-11-23 04:00 UTC),
+            3800,
+        )
     }
 
     #[test]
