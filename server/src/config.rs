@@ -6,8 +6,17 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "wendan-server", version, about = "Wendan order intake server")]
+#[command(
+    name = "wendan-server",
+    version,
+    about = "Wendan order intake server",
+    subcommand_negates_reqs = true
+)]
 pub struct Config {
+    /// Without a command, the server runs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on.
     #[arg(long, env = "WENDAN_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -15,6 +24,7 @@ pub struct Config {
     /// Where orders are kept: `sqlite://PATH` (created if absent).
     #[arg(
         long,
+        global = true,
         env = "WENDAN_DATABASE",
         default_value = "sqlite://wendan.sqlite3"
     )]
@@ -42,6 +52,72 @@ pub struct Config {
     /// Retry-After at once instead of queueing.
     #[arg(long, env = "WENDAN_MAX_PENDING_ORDERS", default_value_t = 4096)]
     pub max_pending_orders: usize,
+
+    #[command(flatten)]
+    pub limits: LimitFlags,
+}
+
+/// Maintenance commands, run beside (or instead of) the server.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Copy the SQLite database (`--database`) to FILE while the server runs.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database (`--database`) with the backup FILE; stop the server first.
+    Restore { file: PathBuf },
+}
+
+/// Limits against scripts and connection floods (see `limits`). Sized so a
+/// real rush never meets them; 0 switches a limit off (load tests do).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitFlags {
+    /// New orders per minute from one client address (burst of the same size).
+    #[arg(
+        long,
+        env = "WENDAN_ORDERS_PER_ADDRESS_PER_MINUTE",
+        default_value_t = 600
+    )]
+    pub orders_per_address_per_minute: u32,
+
+    /// New orders per minute from one device (burst of the same size).
+    #[arg(
+        long,
+        env = "WENDAN_ORDERS_PER_DEVICE_PER_MINUTE",
+        default_value_t = 30
+    )]
+    pub orders_per_device_per_minute: u32,
+
+    /// Take the client address from the last `X-Forwarded-For` entry: set it
+    /// only behind a load balancer that appends one.
+    #[arg(long, env = "WENDAN_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
+    /// Open connections in all; more wait in the kernel's backlog.
+    #[arg(long, env = "WENDAN_MAX_CONNECTIONS", default_value_t = 8192)]
+    pub max_connections: usize,
+
+    /// Open connections from one address; more are closed at once.
+    #[arg(
+        long,
+        env = "WENDAN_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 512
+    )]
+    pub max_connections_per_address: usize,
+
+    /// Seconds a connection may stay silent in both directions.
+    #[arg(long, env = "WENDAN_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub idle_timeout_secs: u64,
+
+    /// Live status streams in all.
+    #[arg(long, env = "WENDAN_MAX_EVENT_STREAMS", default_value_t = 4096)]
+    pub max_event_streams: usize,
+
+    /// Live status streams from one address.
+    #[arg(
+        long,
+        env = "WENDAN_MAX_EVENT_STREAMS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    pub max_event_streams_per_address: usize,
 }
 
 /// The kitchen token of the demo restaurant.

@@ -4,16 +4,19 @@
 //! `idempotency` makes intake exactly-once; `intake` decides whether an order
 //! is taken and at what price; `storage` keeps orders durable (SQLite with a
 //! group-committing writer); `admission` sheds load with 503 + Retry-After;
+//! `limits` holds back scripts and connection floods;
 //! `menu` publishes the menu; `problem` turns every error into RFC 9457
 //! problem details; `metrics` counts it all; `config` is the command line.
 
 pub mod admission;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod business_day;
 pub mod config;
 pub mod idempotency;
 pub mod intake;
+pub mod limits;
 pub mod menu;
 pub mod metrics;
 pub mod openapi;
@@ -23,10 +26,14 @@ pub mod state;
 pub mod storage;
 
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 pub use config::Config;
 use tokio::net::TcpListener;
+
+use crate::limits::LimitedListener;
 
 /// Starts the server described by `config` and serves until `shutdown` resolves.
 pub async fn run(
@@ -48,16 +55,33 @@ pub async fn serve(
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
+    let limits = Arc::clone(&state.order_limits);
+    // Buckets that are full again are forgotten once a minute.
+    let forgetting = tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limits.forget_idle();
+        }
+    });
     let router = app::router(state, &config);
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
     let shutdown = async move {
         shutdown.await;
         let _ = stop.send(true);
     };
+    let listener = LimitedListener::new(
+        listener,
+        config.limits.max_connections,
+        config.limits.max_connections_per_address,
+        Duration::from_secs(config.limits.idle_timeout_secs),
+    );
+    let router = router.into_make_service_with_connect_info::<limits::connections::Peer>();
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await
         .context("server failed");
+    forgetting.abort();
     // Every accepted request has had its answer; flush and checkpoint.
     storage
         .close()

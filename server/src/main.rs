@@ -2,7 +2,8 @@
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use wendan_server::Config;
+use wendan_server::config::Command;
+use wendan_server::{Config, backup};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -12,7 +13,19 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
-    wendan_server::run(config, shutdown_signal()).await
+    match &config.command {
+        None => wendan_server::run(config, shutdown_signal()).await,
+        Some(Command::Backup { file }) => {
+            let copied = backup::backup(&config.database, file)?;
+            println!("backed up {} orders to {}", copied.orders, file.display());
+            Ok(())
+        }
+        Some(Command::Restore { file }) => {
+            let copied = backup::restore(&config.database, file)?;
+            println!("restored {} orders from {}", copied.orders, file.display());
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so a stop drains requests instead of cutting them.

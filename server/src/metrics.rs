@@ -35,6 +35,8 @@ pub struct Metrics {
     pub conflicts: Counter,
     pub rejected: Family<ProblemLabel, Counter>,
     pub shed: Counter,
+    pub rate_limited: Counter,
+    pub streams_refused: Counter,
     pub commit_batch_size: Histogram,
     pub request_seconds: Family<RouteLabel, Histogram>,
 }
@@ -47,6 +49,8 @@ impl Metrics {
         let conflicts = Counter::default();
         let rejected = Family::<ProblemLabel, Counter>::default();
         let shed = Counter::default();
+        let rate_limited = Counter::default();
+        let streams_refused = Counter::default();
         let commit_batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 12));
         let request_seconds = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
@@ -69,6 +73,16 @@ impl Metrics {
         registry.register("orders_rejected", "422s by problem type", rejected.clone());
         registry.register("orders_shed", "503s: intake was full", shed.clone());
         registry.register(
+            "orders_rate_limited",
+            "429s: too many new orders from one device or address",
+            rate_limited.clone(),
+        );
+        registry.register(
+            "event_streams_refused",
+            "Live status streams refused: too many open",
+            streams_refused.clone(),
+        );
+        registry.register(
             "commit_batch_size",
             "Writes committed together by one fsync",
             commit_batch_size.clone(),
@@ -85,6 +99,8 @@ impl Metrics {
             conflicts,
             rejected,
             shed,
+            rate_limited,
+            streams_refused,
             commit_batch_size,
             request_seconds,
         })

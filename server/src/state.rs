@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use crate::admission::Admission;
 use crate::config::Config;
 use crate::idempotency::InFlight;
+use crate::limits::{EventStreamLimits, OrderRateLimits};
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
 use crate::storage::{EventBus, Storage};
@@ -21,6 +22,10 @@ pub struct AppState {
     pub admission: Admission,
     pub metrics: Arc<Metrics>,
     pub events: EventBus,
+    pub order_limits: Arc<OrderRateLimits>,
+    pub stream_limits: EventStreamLimits,
+    /// Whether the client address comes from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
     pub kitchen_token: Option<Arc<str>>,
     paused: Arc<RwLock<Option<String>>>,
     /// Becomes true when the server is stopping: long-lived streams end so
@@ -64,6 +69,15 @@ impl AppState {
             admission: Admission::new(config.max_pending_orders),
             metrics,
             events,
+            order_limits: Arc::new(OrderRateLimits::new(
+                config.limits.orders_per_address_per_minute,
+                config.limits.orders_per_device_per_minute,
+            )),
+            stream_limits: EventStreamLimits::new(
+                config.limits.max_event_streams,
+                config.limits.max_event_streams_per_address,
+            ),
+            trust_forwarded_for: config.limits.trust_forwarded_for,
             kitchen_token: config.kitchen_token().map(Arc::from),
             paused: Arc::new(RwLock::new(None)),
             stopping,

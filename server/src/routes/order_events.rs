@@ -6,13 +6,15 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 use wendan_protocol::{Problem, ProblemType, StatusUpdate};
 
+use crate::limits::client_ip::client_ip;
+use crate::limits::connections::Peer;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::StatusEvent;
@@ -28,13 +30,22 @@ use crate::storage::StatusEvent;
     responses(
         (status = 200, description = "`text/event-stream` of `status` events, each a StatusUpdate", body = StatusUpdate, content_type = "text/event-stream"),
         (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "overloaded: too many open streams; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn order_events(
     State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let address = client_ip(peer, &headers, state.trust_forwarded_for);
+    let Some(ticket) = state.stream_limits.open(address) else {
+        state.metrics.streams_refused.inc();
+        return Err(ApiError::new(ProblemType::Overloaded)
+            .detail("too many live status streams are open; the last known status still stands")
+            .retry_after(STREAM_RETRY_AFTER_SECS));
+    };
     if state.storage.order(&id).await?.is_none() {
         return Err(ApiError::new(ProblemType::NotFound).detail("no such order"));
     }
@@ -60,11 +71,18 @@ pub async fn order_events(
         });
     let events = backlog
         .chain(live)
-        .map(|event| Ok(to_sse(&event)))
+        .map(move |event| {
+            // The stream's place is held until the client goes away.
+            let _held = &ticket;
+            Ok(to_sse(&event))
+        })
         // The browser reconnects (with Last-Event-ID) to the next server.
         .take_until(crate::state::stopped(state.stopping.clone()));
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
+
+/// How long a client turned away for lack of stream places should wait.
+const STREAM_RETRY_AFTER_SECS: u64 = 10;
 
 fn last_event_id(headers: &HeaderMap) -> i64 {
     headers

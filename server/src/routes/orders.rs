@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use time::OffsetDateTime;
@@ -15,6 +15,8 @@ use wendan_protocol::{
 use crate::business_day::business_day;
 use crate::idempotency::{self, fingerprint};
 use crate::intake;
+use crate::limits::client_ip::client_ip;
+use crate::limits::connections::Peer;
 use crate::metrics::ProblemLabel;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -38,11 +40,13 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (status = 409, description = "idempotency-key-in-use: retry unchanged", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "payload-too-large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate-limited: too many new orders from this device or address; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: retry after `Retry-After` seconds, plus jitter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn post_order(
     State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -65,6 +69,18 @@ pub async fn post_order(
         return Err(ApiError::new(ProblemType::IdempotencyKeyInUse)
             .detail("the first request with this key is still being handled; retry it unchanged"));
     };
+    let address = client_ip(peer, &headers, state.trust_forwarded_for);
+    if let Err(limited) = state.order_limits.check(address, &request.client.device_id) {
+        // Retries of a stored order are never limited: they create nothing,
+        // and the diner is waiting for that answer.
+        if let Some(stored) = state.storage.find_by_key(&key).await? {
+            return replay(&state, stored, &fingerprint);
+        }
+        state.metrics.rate_limited.inc();
+        return Err(ApiError::new(ProblemType::RateLimited)
+            .detail("too many new orders from this device or network; try again shortly")
+            .retry_after(limited.retry_after_secs));
+    }
     let now = OffsetDateTime::now_utc();
     let published = state.menu();
     let menu_then = state.menu_version(&request.client.menu_version);

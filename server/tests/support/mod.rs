@@ -43,6 +43,16 @@ impl TestServer {
         if !extra_args.contains(&"--menu") {
             args.push("--demo");
         }
+        // Tests place many orders from one device and one address; only the
+        // limits tests switch the order limits on.
+        for flag in [
+            "--orders-per-device-per-minute",
+            "--orders-per-address-per-minute",
+        ] {
+            if !extra_args.contains(&flag) {
+                args.extend([flag, "0"]);
+            }
+        }
         args.extend_from_slice(extra_args);
         let config = Config::try_parse_from(args).expect("valid flags");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
