@@ -11,7 +11,7 @@ use wendan_protocol::order::ClientInfo;
 use crate::api::{self, MenuFetch};
 use crate::cart::{Cart, non_empty};
 use crate::delivery::{self, clock, signal};
-use crate::i18n::{Msg, t};
+use crate::i18n::{self, Msg, t};
 use crate::service_worker;
 use crate::store::{CachedMenu, Store, StoreError};
 use crate::widget::Widget;
@@ -24,7 +24,7 @@ pub async fn start(widget: Widget) {
     let store = match Store::open().await {
         Ok(store) => store,
         Err(error) => {
-            widget.notice.set(Some(error.to_string()));
+            widget.show_store_error(&error);
             return;
         }
     };
@@ -50,9 +50,7 @@ pub async fn start(widget: Widget) {
 
 /// Shows a storage error to the diner instead of dropping it.
 fn report<T>(widget: Widget, result: Result<T, StoreError>) -> Option<T> {
-    result
-        .map_err(|error| widget.notice.set(Some(error.to_string())))
-        .ok()
+    result.map_err(|error| widget.show_store_error(&error)).ok()
 }
 
 /// Fetches the menu if it changed; keeps the cached one when offline.
@@ -103,7 +101,7 @@ pub async fn reload_orders(widget: Widget) {
     let Some(store) = widget.store() else { return };
     if let Some(load) = report(widget, store.outbox().await) {
         if let Some(error) = load.set_aside.first() {
-            widget.notice.set(Some(error.to_string()));
+            widget.show_store_error(error);
         }
         let mut entries = load.entries;
         entries.sort_by_key(|entry| std::cmp::Reverse(entry.request.client.created_at));
@@ -143,7 +141,13 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
             reload_orders(widget).await;
             return Ok(());
         }
-        Err(error) => return Err(error.to_string()),
+        // Nothing was saved and the cart stays: the diner is told why.
+        Err(error) => {
+            return Err(i18n::store_error_text(
+                widget.language.get_untracked(),
+                &error,
+            ));
+        }
     }
     if let Some(performance) = window().performance() {
         // Tap to durable: the order is committed to the phone's storage.
@@ -178,7 +182,7 @@ async fn deliver_on(widget: Widget, trigger: delivery::Trigger) {
                 widget.reachable.set(Some(false));
             }
         }
-        Err(error) => widget.notice.set(Some(error.to_string())),
+        Err(error) => widget.show_store_error(&error),
     }
     reload_orders(widget).await;
 }

@@ -91,6 +91,14 @@ impl Cart {
         }
     }
 
+    /// Whether the stored cart says that the cart at `revision` may no
+    /// longer be placed: another tab changed or ordered it since. A stored
+    /// cart *older* than ours means our last saves failed (a full phone):
+    /// the diner's cart on screen is still the truth and may be placed.
+    pub fn superseded(stored: &Cart, revision: u64) -> bool {
+        stored.revision > revision || (stored.revision == revision && stored.is_empty())
+    }
+
     /// The empty cart that follows this one once it is ordered.
     pub fn emptied(revision: u64) -> Self {
         Cart {
@@ -160,6 +168,28 @@ impl CartLine {
 pub fn non_empty(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod superseded_tests {
+    use super::*;
+
+    #[test]
+    fn a_cart_ordered_or_changed_in_another_tab_is_superseded() {
+        assert!(Cart::superseded(&Cart::emptied(4), 4), "ordered elsewhere");
+        let mut changed = Cart::emptied(4);
+        changed.revision = 7;
+        assert!(Cart::superseded(&changed, 5), "changed elsewhere since");
+    }
+
+    #[test]
+    fn a_stored_cart_behind_ours_is_not_superseded() {
+        // Saves failed (storage full): storage still holds an older cart.
+        assert!(!Cart::superseded(&Cart::default(), 3));
+        let mut older = Cart::default();
+        older.add("potato-slices", Vec::new(), "");
+        assert!(!Cart::superseded(&older, older.revision + 2));
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use wendan_protocol::ProblemType;
 
 use crate::language::Language;
+use crate::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
@@ -120,6 +121,36 @@ pub fn state_text(language: Language, state: &str) -> &'static str {
         Language::ZhCn => zh,
         Language::En => en,
     }
+}
+
+/// What went wrong with the phone's storage, in the diner's language: what
+/// happened and what it means for their orders.
+pub fn store_error_text(language: Language, error: &StoreError) -> String {
+    let (zh, en) = match error {
+        StoreError::Unavailable(_) => (
+            "此浏览器无法保存数据：请勿关闭本页，直到订单显示“已收到”",
+            "This browser cannot save anything: keep this page open until your order shows as received",
+        ),
+        StoreError::Quota => (
+            "手机存储空间已满，无法保存。请清理空间后再试；购物车仍在本页中",
+            "This phone's storage is full, so nothing could be saved. Free some space and try again; your cart is still on this page",
+        ),
+        StoreError::Corrupt { .. } => (
+            "有一条记录无法读取，已单独保存，其余订单不受影响",
+            "One saved record could not be read; it was set aside and your other orders are unaffected",
+        ),
+        StoreError::AlreadyPlaced => ("这份订单已经保存过了", "This order is already saved"),
+        StoreError::CartChanged => (
+            "购物车已在别处更改（可能在另一个标签页下单），请再检查一下",
+            "The cart changed elsewhere (perhaps ordered in another tab); please check it again",
+        ),
+        StoreError::Encode(_) | StoreError::Failed(_) => {
+            ("保存失败，请再试一次", "Saving failed; please try again")
+        }
+    };
+    let text = if language == Language::ZhCn { zh } else { en };
+    // The technical cause stays visible for support, after the explanation.
+    format!("{text} ({error})")
 }
 
 /// Why the restaurant refused an order, in the diner's language.

@@ -94,7 +94,7 @@ async fn apply(widget: Widget, update: StatusUpdate) {
         return;
     }
     if let Err(error) = store.put_entry(&entry).await {
-        widget.notice.set(Some(error.to_string()));
+        widget.show_store_error(&error);
         return;
     }
     signal::outbox_changed();

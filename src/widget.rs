@@ -6,7 +6,7 @@ use wendan_outbox::OutboxEntry;
 
 use crate::cart::Cart;
 use crate::language::Language;
-use crate::store::{CachedMenu, Store};
+use crate::store::{CachedMenu, Store, StoreError};
 
 /// Everything the components share, passed through context.
 #[derive(Clone, Copy)]
@@ -52,6 +52,13 @@ impl Widget {
 
     pub fn store(&self) -> Option<Store> {
         self.store.get_value()
+    }
+
+    /// Tells the diner about a storage failure, in their language: it is
+    /// never dropped silently.
+    pub fn show_store_error(&self, error: &StoreError) {
+        let text = crate::i18n::store_error_text(self.language.get_untracked(), error);
+        self.notice.set(Some(text));
     }
 }
 

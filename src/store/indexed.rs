@@ -112,7 +112,7 @@ impl IndexedStore {
             Some(raw) => Record::from_js(raw)?.decode()?,
             None => Cart::default(),
         };
-        if stored.revision != cart_revision || stored.is_empty() {
+        if Cart::superseded(&stored, cart_revision) {
             transaction.abort().await.map_err(failed)?;
             return Err(StoreError::CartChanged);
         }

@@ -42,7 +42,7 @@ impl LocalStore {
 
     pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<(), StoreError> {
         let stored: Cart = LocalStorage::get(CART_KEY).unwrap_or_default();
-        if stored.revision != cart_revision || stored.is_empty() {
+        if Cart::superseded(&stored, cart_revision) {
             return Err(StoreError::CartChanged);
         }
         let mut entries = self.entries();
