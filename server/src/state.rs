@@ -115,6 +115,11 @@ impl AppState {
     /// with the sold-out marks: a new content, so a new version and ETag.
     pub async fn reload_controls(&self) -> Result<KitchenControls, crate::storage::StorageError> {
         let controls = self.storage.controls().await?;
+        // The pause first: whoever sees the new menu also sees the pause.
+        *self
+            .controls
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = controls.clone();
         {
             let mut menus = self
                 .menus
@@ -133,10 +138,6 @@ impl AppState {
                 Err(error) => tracing::error!(%error, "cannot publish the marked menu"),
             }
         }
-        *self
-            .controls
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = controls.clone();
         Ok(controls)
     }
 

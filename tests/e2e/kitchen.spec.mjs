@@ -1,0 +1,149 @@
+// The kitchen display and the diner's receipt, live on both sides.
+import { test, expect } from '@playwright/test';
+import { WendanServer } from './support/server.mjs';
+import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
+import { openKitchen, ticketNumbers } from './support/kitchen.mjs';
+
+const DINER_URL = (server, table = 'A12') => `${server.url}/?lang=en&table=${table}`;
+
+async function pages(browser) {
+  const diner = await (await browser.newContext()).newPage();
+  const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  return { diner, kitchen };
+}
+
+async function order(diner, dishes = ['Fresh beef tripe']) {
+  await addDishes(diner, dishes);
+  await placeOrder(diner);
+}
+
+test('an order placed in the widget appears on the kitchen display within one second', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const { diner, kitchen } = await pages(browser);
+  try {
+    await openKitchen(kitchen, server);
+    await expect(kitchen.locator('#no-tickets')).toBeVisible();
+    await diner.goto(DINER_URL(server));
+    await order(diner, ['Fresh beef tripe', 'Fresh beef tripe', 'Potato slices']);
+    // The widget shows "received" once the server has stored the order.
+    await expectOrderStates(diner, ['received']);
+    await expect(kitchen.locator('.ticket')).toHaveCount(1, { timeout: 1000 });
+    const ticket = kitchen.locator('.ticket').first();
+    await expect(ticket.locator('.ticket-where')).toHaveText('Table A12');
+    await expect(ticket.locator('.line')).toHaveText([/2×\s*Fresh beef tripe/, /1×\s*Potato slices/]);
+    await expect(kitchen.locator('#all-day-list [data-item-id="beef-tripe"] .count-qty')).toHaveText('2');
+  } finally {
+    await diner.context().close();
+    await kitchen.context().close();
+    await server.stop();
+  }
+});
+
+test('bump shows Ready on the diner receipt, and undo puts it back', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const { diner, kitchen } = await pages(browser);
+  try {
+    await openKitchen(kitchen, server);
+    await diner.goto(DINER_URL(server));
+    await order(diner);
+    await expectOrderStates(diner, ['received']);
+    await expect(kitchen.locator('.ticket')).toHaveCount(1);
+
+    // A bump bar: "1" picks the first ticket, Enter bumps it.
+    await kitchen.keyboard.press('1');
+    await expect(kitchen.locator('.ticket').first()).toHaveClass(/selected/);
+    await kitchen.keyboard.press('Enter');
+    await expect(kitchen.locator('.ticket').first()).toHaveAttribute('data-status', 'ready');
+    await expectOrderStates(diner, ['ready']);
+    await expect(diner.locator('.order-ready-banner')).toHaveText('Your order is ready — please collect it!');
+    await expect(diner.locator('.status-line')).toContainText('#1 Ready');
+
+    await kitchen.keyboard.press('u');
+    await expect(kitchen.locator('.ticket').first()).toHaveAttribute('data-status', 'preparing');
+    await expectOrderStates(diner, ['preparing']);
+    await expect(diner.locator('.order-ready-banner')).toHaveCount(0);
+    await expect(diner.locator('.status-line')).toContainText('#1 Preparing');
+  } finally {
+    await diner.context().close();
+    await kitchen.context().close();
+    await server.stop();
+  }
+});
+
+test('the display reconnects after a server restart and shows each open ticket exactly once', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const { diner, kitchen } = await pages(browser);
+  try {
+    await openKitchen(kitchen, server);
+    await diner.goto(DINER_URL(server));
+    await order(diner);
+    await order(diner, ['Potato slices']);
+    await expectOrderStates(diner, ['received', 'received']);
+    await expect.poll(() => ticketNumbers(kitchen)).toEqual([1, 2]);
+
+    await server.stop();
+    await expect(kitchen.locator('#connection')).toHaveAttribute('data-state', 'lost');
+    await expect(kitchen.locator('#connection')).toHaveText('Connection lost — reconnecting');
+
+    await server.restart();
+    // An order arrives before the display is back: the resync brings it.
+    await order(diner, ['Fresh beef tripe']);
+    await expect(kitchen.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+    await expect.poll(() => ticketNumbers(kitchen), { timeout: 15_000 }).toEqual([1, 2, 3]);
+    const ids = await kitchen.locator('.ticket').evaluateAll((tickets) => tickets.map((t) => t.dataset.orderId));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.sort()).toEqual((await server.openOrders()).map((o) => o.id).sort());
+  } finally {
+    await diner.context().close();
+    await kitchen.context().close();
+    await server.stop();
+  }
+});
+
+test('a later order from the same table is marked as an add-on', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const { diner, kitchen } = await pages(browser);
+  try {
+    await openKitchen(kitchen, server);
+    await diner.goto(DINER_URL(server, 'A12'));
+    await order(diner);
+    await expectOrderStates(diner, ['received']);
+    const other = await diner.context().newPage();
+    await other.goto(DINER_URL(server, 'B3'));
+    await order(other, ['Potato slices']);
+    await expect.poll(() => ticketNumbers(kitchen)).toEqual([1, 2]);
+    await order(diner, ['Potato slices']);
+    await expect.poll(() => ticketNumbers(kitchen)).toEqual([1, 2, 3]);
+    const addOns = kitchen.locator('.ticket .add-on');
+    await expect(addOns).toHaveCount(1);
+    await expect(kitchen.locator('.ticket[data-number="3"] .add-on')).toHaveText('ADD-ON → #1');
+  } finally {
+    await diner.context().close();
+    await kitchen.context().close();
+    await server.stop();
+  }
+});
+
+test('pausing intake makes the widget show the restaurant message', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const { diner, kitchen } = await pages(browser);
+  try {
+    await openKitchen(kitchen, server);
+    await kitchen.getByRole('button', { name: 'Pause orders' }).click();
+    await kitchen.locator('#pause-message').fill('Kitchen is swamped: back in 10 minutes');
+    await kitchen.locator('#pause-form button[type=submit]').click();
+    await expect(kitchen.locator('#paused-banner')).toContainText('Kitchen is swamped: back in 10 minutes');
+
+    await diner.goto(DINER_URL(server));
+    await order(diner);
+    await expectOrderStates(diner, ['rejected']);
+    await expect(diner.locator('.order-reason')).toContainText('Kitchen is swamped: back in 10 minutes');
+
+    await kitchen.getByRole('button', { name: 'Resume orders' }).click();
+    await expect(kitchen.locator('#paused-banner')).toBeHidden();
+  } finally {
+    await diner.context().close();
+    await kitchen.context().close();
+    await server.stop();
+  }
+});
