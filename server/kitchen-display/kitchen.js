@@ -12,7 +12,7 @@ const TEXT = {
   'zh-CN': {
     title: '厨房', tickets: '订单', noTickets: '暂无订单', allDay: '全天统计 · 待做',
     keys: '键盘：数字键选单，回车出餐，U 撤销', undo: '撤销出餐', undoNumber: '撤销出餐 #',
-    soundOn: '🔔 声音开', soundOff: '🔕 已静音', pause: '暂停接单', resume: '恢复接单',
+    soundOn: '♪ 声音开', soundOff: '× 已静音', pause: '暂停接单', resume: '恢复接单',
     soldOut: '估清', otherLanguage: 'English', login: '厨房登录', token: '厨房口令',
     logIn: '登录', wrongToken: '口令不对', cancelReason: '取消原因（会告诉顾客）',
     cancelOrder: '取消订单', back: '返回', pauseTitle: '暂停接单',
@@ -26,7 +26,7 @@ const TEXT = {
   en: {
     title: 'Kitchen', tickets: 'Tickets', noTickets: 'No open tickets', allDay: 'All day · to cook',
     keys: 'Keys: number picks a ticket, Enter bumps, U undoes', undo: 'Undo bump', undoNumber: 'Undo bump #',
-    soundOn: '🔔 Sound on', soundOff: '🔕 Muted', pause: 'Pause orders', resume: 'Resume orders',
+    soundOn: '♪ Sound on', soundOff: '× Muted', pause: 'Pause orders', resume: 'Resume orders',
     soldOut: 'Sold out', otherLanguage: '中文', login: 'Kitchen login', token: 'Kitchen token',
     logIn: 'Log in', wrongToken: 'Wrong token', cancelReason: 'Reason (the diner is told)',
     cancelOrder: 'Cancel order', back: 'Back', pauseTitle: 'Pause new orders',

@@ -6,10 +6,19 @@ import { openKitchen, ticketNumbers } from './support/kitchen.mjs';
 
 const DINER_URL = (server, table = 'A12') => `${server.url}/?lang=en&table=${table}`;
 
-async function pages(browser) {
+/** A server, a diner's phone and a kitchen tablet logged in and live. */
+async function withDinerAndKitchen(browser, scenario) {
+  const server = await WendanServer.start();
   const diner = await (await browser.newContext()).newPage();
   const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  return { diner, kitchen };
+  try {
+    await openKitchen(kitchen, server);
+    await scenario({ server, diner, kitchen });
+  } finally {
+    await diner.context().close();
+    await kitchen.context().close();
+    await server.stop();
+  }
 }
 
 async function order(diner, dishes = ['Fresh beef tripe']) {
@@ -17,11 +26,8 @@ async function order(diner, dishes = ['Fresh beef tripe']) {
   await placeOrder(diner);
 }
 
-test('an order placed in the widget appears on the kitchen display within one second', async ({ browser }) => {
-  const server = await WendanServer.start();
-  const { diner, kitchen } = await pages(browser);
-  try {
-    await openKitchen(kitchen, server);
+test('an order placed in the widget appears on the kitchen display within one second', async ({ browser }) =>
+  withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
     await expect(kitchen.locator('#no-tickets')).toBeVisible();
     await diner.goto(DINER_URL(server));
     await order(diner, ['Fresh beef tripe', 'Fresh beef tripe', 'Potato slices']);
@@ -32,18 +38,10 @@ test('an order placed in the widget appears on the kitchen display within one se
     await expect(ticket.locator('.ticket-where')).toHaveText('Table A12');
     await expect(ticket.locator('.line')).toHaveText([/2×\s*Fresh beef tripe/, /1×\s*Potato slices/]);
     await expect(kitchen.locator('#all-day-list [data-item-id="beef-tripe"] .count-qty')).toHaveText('2');
-  } finally {
-    await diner.context().close();
-    await kitchen.context().close();
-    await server.stop();
-  }
-});
+  }));
 
-test('bump shows Ready on the diner receipt, and undo puts it back', async ({ browser }) => {
-  const server = await WendanServer.start();
-  const { diner, kitchen } = await pages(browser);
-  try {
-    await openKitchen(kitchen, server);
+test('bump shows Ready on the diner receipt, and undo puts it back', async ({ browser }) =>
+  withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
     await diner.goto(DINER_URL(server));
     await order(diner);
     await expectOrderStates(diner, ['received']);
@@ -63,18 +61,10 @@ test('bump shows Ready on the diner receipt, and undo puts it back', async ({ br
     await expectOrderStates(diner, ['preparing']);
     await expect(diner.locator('.order-ready-banner')).toHaveCount(0);
     await expect(diner.locator('.status-line')).toContainText('#1 Preparing');
-  } finally {
-    await diner.context().close();
-    await kitchen.context().close();
-    await server.stop();
-  }
-});
+  }));
 
-test('the display reconnects after a server restart and shows each open ticket exactly once', async ({ browser }) => {
-  const server = await WendanServer.start();
-  const { diner, kitchen } = await pages(browser);
-  try {
-    await openKitchen(kitchen, server);
+test('the display reconnects after a server restart and shows each open ticket exactly once', async ({ browser }) =>
+  withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
     await diner.goto(DINER_URL(server));
     await order(diner);
     await order(diner, ['Potato slices']);
@@ -93,18 +83,10 @@ test('the display reconnects after a server restart and shows each open ticket e
     const ids = await kitchen.locator('.ticket').evaluateAll((tickets) => tickets.map((t) => t.dataset.orderId));
     expect(new Set(ids).size).toBe(3);
     expect(ids.sort()).toEqual((await server.openOrders()).map((o) => o.id).sort());
-  } finally {
-    await diner.context().close();
-    await kitchen.context().close();
-    await server.stop();
-  }
-});
+  }));
 
-test('a later order from the same table is marked as an add-on', async ({ browser }) => {
-  const server = await WendanServer.start();
-  const { diner, kitchen } = await pages(browser);
-  try {
-    await openKitchen(kitchen, server);
+test('a later order from the same table is marked as an add-on', async ({ browser }) =>
+  withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
     await diner.goto(DINER_URL(server, 'A12'));
     await order(diner);
     await expectOrderStates(diner, ['received']);
@@ -117,18 +99,10 @@ test('a later order from the same table is marked as an add-on', async ({ browse
     const addOns = kitchen.locator('.ticket .add-on');
     await expect(addOns).toHaveCount(1);
     await expect(kitchen.locator('.ticket[data-number="3"] .add-on')).toHaveText('ADD-ON → #1');
-  } finally {
-    await diner.context().close();
-    await kitchen.context().close();
-    await server.stop();
-  }
-});
+  }));
 
-test('pausing intake makes the widget show the restaurant message', async ({ browser }) => {
-  const server = await WendanServer.start();
-  const { diner, kitchen } = await pages(browser);
-  try {
-    await openKitchen(kitchen, server);
+test('pausing intake makes the widget show the restaurant message', async ({ browser }) =>
+  withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
     await kitchen.getByRole('button', { name: 'Pause orders' }).click();
     await kitchen.locator('#pause-message').fill('Kitchen is swamped: back in 10 minutes');
     await kitchen.locator('#pause-form button[type=submit]').click();
@@ -141,9 +115,4 @@ test('pausing intake makes the widget show the restaurant message', async ({ bro
 
     await kitchen.getByRole('button', { name: 'Resume orders' }).click();
     await expect(kitchen.locator('#paused-banner')).toBeHidden();
-  } finally {
-    await diner.context().close();
-    await kitchen.context().close();
-    await server.stop();
-  }
-});
+  }));
