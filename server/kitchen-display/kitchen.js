@@ -233,7 +233,6 @@ function renderTicket(ticket, index) {
   item.dataset.orderId = order.id;
   item.dataset.number = String(order.number);
   item.dataset.status = order.status;
-  item.tabIndex = 0;
   item.classList.toggle('selected', state.selected === order.id);
   item.classList.toggle('allergy', ticket.allergy);
   item.addEventListener('click', (event) => {

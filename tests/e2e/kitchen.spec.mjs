@@ -1,5 +1,6 @@
 // The kitchen display and the diner's receipt, live on both sides.
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
 import { openKitchen, ticketNumbers } from './support/kitchen.mjs';
@@ -116,3 +117,23 @@ test('pausing intake makes the widget show the restaurant message', async ({ bro
     await kitchen.getByRole('button', { name: 'Resume orders' }).click();
     await expect(kitchen.locator('#paused-banner')).toBeHidden();
   }));
+
+for (const lang of ['en', 'zh-CN']) {
+  test(`the kitchen display is accessible (${lang})`, async ({ browser }) =>
+    withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
+      await diner.goto(DINER_URL(server));
+      await order(diner);
+      await order(diner, ['Potato slices']);
+      await expect.poll(() => ticketNumbers(kitchen)).toEqual([1, 2]);
+      await kitchen.goto(`${server.url}/kitchen?lang=${lang}`);
+      await expect(kitchen.locator('html')).toHaveAttribute('lang', lang);
+      await expect(kitchen.locator('.ticket')).toHaveCount(2);
+      await kitchen.locator('.ticket').first().getByRole('button', { name: lang === 'en' ? 'Bump' : '出餐' }).click();
+      await expect(kitchen.locator('.ticket').first()).toHaveAttribute('data-status', 'ready');
+      const results = await new AxeBuilder({ page: kitchen }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
+      const serious = results.violations
+        .filter((violation) => ['serious', 'critical'].includes(violation.impact))
+        .map((violation) => `${violation.id} (${violation.impact}) ${violation.nodes.map((n) => n.target).join(', ')}`);
+      expect(serious).toEqual([]);
+    }));
+}
