@@ -137,3 +137,52 @@ for (const lang of ['en', 'zh-CN']) {
       expect(serious).toEqual([]);
     }));
 }
+
+test('a browser that has the widget installed still opens the kitchen display', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  try {
+    const page = await context.newPage();
+    await page.goto(DINER_URL(server));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+    await openKitchen(page, server);
+    await expect(page.locator('#no-tickets')).toBeVisible();
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('the diner is notified when the order is ready, only after asking for it', async ({ browser }) =>
+  withDinerAndKitchen(browser, async ({ server, diner }) => {
+    // A stand-in for the browser's Notification API that records its use.
+    await diner.context().addInitScript(() => {
+      window.__asked = 0;
+      window.__shown = [];
+      window.Notification = class {
+        static permission = 'default';
+        static requestPermission() {
+          window.__asked += 1;
+          window.Notification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        constructor(title, options) { window.__shown.push({ title, body: options?.body }); }
+      };
+    });
+    await diner.goto(DINER_URL(server));
+    await order(diner);
+    await expectOrderStates(diner, ['received']);
+    const notifyMe = diner.getByRole('button', { name: 'Notify me when it is ready' });
+    await expect(notifyMe).toBeVisible();
+    expect(await diner.evaluate(() => window.__asked)).toBe(0);
+    await notifyMe.click();
+    await expect(notifyMe).toBeHidden();
+    expect(await diner.evaluate(() => window.__asked)).toBe(1);
+
+    const [placed] = await server.openOrders();
+    await server.setStatus(placed.id, 'ready');
+    await expectOrderStates(diner, ['ready']);
+    await expect.poll(() => diner.evaluate(() => window.__shown)).toEqual([
+      { title: 'Your order is ready — please collect it!', body: '#1 Ready' },
+    ]);
+  }));
