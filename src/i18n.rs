@@ -46,6 +46,8 @@ pub enum Msg {
     OrderAgain,
     Language,
     UpdateAvailable,
+    ReadyBanner,
+    NotifyMe,
 }
 
 /// Looks a message up in `language`.
@@ -92,6 +94,11 @@ pub fn t(language: Language, msg: Msg) -> &'static str {
         Msg::OrderAgain => ("再来一单", "Order again"),
         Msg::Language => ("English", "中文"),
         Msg::UpdateAvailable => ("有新版本，点击刷新", "New version available — reload"),
+        Msg::ReadyBanner => (
+            "您的餐好了，请取餐！",
+            "Your order is ready — please collect it!",
+        ),
+        Msg::NotifyMe => ("好了通知我", "Notify me when it is ready"),
     };
     match language {
         Language::ZhCn => zh,

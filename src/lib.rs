@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod i18n;
 pub mod language;
 pub mod live_status;
+pub mod ready_notice;
 pub mod service_worker;
 pub mod store;
 pub mod widget;

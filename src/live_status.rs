@@ -99,4 +99,5 @@ async fn apply(widget: Widget, update: StatusUpdate) {
     }
     signal::outbox_changed();
     reload_orders(widget).await;
+    crate::ready_notice::announce(widget, &entry);
 }

@@ -30,6 +30,8 @@ pub struct Widget {
     pub webview: bool,
     /// A new version of the widget is installed and waiting.
     pub update_available: RwSignal<bool>,
+    /// The last status change the kitchen sent, said in the live region.
+    pub announcement: RwSignal<Option<String>>,
 }
 
 impl Widget {
@@ -47,6 +49,7 @@ impl Widget {
             open_cart: RwSignal::new(0),
             webview,
             update_available: RwSignal::new(false),
+            announcement: RwSignal::new(None),
         }
     }
 

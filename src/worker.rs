@@ -89,8 +89,13 @@ pub async fn respond(request: Request, version: &str) -> Result<Response, JsValu
     if path == MENU_PATH {
         return stale_while_revalidate(request).await;
     }
-    let shell = open_cache(&shell_cache(version)).await?;
     let navigation = request.mode() == RequestMode::Navigate;
+    if navigation && is_server_page(&path) {
+        return Ok(wait(scope().fetch_with_request(&request))
+            .await?
+            .unchecked_into());
+    }
+    let shell = open_cache(&shell_cache(version)).await?;
     let found = if navigation {
         // Every page of the widget is index.html; `?table=` is read by the app.
         wait(shell.match_with_str("/index.html")).await?
@@ -106,6 +111,15 @@ pub async fn respond(request: Request, version: &str) -> Result<Response, JsValu
         refresh_in_background(shell, "/index.html".into());
     }
     Ok(found.unchecked_into())
+}
+
+/// Pages the server renders itself (the kitchen display, staff pages): a
+/// browser that once opened the widget must still reach them, not get the
+/// widget's shell for every navigation.
+fn is_server_page(path: &str) -> bool {
+    ["/kitchen", "/admin"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
 /// The cached menu at once, while the network refreshes the cache.

@@ -3,16 +3,19 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::kitchen::page;
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
-use crate::routes::{health, kitchen, menu, order_events, orders};
+use crate::routes::{
+    health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events, orders,
+};
 use crate::state::AppState;
 
 pub fn router(state: AppState, config: &Config) -> Router {
@@ -32,6 +35,24 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/api/v1/kitchen/orders/{id}/status",
             post(kitchen::change_status),
         )
+        .route("/api/v1/kitchen/board", get(kitchen::kitchen_board))
+        .route("/api/v1/kitchen/undo", post(kitchen::undo_bump))
+        .route(
+            "/api/v1/kitchen/events",
+            get(kitchen_events::kitchen_events),
+        )
+        .route("/api/v1/kitchen/intake", put(kitchen_controls::set_intake))
+        .route(
+            "/api/v1/kitchen/items/{id}/sold-out",
+            put(kitchen_controls::set_sold_out),
+        )
+        .route(
+            "/api/v1/kitchen/session",
+            post(kitchen_session::log_in).delete(kitchen_session::log_out),
+        )
+        .route("/kitchen", get(page::page))
+        .route("/kitchen/kitchen.js", get(page::script))
+        .route("/kitchen/kitchen.css", get(page::style))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(serve_metrics))

@@ -48,6 +48,14 @@ pub struct Config {
     #[arg(long, env = "WENDAN_KITCHEN_TOKEN", hide_env_values = true)]
     pub kitchen_token: Option<String>,
 
+    /// Minutes after which a kitchen ticket's timer turns yellow.
+    #[arg(long, env = "WENDAN_KITCHEN_WARN_MINUTES", default_value_t = 5)]
+    pub kitchen_warn_minutes: u32,
+
+    /// Minutes after which a kitchen ticket's timer turns red.
+    #[arg(long, env = "WENDAN_KITCHEN_LATE_MINUTES", default_value_t = 10)]
+    pub kitchen_late_minutes: u32,
+
     /// Order requests handled at once; past this, intake answers 503 with
     /// Retry-After at once instead of queueing.
     #[arg(long, env = "WENDAN_MAX_PENDING_ORDERS", default_value_t = 4096)]

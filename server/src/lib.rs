@@ -5,7 +5,8 @@
 //! is taken and at what price; `storage` keeps orders durable (SQLite with a
 //! group-committing writer); `admission` sheds load with 503 + Retry-After;
 //! `limits` holds back scripts and connection floods;
-//! `menu` publishes the menu; `problem` turns every error into RFC 9457
+//! `menu` publishes the menu; `kitchen` is the kitchen display's domain
+//! (board, age timers, switches, session) and page; `problem` turns every error into RFC 9457
 //! problem details; `metrics` counts it all; `config` is the command line.
 
 pub mod admission;
@@ -16,6 +17,7 @@ pub mod business_day;
 pub mod config;
 pub mod idempotency;
 pub mod intake;
+pub mod kitchen;
 pub mod limits;
 pub mod menu;
 pub mod metrics;

@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{health, kitchen, menu, order_events, orders};
+use crate::routes::{
+    health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events, orders,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +23,12 @@ use crate::routes::{health, kitchen, menu, order_events, orders};
         order_events::order_events,
         kitchen::open_orders,
         kitchen::change_status,
+        kitchen::kitchen_board,
+        kitchen::undo_bump,
+        kitchen_events::kitchen_events,
+        kitchen_controls::set_intake,
+        kitchen_controls::set_sold_out,
+        kitchen_session::log_in,
         health::healthz,
         health::readyz,
         crate::metrics::serve_metrics,

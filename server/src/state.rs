@@ -10,6 +10,8 @@ use crate::admission::Admission;
 use crate::config::Config;
 use crate::idempotency::InFlight;
 use crate::limits::{EventStreamLimits, OrderRateLimits};
+use crate::kitchen::age::AgeThresholds;
+use crate::kitchen::controls::KitchenControls;
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
 use crate::storage::{EventBus, Storage};
@@ -27,7 +29,10 @@ pub struct AppState {
     /// Whether the client address comes from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
     pub kitchen_token: Option<Arc<str>>,
-    paused: Arc<RwLock<Option<String>>>,
+    /// When the display colours a ticket's age.
+    pub age_thresholds: AgeThresholds,
+    /// The kitchen's switches as last read from the database.
+    controls: Arc<RwLock<KitchenControls>>,
     /// Becomes true when the server is stopping: long-lived streams end so
     /// that the graceful shutdown is not held open by them.
     pub stopping: watch::Receiver<bool>,
@@ -36,6 +41,8 @@ pub struct AppState {
 /// The current menu and the versions published before it since start, so a
 /// `menu-changed` answer can say which lines changed.
 struct Menus {
+    /// The menu file, before the kitchen's sold-out marks.
+    base: wendan_protocol::Menu,
     current: Arc<PublishedMenu>,
     by_version: HashMap<String, Arc<PublishedMenu>>,
 }
@@ -57,10 +64,14 @@ impl AppState {
         )
         .await
         .with_context(|| format!("cannot open the database {}", config.database))?;
+        let age_thresholds =
+            AgeThresholds::from_minutes(config.kitchen_warn_minutes, config.kitchen_late_minutes)?;
+        let base = menu.menu.clone();
         let current = Arc::new(menu);
         let by_version = HashMap::from([(current.menu.version.clone(), Arc::clone(&current))]);
-        Ok(Self {
+        let state = Self {
             menus: Arc::new(RwLock::new(Menus {
+                base,
                 current,
                 by_version,
             })),
@@ -79,9 +90,16 @@ impl AppState {
             ),
             trust_forwarded_for: config.limits.trust_forwarded_for,
             kitchen_token: config.kitchen_token().map(Arc::from),
-            paused: Arc::new(RwLock::new(None)),
+            age_thresholds,
+            controls: Arc::new(RwLock::new(KitchenControls::default())),
             stopping,
-        })
+        };
+        state
+            .reload_controls()
+            .await
+            .context("cannot read the kitchen's switches")?;
+        tokio::spawn(follow_controls(state.clone()));
+        Ok(state)
     }
 
     /// The menu as published right now.
@@ -96,10 +114,45 @@ impl AppState {
 
     /// The restaurant's message while intake is paused.
     pub fn paused(&self) -> Option<String> {
-        self.paused
+        self.controls().paused
+    }
+
+    /// The kitchen's switches as this process last read them.
+    pub fn controls(&self) -> KitchenControls {
+        self.controls
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// Re-reads the switches from the database and republishes the menu
+    /// with the sold-out marks: a new content, so a new version and ETag.
+    pub async fn reload_controls(&self) -> Result<KitchenControls, crate::storage::StorageError> {
+        let controls = self.storage.controls().await?;
+        // The pause first: whoever sees the new menu also sees the pause.
+        *self
+            .controls
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = controls.clone();
+        {
+            let mut menus = self
+                .menus
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match PublishedMenu::publish(controls.apply_to(&menus.base)) {
+                Ok(published) => {
+                    let published = Arc::new(published);
+                    menus
+                        .by_version
+                        .insert(published.menu.version.clone(), Arc::clone(&published));
+                    menus.current = published;
+                }
+                // Marks only flip `sold_out`, which cannot break a menu that
+                // loaded; if it ever did, the previous menu stays.
+                Err(error) => tracing::error!(%error, "cannot publish the marked menu"),
+            }
+        }
+        Ok(controls)
     }
 
     fn read_menus(&self) -> std::sync::RwLockReadGuard<'_, Menus> {
@@ -108,6 +161,27 @@ impl AppState {
         self.menus
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Re-reads the switches whenever any replica changes them, until stopping.
+async fn follow_controls(state: AppState) {
+    let mut changes = state.events.subscribe_controls();
+    let stopping = stopped(state.stopping.clone());
+    tokio::pin!(stopping);
+    loop {
+        tokio::select! {
+            () = &mut stopping => return,
+            received = changes.recv() => {
+                if let Err(tokio::sync::broadcast::error::RecvError::Closed) = received {
+                    return;
+                }
+                // A lagged receiver re-reads too: the database has the truth.
+                if let Err(error) = state.reload_controls().await {
+                    tracing::warn!(%error, "cannot re-read the kitchen's switches");
+                }
+            }
+        }
     }
 }
 

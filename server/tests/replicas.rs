@@ -98,3 +98,46 @@ async fn replicas_a_status_change_on_one_reaches_diners_on_the_other() {
     assert_eq!(events[0].2["status"], "received");
     assert_eq!(events[1].2["status"], "preparing");
 }
+
+#[tokio::test]
+async fn replicas_obey_a_pause_or_sold_out_mark_made_on_another() {
+    let (a, b) = two_replicas().await;
+    let menu_before = b.get_json("/api/v1/menu").await["version"].clone();
+    let put = |path: &str, body: Value| {
+        a.client
+            .put(a.url(path))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+    };
+    let paused = put(
+        "/api/v1/kitchen/intake",
+        json!({"paused": true, "message": "暂停接单"}),
+    )
+    .await
+    .expect("PUT");
+    assert_eq!(paused.status(), StatusCode::OK);
+    let marked = put(
+        "/api/v1/kitchen/items/beef-tripe/sold-out",
+        json!({"sold_out": true}),
+    )
+    .await
+    .expect("PUT");
+    assert_eq!(marked.status(), StatusCode::OK);
+
+    // The other replica hears it through NOTIFY; allow it a moment. It
+    // re-reads all switches at once, so the new menu comes with the pause.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while b.get_json("/api/v1/menu").await["version"] == menu_before {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "replica b still serves the unmarked menu"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused = b.post_order(Some(&new_key()), &tripe_and_pot()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["message"], "暂停接单");
+    assert_eq!(b.stored_order_count().await, 0);
+}

@@ -123,6 +123,17 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         });
         widget.open_cart.update(|n| *n += 1);
     };
+    let ready_banner = (state == "ready").then(|| {
+        view! { <p class="order-ready-banner">{t(language, Msg::ReadyBanner)}</p> }
+    });
+    let still_cooking = matches!(state, "received" | "preparing");
+    let asked = RwSignal::new(false);
+    let notify_me = move || {
+        (still_cooking && !asked.get() && crate::ready_notice::can_ask()).then(|| {
+            let on_click = move |_| crate::ready_notice::ask(move || asked.set(true));
+            view! { <button type="button" class="notify-me" on:click=on_click>{t(language, Msg::NotifyMe)}</button> }
+        })
+    };
     let again = again.map(|label| {
         view! { <button type="button" class="primary" on:click=order_again>{t(language, label)}</button> }
     });
@@ -132,12 +143,14 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
                 <span class="order-ref">{format!("{} {}", t(language, Msg::Reference), entry.local_ref())}</span>
                 <span class="order-number">{number}</span>
             </div>
+            {ready_banner}
             <p class="order-state" role="status">{state_text(language, state)}</p>
             <p class="order-reason">{reason}</p>
             <ul class="order-lines">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p class="order-meta">
                 {format!("{} {placed_at} UTC · {} {total}", t(language, Msg::PlacedAt), t(language, Msg::Total))}
             </p>
+            {notify_me}
             {again}
         </li>
     }

@@ -14,6 +14,10 @@ pub fn StatusLine() -> impl IntoView {
         let waiting = widget.orders.with(|orders| pending_count(orders));
         let offline = widget.reachable.get() == Some(false);
         let mut parts = Vec::new();
+        // The kitchen's latest news first: this paragraph is the live region.
+        if let Some(news) = widget.announcement.get() {
+            parts.push(news);
+        }
         if offline {
             parts.push(t(language, Msg::Offline).to_owned());
         } else if widget.reachable.get() == Some(true) {

@@ -16,8 +16,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     println!("Wendan demo: 蜀香火锅 Shu Xiang Hotpot");
     println!("  diner:    {base}/");
     println!("  table A1: {base}/?table=A1");
-    println!("  kitchen:  {base}/kitchen  (the display arrives with the kitchen issue; its API is");
-    println!("            {base}/api/v1/kitchen/orders with `Authorization: Bearer demo-kitchen`)");
+    println!("  kitchen:  {base}/kitchen#token=demo-kitchen");
     println!("  menu API: {base}/api/v1/menu");
     println!("Orders are kept in wendan-demo.sqlite3. Ctrl-C stops the server cleanly.");
     println!();

@@ -1,11 +1,15 @@
-//! The kitchen's API: open orders, and moving an order along.
+//! The kitchen's API: open orders, the display's board, and moving an order along.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
+use serde::Serialize;
+use time::OffsetDateTime;
 use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
 
 use crate::auth::Kitchen;
+use crate::kitchen::board::{AllDayCount, Ticket, board};
+use crate::kitchen::controls::KitchenControls;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -61,9 +65,97 @@ pub async fn change_status(
         return Err(ApiError::new(ProblemType::InvalidTransition)
             .detail("say why the order is cancelled: the diner is told"));
     }
-    state.storage.set_status(&id, change).await?;
-    let order = state.storage.order(&id).await?;
+    apply(&state, &id, change).await
+}
+
+async fn apply(
+    state: &AppState,
+    id: &str,
+    change: StatusChange,
+) -> Result<Json<PlacedOrder>, ApiError> {
+    state.storage.set_status(id, change).await?;
+    let order = state.storage.order(id).await?;
     order
         .map(Json)
         .ok_or_else(|| ApiError::new(ProblemType::NotFound))
+}
+
+/// Everything the kitchen display draws, in one snapshot: the display
+/// re-reads it after every event and every reconnect, so a ticket is never
+/// lost or shown twice whatever the connection did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KitchenBoard {
+    /// Open orders, oldest first, with add-on marks and age timers.
+    pub tickets: Vec<Ticket>,
+    /// Items still to cook across the open tickets, most first.
+    pub all_day: Vec<AllDayCount>,
+    pub controls: KitchenControls,
+    /// The number of the order "undo" would recall, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_bumped: Option<u32>,
+    /// The server's clock, so a tablet with a wrong clock still times tickets right.
+    #[serde(with = "time::serde::rfc3339")]
+    pub server_time: OffsetDateTime,
+}
+
+/// `GET /api/v1/kitchen/board`: the display's snapshot.
+#[utoipa::path(
+    get,
+    path = "/api/v1/kitchen/board",
+    tag = "kitchen",
+    security(("kitchen_token" = [])),
+    responses(
+        (status = 200, description = "Tickets, all-day counts and switches", body = KitchenBoard),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn kitchen_board(
+    _kitchen: Kitchen,
+    State(state): State<AppState>,
+) -> Result<Json<KitchenBoard>, ApiError> {
+    let orders = state.storage.open_orders().await?;
+    let last_bumped = state.storage.last_bumped().await?;
+    let board = board(orders, state.age_thresholds);
+    let last_bumped = last_bumped.and_then(|id| {
+        board
+            .tickets
+            .iter()
+            .find(|ticket| ticket.order.id == id)
+            .map(|ticket| ticket.order.number)
+    });
+    Ok(Json(KitchenBoard {
+        tickets: board.tickets,
+        all_day: board.all_day,
+        controls: state.controls(),
+        last_bumped,
+        server_time: OffsetDateTime::now_utc(),
+    }))
+}
+
+/// `POST /api/v1/kitchen/undo`: recalls the most recently bumped order that
+/// is still ready (back to preparing). From any display, after a reload too.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kitchen/undo",
+    tag = "kitchen",
+    security(("kitchen_token" = [])),
+    responses(
+        (status = 200, description = "The recalled order", body = PlacedOrder),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "invalid-transition: no bumped order to recall", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn undo_bump(
+    _kitchen: Kitchen,
+    State(state): State<AppState>,
+) -> Result<Json<PlacedOrder>, ApiError> {
+    let Some(id) = state.storage.last_bumped().await? else {
+        return Err(ApiError::new(ProblemType::InvalidTransition)
+            .detail("no bumped order is waiting at the pass to recall"));
+    };
+    let recall = StatusChange {
+        status: OrderStatus::Preparing,
+        reason: None,
+    };
+    apply(&state, &id, recall).await
 }

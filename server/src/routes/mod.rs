@@ -2,6 +2,9 @@
 
 pub mod health;
 pub mod kitchen;
+pub mod kitchen_controls;
+pub mod kitchen_events;
+pub mod kitchen_session;
 pub mod menu;
 pub mod order_events;
 pub mod orders;

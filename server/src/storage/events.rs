@@ -13,12 +13,15 @@ const BUFFER: usize = 4096;
 #[derive(Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<StatusEvent>,
+    /// The kitchen's switches changed: listeners re-read them from the database.
+    controls: broadcast::Sender<()>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         Self {
             sender: broadcast::channel(BUFFER).0,
+            controls: broadcast::channel(16).0,
         }
     }
 }
@@ -31,5 +34,14 @@ impl EventBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<StatusEvent> {
         self.sender.subscribe()
+    }
+
+    pub fn controls_changed(&self) {
+        // No listener is fine: each reads the switches when it starts.
+        let _ = self.controls.send(());
+    }
+
+    pub fn subscribe_controls(&self) -> broadcast::Receiver<()> {
+        self.controls.subscribe()
     }
 }

@@ -10,6 +10,8 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
+use crate::kitchen::controls::KitchenControls;
+
 pub use events::EventBus;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -52,6 +54,17 @@ pub struct StatusEvent {
     pub status: OrderStatus,
     pub at: OffsetDateTime,
     pub reason: Option<String>,
+}
+
+/// One flip of the kitchen's switches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ControlChange {
+    /// Pause intake with this message, or resume with `None`.
+    Pause(Option<String>),
+    SoldOut {
+        item_id: String,
+        sold_out: bool,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,6 +195,21 @@ impl Storage {
         after_seq: i64,
     ) -> Result<Vec<StatusEvent>, StorageError> {
         dispatch!(self.events_after(id, after_seq))
+    }
+
+    /// The kitchen's switches as last committed by any replica.
+    pub async fn controls(&self) -> Result<KitchenControls, StorageError> {
+        dispatch!(self.controls())
+    }
+
+    /// Flips a switch durably and announces it to every replica.
+    pub async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
+        dispatch!(self.change_controls(change))
+    }
+
+    /// The id of the order bumped (made ready) most recently that is still ready.
+    pub async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
+        dispatch!(self.last_bumped())
     }
 
     /// A cheap round trip to the database, for readiness.

@@ -5,7 +5,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::Value;
 
-/// Reads SSE frames until `count` events arrived: (id, event, data).
+/// Reads SSE frames until `count` events arrived: (id, event, data); the
+/// id is empty for events that have none.
 pub async fn read_events(
     response: reqwest::Response,
     count: usize,
@@ -28,9 +29,8 @@ pub async fn read_events(
                     .find_map(|line| line.strip_prefix(&format!("{name}:")))
                     .map(|value| value.trim().to_owned())
             };
-            if let (Some(id), Some(event), Some(data)) =
-                (field("id"), field("event"), field("data"))
-            {
+            if let (Some(event), Some(data)) = (field("event"), field("data")) {
+                let id = field("id").unwrap_or_default();
                 events.push((id, event, serde_json::from_str(&data).expect("json data")));
             }
         }

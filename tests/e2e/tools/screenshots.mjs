@@ -1,10 +1,12 @@
-// Screenshots of every widget screen on a phone, in en and zh-CN, into
+// Screenshots of every widget screen on a phone, and of the kitchen display
+// on a tablet in landscape and on a phone, in en and zh-CN, into
 // docs/screenshots/. Needs Debian's fonts-noto-cjk for the Chinese text. Run
 // after `cargo xtask demo` has built everything:
 //   node tests/e2e/tools/screenshots.mjs
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.mjs';
-import { WendanServer } from '../support/server.mjs';
+import { WendanServer, KITCHEN_TOKEN } from '../support/server.mjs';
+import { SAMPLE_ORDERS, placeSample } from './kitchen-orders.mjs';
 
 const OUT = 'docs/screenshots';
 const server = await WendanServer.start();
@@ -45,8 +47,34 @@ try {
     await server.setStatus(order.id, 'completed');
     await context.close();
   }
+  await kitchenShots();
 } finally {
   await browser.close();
   await server.stop();
 }
 console.log(`screenshots written to ${OUT}/`);
+
+/** The kitchen display with four tickets: an allergy note, a pickup, one
+ * being prepared, an add-on (加菜) and one bumped to the pass. */
+async function kitchenShots() {
+  for (const order of SAMPLE_ORDERS) await placeSample(server, order);
+  const open = await server.openOrders();
+  await server.setStatus(open[0].id, 'preparing');
+  await server.setStatus(open[1].id, 'ready');
+  const devices = [
+    ['tablet', { width: 1280, height: 800 }],
+    ['phone', { width: 390, height: 844 }],
+  ];
+  for (const lang of ['en', 'zh-CN']) {
+    for (const [device, viewport] of devices) {
+      const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/kitchen?lang=${lang}#token=${KITCHEN_TOKEN}`);
+      await page.locator('#connection[data-state="live"]').waitFor();
+      await page.locator('.ticket').nth(SAMPLE_ORDERS.length - 1).waitFor();
+      await page.keyboard.press('3');
+      await page.screenshot({ path: `${OUT}/${lang}-kitchen-${device}.png`, fullPage: device === 'phone' });
+      await context.close();
+    }
+  }
+}

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use tokio_postgres::{AsyncMessage, Config, NoTls};
 use wendan_protocol::OrderStatus;
 
+use super::controls::CONTROLS_CHANNEL;
 use crate::storage::{EventBus, StatusEvent};
 
 pub const CHANNEL: &str = "wendan_order_events";
@@ -61,13 +62,14 @@ pub async fn listen(config: Config, events: EventBus) {
 
 async fn listen_once(config: &Config, events: &EventBus) -> Result<(), tokio_postgres::Error> {
     let (client, mut connection) = config.connect(NoTls).await?;
-    let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
     let driver = tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
         while let Some(message) = messages.next().await {
             match message {
                 Ok(AsyncMessage::Notification(note)) => {
-                    if notifications.send(note.payload().to_owned()).is_err() {
+                    let note = (note.channel().to_owned(), note.payload().to_owned());
+                    if notifications.send(note).is_err() {
                         return Ok(());
                     }
                 }
@@ -77,8 +79,16 @@ async fn listen_once(config: &Config, events: &EventBus) -> Result<(), tokio_pos
         }
         Ok(())
     });
-    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
-    while let Some(payload) = received.recv().await {
+    client
+        .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}"))
+        .await?;
+    // Switches flipped while this connection was down are re-read now.
+    events.controls_changed();
+    while let Some((channel, payload)) = received.recv().await {
+        if channel == CONTROLS_CHANNEL {
+            events.controls_changed();
+            continue;
+        }
         match serde_json::from_str::<Payload>(&payload) {
             Ok(payload) => events.publish(payload.into()),
             Err(error) => tracing::error!(%error, "unreadable NOTIFY payload"),

@@ -4,6 +4,7 @@
 //! the same key at once still make one order; status events reach every
 //! replica through LISTEN/NOTIFY.
 
+mod controls;
 mod listener;
 mod migrations;
 
@@ -17,9 +18,10 @@ use tokio_postgres::{NoTls, Row};
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
 use self::listener::{CHANNEL, Payload};
+use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer, order_from_stored,
-    parse_status,
+    ControlChange, Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer,
+    order_from_stored, parse_status,
 };
 
 /// Connections per replica; past this, requests wait up to [`POOL_WAIT`].
@@ -213,6 +215,24 @@ impl PostgresStore {
                 })
             })
             .collect()
+    }
+
+    pub async fn controls(&self) -> Result<KitchenControls, StorageError> {
+        controls::load(&self.pool.get().await?).await
+    }
+
+    /// Commits the change with its NOTIFY; every replica (this one too)
+    /// hears it through its listener and re-reads the switches.
+    pub async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        controls::apply(&transaction, &change).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    pub async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
+        controls::last_bumped(&self.pool.get().await?).await
     }
 
     pub async fn ping(&self) -> Result<(), StorageError> {

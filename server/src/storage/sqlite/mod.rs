@@ -2,6 +2,7 @@
 //! on disk before it returns; one group-committing writer thread; a few
 //! reader connections for lookups, which WAL lets run beside the writer.
 
+mod controls;
 mod migrations;
 mod rows;
 pub mod writer;
@@ -16,7 +17,10 @@ use tokio::sync::{mpsc, oneshot};
 use wendan_protocol::{IdempotencyKey, PlacedOrder, StatusChange};
 
 use self::writer::{BatchObserver, Job};
-use crate::storage::{Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer};
+use crate::kitchen::controls::KitchenControls;
+use crate::storage::{
+    ControlChange, Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer,
+};
 
 /// Orders that may wait for the writer; past this, intake answers 503.
 pub const QUEUE_CAPACITY: usize = 8192;
@@ -111,6 +115,22 @@ impl SqliteStore {
         let event = answer.await.map_err(|_| StorageError::WriterGone)??;
         self.events.publish(event.clone());
         Ok(event)
+    }
+
+    pub async fn controls(&self) -> Result<KitchenControls, StorageError> {
+        self.read(controls::load).await
+    }
+
+    pub async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Control { change, reply })?;
+        answer.await.map_err(|_| StorageError::WriterGone)??;
+        self.events.controls_changed();
+        Ok(())
+    }
+
+    pub async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
+        self.read(controls::last_bumped).await
     }
 
     pub async fn ping(&self) -> Result<(), StorageError> {

@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use wendan_protocol::StatusChange;
 
-use super::rows;
-use crate::storage::{Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
+use super::{controls, rows};
+use crate::storage::{ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
 
 /// The most jobs committed together; bounds the latency of one commit.
 pub const MAX_BATCH: usize = 1024;
@@ -38,6 +38,11 @@ pub enum Job {
         change: StatusChange,
         at: OffsetDateTime,
         reply: oneshot::Sender<Result<StatusEvent, StorageError>>,
+    },
+    /// Flips one of the kitchen's switches.
+    Control {
+        change: ControlChange,
+        reply: oneshot::Sender<Result<(), StorageError>>,
     },
     /// Checkpoints the WAL and stops, after every job queued before it.
     Close {
@@ -82,6 +87,10 @@ enum Pending {
         oneshot::Sender<Result<StatusEvent, StorageError>>,
         Result<StatusEvent, StorageError>,
     ),
+    Control(
+        oneshot::Sender<Result<(), StorageError>>,
+        Result<(), StorageError>,
+    ),
     Close(oneshot::Sender<Result<(), StorageError>>),
 }
 
@@ -100,6 +109,9 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
                 let _ = reply.send(after_commit(&committed, result));
             }
             Pending::Status(reply, result) => {
+                let _ = reply.send(after_commit(&committed, result));
+            }
+            Pending::Control(reply, result) => {
                 let _ = reply.send(after_commit(&committed, result));
             }
             Pending::Close(reply) => {
@@ -164,6 +176,12 @@ fn apply_group(
                 });
                 pending.push(Pending::Status(reply, result));
             }
+            Job::Control { change, reply } => {
+                let result = in_savepoint(&mut transaction, |connection| {
+                    controls::apply(connection, &change)
+                });
+                pending.push(Pending::Control(reply, result));
+            }
             Job::Close { reply } => pending.push(Pending::Close(reply)),
         }
     }
@@ -175,6 +193,7 @@ fn refuse(job: Job, error: &str) -> Pending {
     match job {
         Job::Create { reply, .. } => Pending::Created(reply, Err(failed())),
         Job::SetStatus { reply, .. } => Pending::Status(reply, Err(failed())),
+        Job::Control { reply, .. } => Pending::Control(reply, Err(failed())),
         Job::Close { reply } => Pending::Close(reply),
     }
 }

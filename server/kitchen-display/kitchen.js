@@ -1,0 +1,466 @@
+// Wendan kitchen display: a thin adapter over GET /api/v1/kitchen/board.
+//
+// The server decides everything (add-on marks, all-day counts, allergy
+// flags, when a timer turns yellow or red, what "undo" recalls); this page
+// draws the board and sends the cook's actions. It keeps no ticket state of
+// its own: any event on /api/v1/kitchen/events, and every (re)connection,
+// re-reads the whole board, so a dropped connection can neither lose nor
+// duplicate a ticket. No inline scripts or styles (the CSP forbids them).
+'use strict';
+
+const TEXT = {
+  'zh-CN': {
+    title: '厨房', tickets: '订单', noTickets: '暂无订单', allDay: '全天统计 · 待做',
+    keys: '键盘：数字键选单，回车出餐，U 撤销', undo: '撤销出餐', undoNumber: '撤销出餐 #',
+    soundOn: '♪ 声音开', soundOff: '× 已静音', pause: '暂停接单', resume: '恢复接单',
+    soldOut: '估清', otherLanguage: 'English', login: '厨房登录', token: '厨房口令',
+    logIn: '登录', wrongToken: '口令不对', cancelReason: '取消原因（会告诉顾客）',
+    cancelOrder: '取消订单', back: '返回', pauseTitle: '暂停接单',
+    pauseMessage: '给顾客的话', pauseIntake: '暂停接单', pauseDefault: '厨房太忙，暂停接单，请稍后再试',
+    pausedBanner: '已暂停接单：', close: '关闭', connecting: '正在连接…', live: '已连接',
+    lost: '连接中断 — 正在重连', start: '开始制作', bump: '出餐', complete: '已取餐', recall: '召回',
+    cancel: '取消', cancelTitle: '取消订单 #', addOn: '加菜 → #', table: '桌 ', pickup: '自取 · ',
+    received: '新单', preparing: '制作中', ready: '待取餐', orderNote: '整单备注：', allergy: '⚠ 过敏',
+    failed: '操作失败：', available: '有货', markedSoldOut: '已估清',
+  },
+  en: {
+    title: 'Kitchen', tickets: 'Tickets', noTickets: 'No open tickets', allDay: 'All day · to cook',
+    keys: 'Keys: number picks a ticket, Enter bumps, U undoes', undo: 'Undo bump', undoNumber: 'Undo bump #',
+    soundOn: '♪ Sound on', soundOff: '× Muted', pause: 'Pause orders', resume: 'Resume orders',
+    soldOut: 'Sold out', otherLanguage: '中文', login: 'Kitchen login', token: 'Kitchen token',
+    logIn: 'Log in', wrongToken: 'Wrong token', cancelReason: 'Reason (the diner is told)',
+    cancelOrder: 'Cancel order', back: 'Back', pauseTitle: 'Pause new orders',
+    pauseMessage: 'Message for diners', pauseIntake: 'Pause orders', pauseDefault: 'The kitchen is very busy: we are not taking new orders for a few minutes',
+    pausedBanner: 'New orders paused: ', close: 'Close', connecting: 'Connecting…', live: 'Live',
+    lost: 'Connection lost — reconnecting', start: 'Start', bump: 'Bump', complete: 'Complete', recall: 'Recall',
+    cancel: 'Cancel', cancelTitle: 'Cancel order #', addOn: 'ADD-ON → #', table: 'Table ', pickup: 'Pickup · ',
+    received: 'New', preparing: 'Preparing', ready: 'Ready', orderNote: 'Order note: ', allergy: '⚠ Allergy',
+    failed: 'Failed: ', available: 'Available', markedSoldOut: 'Sold out',
+  },
+};
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  language: chooseLanguage(),
+  board: null,
+  /** Milliseconds to add to this device's clock to get the server's. */
+  clockOffset: 0,
+  selected: null,
+  muted: localStorage.getItem('wendan-kitchen-muted') === '1',
+  known: null,
+  source: null,
+  fetching: false,
+  again: false,
+  cancelling: null,
+  audio: null,
+};
+
+function chooseLanguage() {
+  const asked = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem('wendan-kitchen-lang');
+  if (asked === 'en' || asked === 'zh-CN') return asked;
+  return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+const t = (key) => TEXT[state.language][key] ?? key;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function localized(names) {
+  if (!names) return '';
+  return names[state.language] ?? names[state.language.split('-')[0]] ?? names.en ?? Object.values(names)[0] ?? '';
+}
+
+// ---- talking to the server ------------------------------------------------
+
+class Unauthorized extends Error {}
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 401) throw new Unauthorized();
+  if (!response.ok) {
+    let detail = `${response.status}`;
+    try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON */ }
+    throw new Error(detail);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+async function act(path, body, method = 'POST') {
+  try {
+    await api(method, path, body);
+    await refresh();
+  } catch (error) {
+    if (error instanceof Unauthorized) return showLogin();
+    showConnection('error', t('failed') + error.message);
+  }
+}
+
+const setStatus = (id, status, reason) => act(`/api/v1/kitchen/orders/${encodeURIComponent(id)}/status`, { status, reason });
+
+/** Re-reads the board; calls made while one is in flight coalesce into one more. */
+async function refresh() {
+  if (state.fetching) { state.again = true; return; }
+  state.fetching = true;
+  try {
+    do {
+      state.again = false;
+      const board = await api('GET', '/api/v1/kitchen/board');
+      state.clockOffset = Date.parse(board.server_time) - Date.now();
+      announceNew(board);
+      state.board = board;
+      render();
+    } while (state.again);
+  } catch (error) {
+    if (error instanceof Unauthorized) showLogin();
+    else showConnection('lost', t('lost'));
+  } finally {
+    state.fetching = false;
+  }
+}
+
+function connect() {
+  if (state.source) state.source.close();
+  showConnection('connecting', t('connecting'));
+  const source = new EventSource('/api/v1/kitchen/events');
+  state.source = source;
+  // Every (re)connection starts from a fresh board: events missed while
+  // disconnected are in it, and nothing is applied twice.
+  source.addEventListener('open', () => {
+    showConnection('live', t('live'));
+    refresh();
+  });
+  for (const kind of ['status', 'controls', 'resync']) source.addEventListener(kind, () => refresh());
+  source.addEventListener('error', () => {
+    showConnection('lost', t('lost'));
+    // The browser retries by itself unless the stream was refused (e.g. 401).
+    if (source.readyState === EventSource.CLOSED) {
+      setTimeout(() => { if (state.source === source) probeThenConnect(); }, 1000);
+    }
+  });
+}
+
+async function probeThenConnect() {
+  try {
+    await api('GET', '/api/v1/kitchen/board');
+    connect();
+  } catch (error) {
+    if (error instanceof Unauthorized) showLogin();
+    else setTimeout(probeThenConnect, 1000);
+  }
+}
+
+function showConnection(kind, text) {
+  const line = $('connection');
+  line.dataset.state = kind;
+  line.textContent = text;
+}
+
+// ---- logging in -----------------------------------------------------------
+
+async function logIn(token) {
+  await api('POST', '/api/v1/kitchen/session', { token });
+}
+
+function showLogin() {
+  if (state.source) { state.source.close(); state.source = null; }
+  const dialog = $('login-dialog');
+  if (!dialog.open) dialog.showModal();
+}
+
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await logIn($('login-token').value);
+    $('login-token').value = '';
+    $('login-error').textContent = '';
+    $('login-dialog').close();
+    connect();
+  } catch {
+    $('login-error').textContent = t('wrongToken');
+  }
+});
+
+// ---- drawing --------------------------------------------------------------
+
+function applyLanguage() {
+  document.documentElement.lang = state.language;
+  for (const node of document.querySelectorAll('[data-text]')) node.textContent = t(node.dataset.text);
+  $('sound').textContent = state.muted ? t('soundOff') : t('soundOn');
+  $('sound').setAttribute('aria-pressed', String(!state.muted));
+  render();
+}
+
+function render() {
+  const board = state.board;
+  if (!board) return;
+  const paused = board.controls.paused;
+  $('pause').textContent = paused ? t('resume') : t('pause');
+  $('pause').classList.toggle('danger', Boolean(paused));
+  $('paused-banner').hidden = !paused;
+  $('paused-banner').textContent = paused ? t('pausedBanner') + paused : '';
+  $('undo').disabled = board.last_bumped === undefined;
+  $('undo').textContent = board.last_bumped === undefined ? t('undo') : t('undoNumber') + board.last_bumped;
+
+  const list = $('ticket-list');
+  const ids = board.tickets.map((ticket) => ticket.order.id);
+  if (!ids.includes(state.selected)) state.selected = null;
+  list.replaceChildren(...board.tickets.map((ticket, index) => renderTicket(ticket, index)));
+  $('no-tickets').hidden = board.tickets.length > 0;
+
+  $('all-day-list').replaceChildren(...board.all_day.map((count) => {
+    const item = el('li', 'count');
+    item.dataset.itemId = count.item_id;
+    item.append(el('span', 'count-qty', String(count.qty)), el('span', 'count-name', localized(count.name)));
+    return item;
+  }));
+  tick();
+}
+
+function renderTicket(ticket, index) {
+  const { order } = ticket;
+  const item = el('li', 'ticket');
+  item.dataset.orderId = order.id;
+  item.dataset.number = String(order.number);
+  item.dataset.status = order.status;
+  item.classList.toggle('selected', state.selected === order.id);
+  item.classList.toggle('allergy', ticket.allergy);
+  item.addEventListener('click', (event) => {
+    if (event.target.closest('button')) return;
+    select(order.id);
+  });
+
+  const head = el('header', 'ticket-head');
+  if (index < 10) head.append(el('kbd', 'ticket-key', String((index + 1) % 10)));
+  head.append(el('span', 'ticket-number', `#${order.number}`));
+  const where = order.table ? t('table') + order.table : t('pickup') + (order.pickup_name ?? '');
+  head.append(el('span', 'ticket-where', where));
+  const timer = el('time', 'ticket-timer');
+  timer.dataset.started = ticket.timer.started_at;
+  timer.dataset.warn = ticket.timer.warn_at;
+  timer.dataset.late = ticket.timer.late_at;
+  head.append(timer);
+  item.append(head);
+
+  const badges = el('p', 'ticket-badges');
+  badges.append(el('span', `badge status-${order.status}`, t(order.status)));
+  if (ticket.add_on_to !== undefined) badges.append(el('span', 'badge add-on', t('addOn') + ticket.add_on_to));
+  if (ticket.allergy) badges.append(el('span', 'badge allergy-badge', t('allergy')));
+  item.append(badges);
+
+  const lines = el('ul', 'ticket-lines');
+  for (const [index, line] of order.items.entries()) {
+    const row = el('li', 'line');
+    row.append(el('span', 'line-qty', `${line.qty}×`), el('span', 'line-name', localized(line.name)));
+    if (line.options.length) {
+      row.append(el('span', 'line-options', line.options.map((option) => localized(option.name)).join(' · ')));
+    }
+    if (line.note) row.append(noteNode(line.note, ticket.allergy_lines.includes(index)));
+    lines.append(row);
+  }
+  item.append(lines);
+  if (order.note) item.append(noteNode(t('orderNote') + order.note, ticket.allergy_order_note));
+
+  const actions = el('div', 'ticket-actions');
+  const button = (label, className, onClick) => {
+    const node = el('button', className, t(label));
+    node.type = 'button';
+    node.dataset.action = label;
+    node.addEventListener('click', onClick);
+    actions.append(node);
+  };
+  if (order.status === 'received') button('start', '', () => setStatus(order.id, 'preparing'));
+  if (order.status !== 'ready') button('bump', 'primary', () => setStatus(order.id, 'ready'));
+  if (order.status === 'ready') {
+    button('complete', 'primary', () => setStatus(order.id, 'completed'));
+    button('recall', '', () => setStatus(order.id, 'preparing'));
+  }
+  button('cancel', 'danger quiet', () => askCancel(order));
+  item.append(actions);
+  return item;
+}
+
+/** A diner's note; one that mentions an allergy (the server says which) stands out. */
+function noteNode(text, allergy) {
+  const note = el('p', allergy ? 'note allergy-note' : 'note', allergy ? `${t('allergy')} · ${text}` : text);
+  return note;
+}
+
+/** Updates every timer and its colour from the server's thresholds. */
+function tick() {
+  const now = Date.now() + state.clockOffset;
+  for (const timer of document.querySelectorAll('.ticket-timer')) {
+    const seconds = Math.max(0, Math.floor((now - Date.parse(timer.dataset.started)) / 1000));
+    timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+    const age = now >= Date.parse(timer.dataset.late) ? 'late' : now >= Date.parse(timer.dataset.warn) ? 'warning' : 'fresh';
+    timer.closest('.ticket').dataset.age = age;
+  }
+}
+setInterval(tick, 1000);
+
+function select(id) {
+  state.selected = id;
+  for (const node of document.querySelectorAll('.ticket')) {
+    node.classList.toggle('selected', node.dataset.orderId === id);
+    if (node.dataset.orderId === id) node.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+// ---- sound ----------------------------------------------------------------
+
+function announceNew(board) {
+  const ids = new Set(board.tickets.map((ticket) => ticket.order.id));
+  const fresh = state.known !== null && board.tickets.some((ticket) => !state.known.has(ticket.order.id) && ticket.order.status === 'received');
+  state.known = ids;
+  if (fresh && !state.muted) beep();
+}
+
+/** Two short tones, made here: no sound file to load or cache. */
+function beep() {
+  try {
+    state.audio ??= new AudioContext();
+    const audio = state.audio;
+    for (const [offset, frequency] of [[0, 880], [0.18, 1175]]) {
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.3, audio.currentTime + offset);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + offset + 0.15);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(audio.currentTime + offset);
+      tone.stop(audio.currentTime + offset + 0.16);
+    }
+  } catch {
+    // No audio device: the ticket still appears.
+  }
+}
+
+// Browsers start audio only after a gesture: any tap or key unlocks it.
+const unlockAudio = () => {
+  if (state.muted) return;
+  state.audio ??= new AudioContext();
+  state.audio.resume().catch(() => {});
+};
+document.addEventListener('pointerdown', unlockAudio, { once: true });
+document.addEventListener('keydown', unlockAudio, { once: true });
+
+$('sound').addEventListener('click', () => {
+  state.muted = !state.muted;
+  localStorage.setItem('wendan-kitchen-muted', state.muted ? '1' : '0');
+  if (!state.muted) unlockAudio();
+  applyLanguage();
+});
+
+// ---- dialogs and switches -------------------------------------------------
+
+function askCancel(order) {
+  state.cancelling = order.id;
+  $('cancel-title').textContent = t('cancelTitle') + order.number;
+  $('cancel-reason').value = '';
+  $('cancel-dialog').showModal();
+}
+$('cancel-back').addEventListener('click', () => $('cancel-dialog').close());
+$('cancel-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const reason = $('cancel-reason').value.trim();
+  if (!reason || !state.cancelling) return;
+  $('cancel-dialog').close();
+  setStatus(state.cancelling, 'cancelled', reason);
+  state.cancelling = null;
+});
+
+$('pause').addEventListener('click', () => {
+  if (state.board?.controls.paused) {
+    act('/api/v1/kitchen/intake', { paused: false }, 'PUT');
+    return;
+  }
+  $('pause-message').value = t('pauseDefault');
+  $('pause-dialog').showModal();
+});
+$('pause-back').addEventListener('click', () => $('pause-dialog').close());
+$('pause-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const message = $('pause-message').value.trim();
+  if (!message) return;
+  $('pause-dialog').close();
+  act('/api/v1/kitchen/intake', { paused: true, message }, 'PUT');
+});
+
+$('items').addEventListener('click', async () => {
+  try {
+    const menu = await api('GET', '/api/v1/menu');
+    $('item-list').replaceChildren(...menu.items.map((item) => {
+      const row = el('li', 'item-row');
+      const label = el('label');
+      const box = el('input');
+      box.type = 'checkbox';
+      box.checked = item.sold_out;
+      box.dataset.itemId = item.id;
+      const status = el('span', 'item-status', item.sold_out ? t('markedSoldOut') : t('available'));
+      box.addEventListener('change', async () => {
+        status.textContent = box.checked ? t('markedSoldOut') : t('available');
+        await act(`/api/v1/kitchen/items/${encodeURIComponent(item.id)}/sold-out`, { sold_out: box.checked }, 'PUT');
+      });
+      label.append(box, el('span', 'item-name', localized(item.name)), status);
+      row.append(label);
+      return row;
+    }));
+    $('items-dialog').showModal();
+  } catch (error) {
+    showConnection('error', t('failed') + error.message);
+  }
+});
+
+$('undo').addEventListener('click', () => act('/api/v1/kitchen/undo'));
+
+$('language').addEventListener('click', () => {
+  state.language = state.language === 'en' ? 'zh-CN' : 'en';
+  localStorage.setItem('wendan-kitchen-lang', state.language);
+  applyLanguage();
+});
+
+// ---- the bump bar ---------------------------------------------------------
+
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (document.querySelector('dialog[open]') || event.target.closest?.('input, textarea, select')) return;
+  const tickets = state.board?.tickets ?? [];
+  if (/^[0-9]$/.test(event.key)) {
+    const index = (Number(event.key) + 9) % 10; // 1 → first … 0 → tenth
+    if (tickets[index]) select(tickets[index].order.id);
+    event.preventDefault();
+  } else if (event.key === 'Enter' && state.selected) {
+    const ticket = tickets.find((candidate) => candidate.order.id === state.selected);
+    if (!ticket) return;
+    setStatus(ticket.order.id, ticket.order.status === 'ready' ? 'completed' : 'ready');
+    event.preventDefault();
+  } else if (event.key === 'u' || event.key === 'U') {
+    act('/api/v1/kitchen/undo');
+    event.preventDefault();
+  }
+});
+
+// ---- start ----------------------------------------------------------------
+
+async function start() {
+  applyLanguage();
+  // `cargo xtask demo` prints /kitchen#token=…: the fragment never reaches
+  // the server (nor its logs); it is traded for the session cookie at once.
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token) {
+    history.replaceState(null, '', location.pathname + location.search);
+    try { await logIn(token); } catch { /* the login form says so below */ }
+  }
+  probeThenConnect();
+}
+start();

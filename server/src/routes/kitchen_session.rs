@@ -1,0 +1,55 @@
+//! `POST /api/v1/kitchen/session`: the display trades the kitchen token for
+//! a session cookie (see `kitchen::session`); `DELETE` logs it out.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use wendan_protocol::{Problem, ProblemType};
+
+use crate::auth::tokens_match;
+use crate::kitchen::session::set_cookie;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Login {
+    pub token: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/kitchen/session",
+    tag = "kitchen",
+    request_body = Login,
+    responses(
+        (status = 204, description = "Logged in: an HttpOnly session cookie is set"),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn log_in(
+    State(state): State<AppState>,
+    login: Result<Json<Login>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(login) = login.map_err(|rejection| {
+        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
+    })?;
+    match &state.kitchen_token {
+        Some(expected) if tokens_match(expected, login.token.trim()) => Ok((
+            StatusCode::NO_CONTENT,
+            [(SET_COOKIE, set_cookie(Some(expected)))],
+        )
+            .into_response()),
+        Some(_) => Err(ApiError::new(ProblemType::Unauthorized).detail("wrong kitchen token")),
+        None => Err(ApiError::new(ProblemType::Unauthorized)
+            .detail("no kitchen token is configured (--kitchen-token)")),
+    }
+}
+
+/// `DELETE /api/v1/kitchen/session`: forgets the cookie on this device.
+pub async fn log_out() -> Response {
+    (StatusCode::NO_CONTENT, [(SET_COOKIE, set_cookie(None))]).into_response()
+}
