@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -12,7 +12,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
-use crate::routes::{health, kitchen, menu, order_events, orders};
+use crate::routes::{admin, health, kitchen, menu, order_events, orders};
 use crate::state::AppState;
 
 pub fn router(state: AppState, config: &Config) -> Router {
@@ -32,6 +32,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/api/v1/kitchen/orders/{id}/status",
             post(kitchen::change_status),
         )
+        .merge(admin_routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(serve_metrics))
@@ -57,4 +58,30 @@ pub fn router(state: AppState, config: &Config) -> Router {
     app.layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::new())
+}
+
+/// The admin's pages and API (see `routes::admin`).
+fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin::dashboard::page_get))
+        .route("/admin/admin.css", get(admin::stylesheet))
+        .route(
+            "/admin/login",
+            get(admin::session::login_page).post(admin::session::log_in),
+        )
+        .route("/admin/logout", post(admin::session::log_out))
+        .route(
+            "/admin/tables",
+            get(admin::tables::page_get).post(admin::tables::page_put),
+        )
+        .route(
+            "/admin/tables/{id}/delete",
+            post(admin::tables::page_delete),
+        )
+        .route("/api/v1/admin/dashboard", get(admin::dashboard::api))
+        .route("/api/v1/admin/tables", get(admin::tables::list))
+        .route(
+            "/api/v1/admin/tables/{id}",
+            put(admin::tables::put).delete(admin::tables::delete),
+        )
 }

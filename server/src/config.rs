@@ -38,6 +38,18 @@ pub struct Config {
     #[arg(long, env = "WENDAN_KITCHEN_TOKEN", hide_env_values = true)]
     pub kitchen_token: Option<String>,
 
+    /// Token for the admin pages (`/admin`) and API (`/api/v1/admin/…`).
+    /// With `--demo` and no token, `demo-admin` is used; otherwise admin stays
+    /// locked until one is set.
+    #[arg(long, env = "WENDAN_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// The URL diners reach this server at (e.g. `https://order.example.com`),
+    /// for the tables' QR codes; behind a proxy the server cannot guess it.
+    /// Defaults to `http://<--listen>`.
+    #[arg(long, env = "WENDAN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Order requests handled at once; past this, intake answers 503 with
     /// Retry-After at once instead of queueing.
     #[arg(long, env = "WENDAN_MAX_PENDING_ORDERS", default_value_t = 4096)]
@@ -47,12 +59,31 @@ pub struct Config {
 /// The kitchen token of the demo restaurant.
 pub const DEMO_KITCHEN_TOKEN: &str = "demo-kitchen";
 
+/// The admin token of the demo restaurant.
+pub const DEMO_ADMIN_TOKEN: &str = "demo-admin";
+
 impl Config {
     pub fn kitchen_token(&self) -> Option<&str> {
         match (&self.kitchen_token, self.demo) {
             (Some(token), _) => Some(token),
             (None, true) => Some(DEMO_KITCHEN_TOKEN),
             (None, false) => None,
+        }
+    }
+
+    pub fn admin_token(&self) -> Option<&str> {
+        match (&self.admin_token, self.demo) {
+            (Some(token), _) => Some(token),
+            (None, true) => Some(DEMO_ADMIN_TOKEN),
+            (None, false) => None,
+        }
+    }
+
+    /// Where diners reach the widget, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
         }
     }
 }

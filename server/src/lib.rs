@@ -12,6 +12,7 @@ pub mod app;
 pub mod auth;
 pub mod business_day;
 pub mod config;
+pub mod dashboard;
 pub mod idempotency;
 pub mod intake;
 pub mod menu;
@@ -21,6 +22,7 @@ pub mod problem;
 pub mod routes;
 pub mod state;
 pub mod storage;
+pub mod tables;
 
 use std::future::Future;
 
@@ -48,6 +50,12 @@ pub async fn serve(
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
+    let intake_counts = state.intake_counts.clone();
+    tokio::spawn(
+        intake_counts
+            .clone()
+            .flush_periodically(storage.clone(), state.stopping.clone()),
+    );
     let router = app::router(state, &config);
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
     let shutdown = async move {
@@ -59,6 +67,9 @@ pub async fn serve(
         .await
         .context("server failed");
     // Every accepted request has had its answer; flush and checkpoint.
+    if let Err(error) = intake_counts.flush(&storage).await {
+        tracing::error!(%error, "cannot store the last intake counts");
+    }
     storage
         .close()
         .await

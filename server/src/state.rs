@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use crate::admission::Admission;
 use crate::config::Config;
+use crate::dashboard::IntakeCounts;
 use crate::idempotency::InFlight;
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
@@ -22,6 +23,11 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub events: EventBus,
     pub kitchen_token: Option<Arc<str>>,
+    pub admin_token: Option<Arc<str>>,
+    /// Where diners reach the widget (`--public-url`), for QR codes.
+    pub public_url: Arc<str>,
+    /// 409s, replays and 503s per minute, persisted for the dashboard.
+    pub intake_counts: IntakeCounts,
     paused: Arc<RwLock<Option<String>>>,
     /// Becomes true when the server is stopping: long-lived streams end so
     /// that the graceful shutdown is not held open by them.
@@ -65,6 +71,9 @@ impl AppState {
             metrics,
             events,
             kitchen_token: config.kitchen_token().map(Arc::from),
+            admin_token: config.admin_token().map(Arc::from),
+            public_url: Arc::from(config.public_url()),
+            intake_counts: IntakeCounts::default(),
             paused: Arc::new(RwLock::new(None)),
             stopping,
         })

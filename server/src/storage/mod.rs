@@ -2,6 +2,7 @@
 //! the same promise: an order, its key and its first answer commit together,
 //! before anyone is told "yes".
 
+pub mod admin;
 pub mod events;
 pub mod postgres;
 pub mod sqlite;
@@ -10,6 +11,7 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
+pub use admin::PastOrder;
 pub use events::EventBus;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

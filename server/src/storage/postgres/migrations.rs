@@ -3,7 +3,10 @@
 
 use tokio_postgres::Client;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/0001_orders.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/0001_orders.sql"),
+    include_str!("../../../migrations/postgres/0002_admin.sql"),
+];
 
 /// Any constant shared by all replicas; names the migration lock.
 const MIGRATION_LOCK: i64 = 0x5745_4e44_414e; // "WENDAN"

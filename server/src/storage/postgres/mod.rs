@@ -4,6 +4,7 @@
 //! the same key at once still make one order; status events reach every
 //! replica through LISTEN/NOTIFY.
 
+mod admin;
 mod listener;
 mod migrations;
 

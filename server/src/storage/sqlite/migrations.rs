@@ -5,7 +5,10 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_orders.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_orders.sql"),
+    include_str!("../../../migrations/sqlite/0002_admin.sql"),
+];
 
 /// Brings the schema up to date in one transaction per migration.
 pub fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {

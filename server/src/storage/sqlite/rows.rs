@@ -13,7 +13,7 @@ pub fn timestamp(at: OffsetDateTime) -> Result<String, StorageError> {
         .map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
-fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
+pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
     OffsetDateTime::parse(text, &Rfc3339).map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 

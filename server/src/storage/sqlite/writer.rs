@@ -39,11 +39,20 @@ pub enum Job {
         at: OffsetDateTime,
         reply: oneshot::Sender<Result<StatusEvent, StorageError>>,
     },
+    /// Any other write (tables, intake counts), in the same group commit;
+    /// answers how many rows it changed.
+    Write {
+        work: Box<WriteWork>,
+        reply: oneshot::Sender<Result<usize, StorageError>>,
+    },
     /// Checkpoints the WAL and stops, after every job queued before it.
     Close {
         reply: oneshot::Sender<Result<(), StorageError>>,
     },
 }
+
+/// A write run by the writer thread on its connection.
+pub type WriteWork = dyn FnOnce(&Connection) -> Result<usize, StorageError> + Send;
 
 /// Called with the size of each committed group, for metrics.
 pub type BatchObserver = Arc<dyn Fn(usize) + Send + Sync>;
@@ -82,6 +91,10 @@ enum Pending {
         oneshot::Sender<Result<StatusEvent, StorageError>>,
         Result<StatusEvent, StorageError>,
     ),
+    Write(
+        oneshot::Sender<Result<usize, StorageError>>,
+        Result<usize, StorageError>,
+    ),
     Close(oneshot::Sender<Result<(), StorageError>>),
 }
 
@@ -100,6 +113,9 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
                 let _ = reply.send(after_commit(&committed, result));
             }
             Pending::Status(reply, result) => {
+                let _ = reply.send(after_commit(&committed, result));
+            }
+            Pending::Write(reply, result) => {
                 let _ = reply.send(after_commit(&committed, result));
             }
             Pending::Close(reply) => {
@@ -164,6 +180,10 @@ fn apply_group(
                 });
                 pending.push(Pending::Status(reply, result));
             }
+            Job::Write { work, reply } => {
+                let result = in_savepoint(&mut transaction, work);
+                pending.push(Pending::Write(reply, result));
+            }
             Job::Close { reply } => pending.push(Pending::Close(reply)),
         }
     }
@@ -175,6 +195,7 @@ fn refuse(job: Job, error: &str) -> Pending {
     match job {
         Job::Create { reply, .. } => Pending::Created(reply, Err(failed())),
         Job::SetStatus { reply, .. } => Pending::Status(reply, Err(failed())),
+        Job::Write { reply, .. } => Pending::Write(reply, Err(failed())),
         Job::Close { reply } => Pending::Close(reply),
     }
 }
