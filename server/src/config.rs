@@ -28,6 +28,12 @@ pub struct Config {
     #[arg(long, env = "WENDAN_DEMO", conflicts_with = "menu")]
     pub demo: bool,
 
+    /// With `--demo`: seed the last finished lunch (11:00–14:00) with a
+    /// made-up rush, so the admin dashboard has something to show. Skipped
+    /// when that day already has orders.
+    #[arg(long, env = "WENDAN_DEMO_RUSH", requires = "demo")]
+    pub demo_rush: bool,
+
     /// Directory with the built widget (Trunk's `dist/`), served at `/`.
     #[arg(long = "static", env = "WENDAN_STATIC")]
     pub static_dir: Option<PathBuf>,

@@ -50,6 +50,9 @@ pub async fn serve(
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
+    if config.demo_rush {
+        seed_demo_rush(&state).await?;
+    }
     let intake_counts = state.intake_counts.clone();
     tokio::spawn(
         intake_counts
@@ -76,4 +79,17 @@ pub async fn serve(
         .context("cannot close the database cleanly")?;
     tracing::info!("stopped cleanly");
     served
+}
+
+async fn seed_demo_rush(state: &state::AppState) -> anyhow::Result<()> {
+    let menu = state.menu();
+    let seeded =
+        dashboard::demo_rush::seed(&state.storage, &menu.menu, time::OffsetDateTime::now_utc())
+            .await
+            .context("cannot seed the demo rush")?;
+    match seeded {
+        Some(day) => tracing::info!(%day, "seeded a demo lunch rush: see /admin?day={day}"),
+        None => tracing::info!("the demo rush's day has orders already; not seeding"),
+    }
+    Ok(())
 }

@@ -10,7 +10,9 @@ const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
+const TOP: f64 = 28.0;
+/// Where the unit and the legend sit, above the plot.
+const CAPTION_Y: f64 = 14.0;
 const BOTTOM: f64 = 30.0;
 
 /// How a chart draws its series.
@@ -117,7 +119,7 @@ impl Chart {
                         text class="tick" x=(LEFT - 6.0) y=(y_of(value) + 4.0) text-anchor="end" { (format_value(value)) }
                     }
                 }
-                text class="unit" x="4" y=(TOP + 4.0) { (self.unit) }
+                text class="unit" x="4" y=(CAPTION_Y) { (self.unit) }
                 g class="time-axis" {
                     line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(TOP + plot_height) y2=(TOP + plot_height) {}
                     @for index in time_ticks {
@@ -158,9 +160,9 @@ impl Chart {
                         @for (index, series) in self.series.iter().enumerate() {
                             @let x = WIDTH - RIGHT - 110.0 * (self.series.len() - index) as f64;
                             g class=(series.class) {
-                                line x1=(x) x2=(x + 18.0) y1=(TOP) y2=(TOP) {}
+                                line x1=(x) x2=(x + 18.0) y1=(CAPTION_Y - 4.0) y2=(CAPTION_Y - 4.0) {}
                             }
-                            text class="tick" x=(x + 22.0) y=(TOP + 4.0) { (series.name) }
+                            text class="tick" x=(x + 22.0) y=(CAPTION_Y) { (series.name) }
                         }
                     }
                 }

@@ -12,7 +12,26 @@ use wendan_protocol::{IdempotencyKey, Menu, OrderRequest, OrderStatus, PlacedOrd
 
 use super::counts::{CountKind, MinuteCount, minute_of};
 use crate::business_day::{bounds, business_day};
-use crate::storage::{NewOrder, PastOrder};
+use crate::storage::{NewOrder, PastOrder, Storage, StorageError};
+
+/// Seeds the last finished lunch with a rush, unless that day has orders
+/// already (so restarting the demo does not add a second rush). Returns the
+/// trading day seeded.
+pub async fn seed(
+    storage: &Storage,
+    menu: &Menu,
+    now: OffsetDateTime,
+) -> Result<Option<Date>, StorageError> {
+    let offset = menu.opening_hours.utc_offset_minutes;
+    let day = latest_finished_lunch(now, offset);
+    if storage.day_order_count(&day.to_string()).await? > 0 {
+        return Ok(None);
+    }
+    let (orders, counts) = lunch_rush(menu, day, offset, 0x5745_4e44_414e);
+    storage.import_past(orders).await?;
+    storage.add_counts(counts).await?;
+    Ok(Some(day))
+}
 
 /// Lunch runs 11:00–14:00 local time: 7 to 10 hours into the trading day.
 const LUNCH_FROM_HOURS: i64 = 7;
@@ -82,7 +101,7 @@ pub fn lunch_rush(
                 60_000.0 + random.unit() * 420_000.0
             };
             let created = received - Duration::milliseconds(delay_ms as i64);
-            let ticket = 240.0 + 14.0 * load as f64 + random.unit() * 150.0;
+            let ticket = 300.0 + 3.5 * load as f64 + random.unit() * 180.0;
             let ready = received + Duration::seconds(ticket as i64);
             let preparing = received + Duration::seconds(20 + (random.unit() * 90.0) as i64);
             let completed = ready + Duration::seconds(90 + (random.unit() * 240.0) as i64);
@@ -101,7 +120,7 @@ pub fn lunch_rush(
         let replays = poisson(0.12 * f64::from(arrivals), &mut random);
         let conflicts = poisson(0.03 * f64::from(arrivals), &mut random);
         let shed = if rate > 9.0 {
-            poisson((rate - 9.0) * 4.0, &mut random)
+            poisson((rate - 9.0) * 2.5, &mut random)
         } else {
             0
         };

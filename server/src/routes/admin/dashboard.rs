@@ -88,9 +88,8 @@ fn seconds(ms: i64) -> String {
     format_value(ms as f64 / 1000.0)
 }
 
-fn minutes_and_seconds(ms: i64) -> String {
-    let secs = ms / 1000;
-    format!("{}:{:02}", secs / 60, secs % 60)
+fn minutes(ms: i64) -> String {
+    format_value(ms as f64 / 60_000.0)
 }
 
 fn percentiles(
@@ -104,7 +103,7 @@ fn percentiles(
             Some(p) => {
                 span class="big" { (show(p.p50_ms)) } " " (unit) " " span class="muted" { (words.median) }
                 br;
-                span class="muted" { "p90 " (show(p.p90_ms)) " · " (words.slowest) " " (show(p.max_ms)) }
+                span class="muted" { "p90 " (show(p.p90_ms)) " " (unit) " · " (words.slowest) " " (show(p.max_ms)) " " (unit) }
             }
             None => span class="big" { "–" },
         }
@@ -148,7 +147,7 @@ fn render(lang: Lang, day: Date, figures: &DayFigures) -> Markup {
                         span class="muted" { (totals.delayed_orders) " " (words.delayed) }
                     }
                 }
-                div { dt { (words.ticket_time) } dd { (percentiles(words, figures.ticket_time, minutes_and_seconds, "")) } }
+                div { dt { (words.ticket_time) } dd { (percentiles(words, figures.ticket_time, minutes, words.minutes)) } }
                 div { dt { (words.replays) } dd { span class="big" data-figure="replays" { (totals.replays) } } }
                 div { dt { (words.conflicts) } dd { span class="big" data-figure="conflicts" { (totals.conflicts) } } }
                 div { dt { (words.shed) } dd { span class="big" data-figure="shed" { (totals.shed) } } }
