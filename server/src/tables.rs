@@ -127,9 +127,10 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// A QR code for `url` as an inline `<svg>` element (no XML prologue, no
-/// fixed size: the page's CSS sizes it; print stays sharp).
-pub fn qr_svg(url: &str) -> Result<String, qrcode::types::QrError> {
+/// A QR code for `url` as an inline `<svg>` element named `label` for screen
+/// readers (no XML prologue, no fixed size: the page's CSS sizes it; print
+/// stays sharp).
+pub fn qr_svg(url: &str, label: &str) -> Result<String, qrcode::types::QrError> {
     // Level M survives a smudge or a fold; a table URL stays short enough.
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)?;
     let image = code
@@ -140,7 +141,11 @@ pub fn qr_svg(url: &str) -> Result<String, qrcode::types::QrError> {
         .light_color(svg::Color("#fff"))
         .build();
     let start = image.find("<svg").unwrap_or(0);
-    Ok(image[start..].replacen("<svg ", "<svg class=\"qr\" role=\"img\" ", 1))
+    let mut name = String::new();
+    // Writing to a String cannot fail.
+    let _ = std::fmt::Write::write_str(&mut maud::Escaper::new(&mut name), label);
+    let opening = format!("<svg class=\"qr\" role=\"img\" aria-label=\"{name}\" ");
+    Ok(image[start..].replacen("<svg ", &opening, 1))
 }
 
 #[cfg(test)]
@@ -189,8 +194,11 @@ mod tests {
     fn the_qr_code_is_an_inline_svg_of_the_widget_url() {
         let url = table("A12").widget_url("https://order.example.com/");
         assert_eq!(url, "https://order.example.com/?table=A12");
-        let svg = qr_svg(&url).expect("fits");
-        assert!(svg.starts_with("<svg class=\"qr\""), "{svg}");
+        let svg = qr_svg(&url, "QR \"A12\"").expect("fits");
+        assert!(
+            svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &quot;A12&quot;\""),
+            "{svg}"
+        );
         assert!(svg.ends_with("</svg>"));
         assert!(!svg.contains("<?xml"));
         assert!(

@@ -230,7 +230,7 @@ fn render(state: &AppState, lang: Lang, tables: &[DiningTable], error: Option<&s
                 @for table in tables {
                     @let url = table.widget_url(&state.public_url);
                     figure class="qr-card" data-table=(table.id) {
-                        @match qr_svg(&url) {
+                        @match qr_svg(&url, &format!("{} {}: {url}", words.qr_code, table.id)) {
                             Ok(svg) => (PreEscaped(svg)),
                             Err(error) => p class="error" { (error.to_string()) },
                         }

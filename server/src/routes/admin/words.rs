@@ -82,6 +82,7 @@ pub struct Words {
     pub no_tables: &'static str,
     pub print_hint: &'static str,
     pub scan_to_order: &'static str,
+    pub qr_code: &'static str,
 }
 
 const ZH: Words = Words {
@@ -128,6 +129,7 @@ const ZH: Words = Words {
     no_tables: "还没有桌台。",
     print_hint: "用浏览器的“打印”打印下面的二维码页，每张贴在对应的桌上。",
     scan_to_order: "扫码点餐",
+    qr_code: "点餐二维码，桌号",
 };
 
 const EN: Words = Words {
@@ -174,4 +176,5 @@ const EN: Words = Words {
     no_tables: "No tables yet.",
     print_hint: "Print this page with your browser's Print to get the QR sheet; stick each code on its table.",
     scan_to_order: "Scan to order",
+    qr_code: "Ordering QR code for table",
 };
