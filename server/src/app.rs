@@ -56,8 +56,19 @@ pub fn router(state: AppState, config: &Config) -> Router {
         None => api,
     };
     app.layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::new())
+}
+
+/// A request's trace span: its path but never its query, which may carry
+/// `?token=` on the admin's first visit (tokens are never logged).
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        version = ?request.version(),
+    )
 }
 
 /// The admin's pages and API (see `routes::admin`).

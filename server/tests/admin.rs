@@ -29,7 +29,8 @@ fn no_redirects() -> reqwest::Client {
         .expect("client")
 }
 
-async fn admin_json(server: &TestServer, path: &str) -> Value {
+/// A GET with the admin token that must answer 200.
+async fn admin_get(server: &TestServer, path: &str) -> reqwest::Response {
     let response = server
         .client
         .get(server.url(path))
@@ -38,19 +39,15 @@ async fn admin_json(server: &TestServer, path: &str) -> Value {
         .await
         .expect("GET");
     assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.json().await.expect("json")
+    response
+}
+
+async fn admin_json(server: &TestServer, path: &str) -> Value {
+    admin_get(server, path).await.json().await.expect("json")
 }
 
 async fn admin_page(server: &TestServer, path: &str) -> String {
-    let response = server
-        .client
-        .get(server.url(path))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.text().await.expect("html")
+    admin_get(server, path).await.text().await.expect("html")
 }
 
 #[tokio::test]

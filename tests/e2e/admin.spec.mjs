@@ -2,7 +2,7 @@
 // per table, linking to the widget with ?table=), and the dashboard on the
 // demo rush; no inline script or style, no serious axe violation.
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectNoSeriousViolations } from './support/axe.mjs';
 import { ADMIN_TOKEN, WendanServer } from './support/server.mjs';
 
 const PUBLIC_URL = 'https://order.example.com';
@@ -11,14 +11,6 @@ test.beforeAll(async () => {
   server = await WendanServer.start({ extraArgs: ['--demo-rush', '--public-url', PUBLIC_URL] });
 });
 test.afterAll(async () => { await server?.stop(); });
-
-async function expectNoSeriousViolations(page, where) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
-  const serious = results.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact))
-    .map((violation) => `${where}: ${violation.id} (${violation.impact}) ${violation.nodes.map((n) => n.target).join(', ')}`);
-  expect(serious).toEqual([]);
-}
 
 async function expectNoInlineCode(page) {
   const inline = await page.evaluate(() => ({

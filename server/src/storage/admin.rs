@@ -53,16 +53,6 @@ pub(crate) fn day_records(
     }
 }
 
-/// Calls the same method on whichever backend is configured.
-macro_rules! dispatch {
-    ($self:ident.$method:ident($($arg:expr),*)) => {
-        match $self {
-            Storage::Sqlite(store) => store.$method($($arg),*).await,
-            Storage::Postgres(store) => store.$method($($arg),*).await,
-        }
-    };
-}
-
 impl Storage {
     /// Every table, in no particular order.
     pub async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {

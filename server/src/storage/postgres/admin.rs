@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 use wendan_protocol::OrderStatus;
 
-use super::PostgresStore;
+use super::{PostgresStore, insert_order, next_number};
 use crate::dashboard::{CountKind, DayRecords, MinuteCount};
 use crate::storage::StorageError;
 use crate::storage::admin::{OrderRow, PastOrder, day_records};
@@ -136,55 +136,25 @@ impl PostgresStore {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         for past in orders {
-            let new = past.order;
-            let number: i32 = transaction
-                .query_one(
-                    "INSERT INTO day_counters (business_day, last_number) VALUES ($1, 1)
-                     ON CONFLICT (business_day)
-                     DO UPDATE SET last_number = day_counters.last_number + 1
-                     RETURNING last_number",
-                    &[&new.business_day],
-                )
-                .await?
-                .get(0);
-            let mut order = new.order;
-            order.number = u32::try_from(number).unwrap_or_default();
+            let mut new = past.order;
+            let number = next_number(&transaction, &new.business_day).await?;
+            new.order.number = u32::try_from(number).unwrap_or_default();
             // The body is the first answer, as a replay would give it: `received`.
-            order.status = OrderStatus::Received;
-            let status = past
+            new.order.status = OrderStatus::Received;
+            let body = serde_json::to_vec(&new.order)
+                .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+            let now = past
                 .later
                 .last()
                 .map_or(OrderStatus::Received, |(status, _)| *status);
-            let body = serde_json::to_vec(&order)
-                .map_err(|error| StorageError::Corrupt(error.to_string()))?;
-            transaction
-                .execute(
-                    "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
-                                         status, device_id, received_at, client_created_at,
-                                         total_minor, response_status, response_body)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11)",
-                    &[
-                        &order.id,
-                        &new.key.as_str(),
-                        &new.fingerprint,
-                        &new.business_day,
-                        &number,
-                        &status.as_str(),
-                        &new.device_id,
-                        &order.received_at,
-                        &order.client_created_at,
-                        &order.total_minor,
-                        &body,
-                    ],
-                )
-                .await?;
-            let events = std::iter::once((OrderStatus::Received, order.received_at))
+            insert_order(&transaction, &new, number, now, &body).await?;
+            let events = std::iter::once((OrderStatus::Received, new.order.received_at))
                 .chain(past.later.iter().copied());
             for (status, at) in events {
                 transaction
                     .execute(
                         "INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)",
-                        &[&order.id, &status.as_str(), &at],
+                        &[&new.order.id, &status.as_str(), &at],
                     )
                     .await?;
             }

@@ -7,7 +7,7 @@ use tokio::sync::oneshot;
 use wendan_protocol::OrderStatus;
 
 use super::SqliteStore;
-use super::rows::{parse_timestamp, timestamp};
+use super::rows::{insert_order, parse_timestamp, timestamp};
 use super::writer::{Job, WriteWork};
 use crate::dashboard::{CountKind, DayRecords, MinuteCount};
 use crate::storage::StorageError;
@@ -175,48 +175,24 @@ fn read_day(
 }
 
 fn import_one(connection: &Connection, past: &PastOrder) -> Result<(), StorageError> {
-    let new = &past.order;
     let number: i64 = connection
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM orders WHERE business_day = ?1")?
-        .query_row([&new.business_day], |row| row.get(0))?;
-    let mut order = new.order.clone();
-    order.number = u32::try_from(number).unwrap_or_default();
-    let status = past
+        .query_row([&past.order.business_day], |row| row.get(0))?;
+    let mut new = past.order.clone();
+    new.order.number = u32::try_from(number).unwrap_or_default();
+    // The body is the first answer, as a replay would give it: `received`.
+    new.order.status = OrderStatus::Received;
+    let body =
+        serde_json::to_vec(&new.order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    let now = past
         .later
         .last()
         .map_or(OrderStatus::Received, |(status, _)| *status);
-    // The body is the first answer, as a replay would give it: `received`.
-    order.status = OrderStatus::Received;
-    let body =
-        serde_json::to_vec(&order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    connection
-        .prepare_cached(
-            "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number, status, device_id,
-                                 received_at, client_created_at, total_minor, response_status, response_body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11)",
-        )?
-        .execute(params![
-            order.id,
-            new.key.as_str(),
-            new.fingerprint,
-            new.business_day,
-            number,
-            status.as_str(),
-            new.device_id,
-            timestamp(order.received_at)?,
-            timestamp(order.client_created_at)?,
-            order.total_minor,
-            body,
-        ])?;
+    insert_order(connection, &new, number, now, &body)?;
     let mut event = connection
         .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?;
-    event.execute(params![
-        order.id,
-        OrderStatus::Received.as_str(),
-        timestamp(order.received_at)?
-    ])?;
     for (status, at) in &past.later {
-        event.execute(params![order.id, status.as_str(), timestamp(*at)?])?;
+        event.execute(params![new.order.id, status.as_str(), timestamp(*at)?])?;
     }
     Ok(())
 }

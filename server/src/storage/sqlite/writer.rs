@@ -240,7 +240,7 @@ impl DayNumbers {
 
 fn insert_order(
     connection: &Connection,
-    new: NewOrder,
+    mut new: NewOrder,
     numbers: &mut DayNumbers,
 ) -> Result<Inserted, StorageError> {
     if let Some(existing) = rows::answer_for_key(connection, new.key.as_str())? {
@@ -250,34 +250,12 @@ fn insert_order(
         });
     }
     let number = numbers.next(connection, &new.business_day)?;
-    let mut order = new.order;
-    order.number =
+    new.order.number =
         u32::try_from(number).map_err(|_| StorageError::Corrupt("order number overflow".into()))?;
     let body =
-        serde_json::to_vec(&order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    let received_at = rows::timestamp(order.received_at)?;
-    connection
-        .prepare_cached(
-            "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number, status, device_id,
-                                 received_at, client_created_at, total_minor, response_status, response_body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11)",
-        )?
-        .execute(params![
-            order.id,
-            new.key.as_str(),
-            new.fingerprint,
-            new.business_day,
-            number,
-            order.status.as_str(),
-            new.device_id,
-            received_at,
-            rows::timestamp(order.client_created_at)?,
-            order.total_minor,
-            body,
-        ])?;
-    connection
-        .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?
-        .execute(params![order.id, order.status.as_str(), received_at])?;
+        serde_json::to_vec(&new.order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    rows::insert_order(connection, &new, number, new.order.status, &body)?;
+    let order = new.order;
     let event = StatusEvent {
         seq: connection.last_insert_rowid(),
         order_id: order.id.clone(),
