@@ -14,7 +14,8 @@ use crate::kitchen::page;
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
 use crate::routes::{
-    health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events, orders,
+    admin, health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events,
+    orders,
 };
 use crate::state::AppState;
 
@@ -53,6 +54,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/kitchen", get(page::page))
         .route("/kitchen/kitchen.js", get(page::script))
         .route("/kitchen/kitchen.css", get(page::style))
+        .merge(admin_routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(serve_metrics))
@@ -76,6 +78,43 @@ pub fn router(state: AppState, config: &Config) -> Router {
         None => api,
     };
     app.layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::new())
+}
+
+/// A request's trace span: its path but never its query, which may carry
+/// `?token=` on the admin's first visit (tokens are never logged).
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        version = ?request.version(),
+    )
+}
+
+/// The admin's pages and API (see `routes::admin`).
+fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin::dashboard::page_get))
+        .route("/admin/admin.css", get(admin::stylesheet))
+        .route(
+            "/admin/login",
+            get(admin::session::login_page).post(admin::session::log_in),
+        )
+        .route("/admin/logout", post(admin::session::log_out))
+        .route(
+            "/admin/tables",
+            get(admin::tables::page_get).post(admin::tables::page_put),
+        )
+        .route(
+            "/admin/tables/{id}/delete",
+            post(admin::tables::page_delete),
+        )
+        .route("/api/v1/admin/dashboard", get(admin::dashboard::api))
+        .route("/api/v1/admin/tables", get(admin::tables::list))
+        .route(
+            "/api/v1/admin/tables/{id}",
+            put(admin::tables::put).delete(admin::tables::delete),
+        )
 }

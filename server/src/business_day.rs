@@ -1,16 +1,14 @@
 //! The restaurant's trading day: order numbers restart each day, and a
 //! late-night service past midnight still belongs to the evening it began.
 
-use time::{Duration, OffsetDateTime, UtcOffset};
+use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 
 /// Local hour at which a new trading day begins.
 pub const DAY_STARTS_AT_HOUR: i64 = 4;
 
 /// `YYYY-MM-DD` of the trading day `instant` falls in.
 pub fn business_day(instant: OffsetDateTime, utc_offset_minutes: i16) -> String {
-    let offset =
-        UtcOffset::from_whole_seconds(i32::from(utc_offset_minutes) * 60).unwrap_or(UtcOffset::UTC);
-    let local = instant.to_offset(offset) - Duration::hours(DAY_STARTS_AT_HOUR);
+    let local = instant.to_offset(offset(utc_offset_minutes)) - Duration::hours(DAY_STARTS_AT_HOUR);
     let date = local.date();
     format!(
         "{:04}-{:02}-{:02}",
@@ -20,11 +18,38 @@ pub fn business_day(instant: OffsetDateTime, utc_offset_minutes: i16) -> String 
     )
 }
 
+/// The restaurant's UTC offset; an impossible one reads as UTC.
+pub fn offset(utc_offset_minutes: i16) -> UtcOffset {
+    UtcOffset::from_whole_seconds(i32::from(utc_offset_minutes) * 60).unwrap_or(UtcOffset::UTC)
+}
+
+/// When the trading day `day` begins and the next one does, in its offset.
+pub fn bounds(day: Date, utc_offset_minutes: i16) -> (OffsetDateTime, OffsetDateTime) {
+    let start = day
+        .with_time(Time::MIDNIGHT)
+        .assume_offset(offset(utc_offset_minutes))
+        + Duration::hours(DAY_STARTS_AT_HOUR);
+    (start, start + Duration::days(1))
+}
+
 #[cfg(test)]
 mod tests {
-    use time::macros::datetime;
+    use time::macros::{date, datetime};
 
-    use super::business_day;
+    use super::{bounds, business_day};
+
+    #[test]
+    fn a_trading_day_runs_from_four_to_four_local_time() {
+        let (start, end) = bounds(date!(2026 - 11 - 23), 480);
+        assert_eq!(start, datetime!(2026-11-22 20:00 UTC));
+        assert_eq!(end, datetime!(2026-11-23 20:00 UTC));
+        assert_eq!(business_day(start, 480), "2026-11-23");
+        assert_eq!(
+            business_day(end - time::Duration::nanoseconds(1), 480),
+            "2026-11-23"
+        );
+        assert_eq!(business_day(end, 480), "2026-11-24");
+    }
 
     #[test]
     fn one_in_the_morning_in_beijing_is_still_the_evening_before() {

@@ -38,6 +38,12 @@ pub struct Config {
     #[arg(long, env = "WENDAN_DEMO", conflicts_with = "menu")]
     pub demo: bool,
 
+    /// With `--demo`: seed the last finished lunch (11:00–14:00) with a
+    /// made-up rush, so the admin dashboard has something to show. Skipped
+    /// when that day already has orders.
+    #[arg(long, env = "WENDAN_DEMO_RUSH", requires = "demo")]
+    pub demo_rush: bool,
+
     /// Directory with the built widget (Trunk's `dist/`), served at `/`.
     #[arg(long = "static", env = "WENDAN_STATIC")]
     pub static_dir: Option<PathBuf>,
@@ -55,6 +61,17 @@ pub struct Config {
     /// Minutes after which a kitchen ticket's timer turns red.
     #[arg(long, env = "WENDAN_KITCHEN_LATE_MINUTES", default_value_t = 10)]
     pub kitchen_late_minutes: u32,
+    /// Token for the admin pages (`/admin`) and API (`/api/v1/admin/…`).
+    /// With `--demo` and no token, `demo-admin` is used; otherwise admin stays
+    /// locked until one is set.
+    #[arg(long, env = "WENDAN_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// The URL diners reach this server at (e.g. `https://order.example.com`),
+    /// for the tables' QR codes; behind a proxy the server cannot guess it.
+    /// Defaults to `http://<--listen>`.
+    #[arg(long, env = "WENDAN_PUBLIC_URL")]
+    pub public_url: Option<String>,
 
     /// Order requests handled at once; past this, intake answers 503 with
     /// Retry-After at once instead of queueing.
@@ -131,12 +148,31 @@ pub struct LimitFlags {
 /// The kitchen token of the demo restaurant.
 pub const DEMO_KITCHEN_TOKEN: &str = "demo-kitchen";
 
+/// The admin token of the demo restaurant.
+pub const DEMO_ADMIN_TOKEN: &str = "demo-admin";
+
 impl Config {
     pub fn kitchen_token(&self) -> Option<&str> {
         match (&self.kitchen_token, self.demo) {
             (Some(token), _) => Some(token),
             (None, true) => Some(DEMO_KITCHEN_TOKEN),
             (None, false) => None,
+        }
+    }
+
+    pub fn admin_token(&self) -> Option<&str> {
+        match (&self.admin_token, self.demo) {
+            (Some(token), _) => Some(token),
+            (None, true) => Some(DEMO_ADMIN_TOKEN),
+            (None, false) => None,
+        }
+    }
+
+    /// Where diners reach the widget, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod backup;
 pub mod business_day;
 pub mod config;
+pub mod dashboard;
 pub mod idempotency;
 pub mod intake;
 pub mod kitchen;
@@ -26,6 +27,7 @@ pub mod problem;
 pub mod routes;
 pub mod state;
 pub mod storage;
+pub mod tables;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -66,6 +68,15 @@ pub async fn serve(
             limits.forget_idle();
         }
     });
+    if config.demo_rush {
+        seed_demo_rush(&state).await?;
+    }
+    let intake_counts = state.intake_counts.clone();
+    tokio::spawn(
+        intake_counts
+            .clone()
+            .flush_periodically(storage.clone(), state.stopping.clone()),
+    );
     let router = app::router(state, &config);
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
     let shutdown = async move {
@@ -85,10 +96,26 @@ pub async fn serve(
         .context("server failed");
     forgetting.abort();
     // Every accepted request has had its answer; flush and checkpoint.
+    if let Err(error) = intake_counts.flush(&storage).await {
+        tracing::error!(%error, "cannot store the last intake counts");
+    }
     storage
         .close()
         .await
         .context("cannot close the database cleanly")?;
     tracing::info!("stopped cleanly");
     served
+}
+
+async fn seed_demo_rush(state: &state::AppState) -> anyhow::Result<()> {
+    let menu = state.menu();
+    let seeded =
+        dashboard::demo_rush::seed(&state.storage, &menu.menu, time::OffsetDateTime::now_utc())
+            .await
+            .context("cannot seed the demo rush")?;
+    match seeded {
+        Some(day) => tracing::info!(%day, "seeded a demo lunch rush: see /admin?day={day}"),
+        None => tracing::info!("the demo rush's day has orders already; not seeding"),
+    }
+    Ok(())
 }

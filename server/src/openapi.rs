@@ -5,6 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::routes::admin::{dashboard as admin_dashboard, tables as admin_tables};
 use crate::routes::{
     health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events, orders,
 };
@@ -32,12 +33,17 @@ use crate::routes::{
         health::healthz,
         health::readyz,
         crate::metrics::serve_metrics,
+        admin_dashboard::api,
+        admin_tables::list,
+        admin_tables::put,
+        admin_tables::delete,
     ),
-    modifiers(&KitchenToken),
+    modifiers(&KitchenToken, &AdminToken),
     tags(
         (name = "diner", description = "What the widget uses"),
         (name = "kitchen", description = "The kitchen display's API (bearer token)"),
         (name = "operations", description = "Health and metrics"),
+        (name = "admin", description = "Tables and the peak-hour dashboard (admin bearer token, or the /admin login cookie)"),
     )
 )]
 pub struct ApiDoc;
@@ -49,6 +55,18 @@ impl Modify for KitchenToken {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "kitchen_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+struct AdminToken;
+
+impl Modify for AdminToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "admin_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }

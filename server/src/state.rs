@@ -8,10 +8,11 @@ use tokio::sync::watch;
 
 use crate::admission::Admission;
 use crate::config::Config;
+use crate::dashboard::IntakeCounts;
 use crate::idempotency::InFlight;
-use crate::limits::{EventStreamLimits, OrderRateLimits};
 use crate::kitchen::age::AgeThresholds;
 use crate::kitchen::controls::KitchenControls;
+use crate::limits::{EventStreamLimits, OrderRateLimits};
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
 use crate::storage::{EventBus, Storage};
@@ -33,6 +34,11 @@ pub struct AppState {
     pub age_thresholds: AgeThresholds,
     /// The kitchen's switches as last read from the database.
     controls: Arc<RwLock<KitchenControls>>,
+    pub admin_token: Option<Arc<str>>,
+    /// Where diners reach the widget (`--public-url`), for QR codes.
+    pub public_url: Arc<str>,
+    /// 409s, replays and 503s per minute, persisted for the dashboard.
+    pub intake_counts: IntakeCounts,
     /// Becomes true when the server is stopping: long-lived streams end so
     /// that the graceful shutdown is not held open by them.
     pub stopping: watch::Receiver<bool>,
@@ -92,6 +98,9 @@ impl AppState {
             kitchen_token: config.kitchen_token().map(Arc::from),
             age_thresholds,
             controls: Arc::new(RwLock::new(KitchenControls::default())),
+            admin_token: config.admin_token().map(Arc::from),
+            public_url: Arc::from(config.public_url()),
+            intake_counts: IntakeCounts::default(),
             stopping,
         };
         state

@@ -1,21 +1,13 @@
 // WCAG 2.2 AA, as far as axe-core can tell: no serious or critical
 // violation on the menu, the cart, the review step and the receipt.
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectNoSeriousViolations } from './support/axe.mjs';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, expectOrderStates } from './support/widget.mjs';
 
 let server;
 test.beforeAll(async () => { server = await WendanServer.start(); });
 test.afterAll(async () => { await server?.stop(); });
-
-async function expectNoSeriousViolations(page, where) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
-  const serious = results.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact))
-    .map((violation) => `${where}: ${violation.id} (${violation.impact}) ${violation.nodes.map((n) => n.target).join(', ')}`);
-  expect(serious).toEqual([]);
-}
 
 for (const lang of ['en', 'zh-CN']) {
   test(`menu, cart, review and receipt are accessible (${lang})`, async ({ page }) => {

@@ -18,11 +18,14 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     println!("  table A1: {base}/?table=A1");
     println!("  kitchen:  {base}/kitchen#token=demo-kitchen");
     println!("  menu API: {base}/api/v1/menu");
+    println!("  admin:    {base}/admin?token=demo-admin  (peak-hour dashboard; the last lunch");
+    println!("            rush is made up by --demo-rush)");
+    println!("  tables:   {base}/admin/tables?token=demo-admin  (tables and their QR sheet)");
     println!("Orders are kept in wendan-demo.sqlite3. Ctrl-C stops the server cleanly.");
     println!();
     let mut command = tool(root, server);
     command
-        .args(["--listen", ADDRESS, "--demo"])
+        .args(["--listen", ADDRESS, "--demo", "--demo-rush"])
         .args(["--database", "sqlite://wendan-demo.sqlite3"])
         .arg("--static")
         .arg(dist);

@@ -13,6 +13,7 @@ use wendan_protocol::{
 };
 
 use crate::business_day::business_day;
+use crate::dashboard::CountKind;
 use crate::idempotency::{self, fingerprint};
 use crate::intake;
 use crate::limits::client_ip::client_ip;
@@ -20,7 +21,7 @@ use crate::limits::connections::Peer;
 use crate::metrics::ProblemLabel;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{Created, NewOrder};
+use crate::storage::{Created, NewOrder, StorageError};
 
 /// Largest order body accepted; a real order is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -52,6 +53,9 @@ pub async fn post_order(
 ) -> Result<Response, ApiError> {
     let _permit = state.admission.admit().map_err(|overloaded| {
         state.metrics.shed.inc();
+        state
+            .intake_counts
+            .record(CountKind::Shed, OffsetDateTime::now_utc());
         ApiError::new(ProblemType::Overloaded).retry_after(overloaded.retry_after_secs)
     })?;
     let key = idempotency_key(&headers)?;
@@ -66,6 +70,9 @@ pub async fn post_order(
 
     let Some(_claim) = state.in_flight.claim(key.as_str()) else {
         state.metrics.conflicts.inc();
+        state
+            .intake_counts
+            .record(CountKind::Conflict, OffsetDateTime::now_utc());
         return Err(ApiError::new(ProblemType::IdempotencyKeyInUse)
             .detail("the first request with this key is still being handled; retry it unchanged"));
     };
@@ -125,7 +132,16 @@ pub async fn post_order(
         business_day: business_day(now, published.menu.opening_hours.utc_offset_minutes),
         order,
     };
-    match state.storage.create(new).await? {
+    let created = state.storage.create(new).await.inspect_err(|error| {
+        if matches!(error, StorageError::QueueFull) {
+            // Shed by the store (its queue or pool was full): also a 503.
+            state.metrics.shed.inc();
+            state
+                .intake_counts
+                .record(CountKind::Shed, OffsetDateTime::now_utc());
+        }
+    })?;
+    match created {
         Created::New(stored) => {
             state.metrics.orders_created.inc();
             idempotency::answer(stored, &fingerprint, false)
@@ -176,6 +192,9 @@ fn replay(
     match &answer {
         Ok(_) => {
             state.metrics.replays.inc();
+            state
+                .intake_counts
+                .record(CountKind::Replay, OffsetDateTime::now_utc());
         }
         Err(error) => count_rejection(state, &error.problem),
     };

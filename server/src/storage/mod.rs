@@ -2,6 +2,18 @@
 //! the same promise: an order, its key and its first answer commit together,
 //! before anyone is told "yes".
 
+/// Calls the same method on whichever backend is configured. Defined before
+/// the modules, so that `admin` dispatches with it too.
+macro_rules! dispatch {
+    ($self:ident.$method:ident($($arg:expr),*)) => {
+        match $self {
+            Storage::Sqlite(store) => store.$method($($arg),*).await,
+            Storage::Postgres(store) => store.$method($($arg),*).await,
+        }
+    };
+}
+
+pub mod admin;
 pub mod events;
 pub mod postgres;
 pub mod sqlite;
@@ -12,6 +24,7 @@ use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 
 use crate::kitchen::controls::KitchenControls;
 
+pub use admin::PastOrder;
 pub use events::EventBus;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -131,16 +144,6 @@ pub(crate) fn parse_status(text: &str) -> Result<OrderStatus, StorageError> {
 pub enum Storage {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
-}
-
-/// Calls the same method on whichever backend is configured.
-macro_rules! dispatch {
-    ($self:ident.$method:ident($($arg:expr),*)) => {
-        match $self {
-            Storage::Sqlite(store) => store.$method($($arg),*).await,
-            Storage::Postgres(store) => store.$method($($arg),*).await,
-        }
-    };
 }
 
 impl Storage {

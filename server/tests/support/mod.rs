@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod orders;
+pub mod seed;
 pub mod sse;
 
 use std::net::SocketAddr;

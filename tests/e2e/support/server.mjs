@@ -10,6 +10,7 @@ import { join } from 'node:path';
 const SERVER_BIN = process.env.WENDAN_SERVER_BIN ?? 'target/server/wendan-server';
 const DIST = process.env.WENDAN_DIST ?? 'dist';
 export const KITCHEN_TOKEN = 'e2e-kitchen-token';
+export const ADMIN_TOKEN = 'e2e-admin-token';
 
 /** A free loopback port, chosen by the kernel. */
 export async function freePort() {
@@ -51,6 +52,7 @@ export class WendanServer {
       '--static', this.dist,
       ...(this.extraArgs.includes('--menu') ? [] : ['--demo']),
       '--kitchen-token', KITCHEN_TOKEN,
+      '--admin-token', ADMIN_TOKEN,
       ...this.extraArgs,
     ];
     this.child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,6 +96,17 @@ export class WendanServer {
       body: JSON.stringify({ status, reason }),
     });
     if (!response.ok) throw new Error(`set status: ${response.status}`);
+    return response.json();
+  }
+
+  /** Creates or replaces a table through the admin API. */
+  async putTable(id, { label = null, seats = null } = {}) {
+    const response = await fetch(`${this.url}/api/v1/admin/tables/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ label, seats }),
+    });
+    if (!response.ok) throw new Error(`put table: ${response.status}`);
     return response.json();
   }
 

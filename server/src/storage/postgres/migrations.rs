@@ -6,6 +6,7 @@ use tokio_postgres::Client;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_orders.sql"),
     include_str!("../../../migrations/postgres/0002_kitchen.sql"),
+    include_str!("../../../migrations/postgres/0003_admin.sql"),
 ];
 
 /// Any constant shared by all replicas; names the migration lock.

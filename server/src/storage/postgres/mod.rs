@@ -4,6 +4,7 @@
 //! the same key at once still make one order; status events reach every
 //! replica through LISTEN/NOTIFY.
 
+mod admin;
 mod controls;
 mod listener;
 mod migrations;
@@ -68,48 +69,17 @@ impl PostgresStore {
         answer_for_key(&client, key.as_str()).await
     }
 
-    pub async fn create(&self, new: NewOrder) -> Result<Created, StorageError> {
+    pub async fn create(&self, mut new: NewOrder) -> Result<Created, StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         if let Some(existing) = answer_for_key(&transaction, new.key.as_str()).await? {
             return Ok(Created::Existing(existing));
         }
-        // One row per day hands out numbers; its row lock orders replicas.
-        let number: i32 = transaction
-            .query_one(
-                "INSERT INTO day_counters (business_day, last_number) VALUES ($1, 1)
-                 ON CONFLICT (business_day)
-                 DO UPDATE SET last_number = day_counters.last_number + 1
-                 RETURNING last_number",
-                &[&new.business_day],
-            )
-            .await?
-            .get(0);
-        let mut order = new.order;
-        order.number = u32::try_from(number).unwrap_or_default();
-        let body = serde_json::to_vec(&order).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        let inserted = transaction
-            .execute(
-                "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
-                                     status, device_id, received_at, client_created_at,
-                                     total_minor, response_status, response_body)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11)
-                 ON CONFLICT (idempotency_key) DO NOTHING",
-                &[
-                    &order.id,
-                    &new.key.as_str(),
-                    &new.fingerprint,
-                    &new.business_day,
-                    &number,
-                    &order.status.as_str(),
-                    &new.device_id,
-                    &order.received_at,
-                    &order.client_created_at,
-                    &order.total_minor,
-                    &body,
-                ],
-            )
-            .await?;
+        let number = next_number(&transaction, &new.business_day).await?;
+        new.order.number = u32::try_from(number).unwrap_or_default();
+        let body =
+            serde_json::to_vec(&new.order).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let inserted = insert_order(&transaction, &new, number, new.order.status, &body).await?;
         if inserted == 0 {
             // Another replica committed this key while we waited on the
             // counter: its order is the order.
@@ -119,6 +89,7 @@ impl PostgresStore {
                 .map(Created::Existing)
                 .ok_or_else(|| StorageError::Database("key vanished after conflict".into()));
         }
+        let order = &new.order;
         record_event(
             &transaction,
             &order.id,
@@ -132,7 +103,7 @@ impl PostgresStore {
             fingerprint: new.fingerprint,
             status: 201,
             body: Bytes::from(body),
-            order_id: order.id,
+            order_id: new.order.id,
         }))
     }
 
@@ -245,6 +216,55 @@ impl PostgresStore {
         self.pool.close();
         Ok(())
     }
+}
+
+/// The trading day's next order number. One row per day hands them out; its
+/// row lock orders replicas.
+async fn next_number(client: &impl GenericClient, day: &str) -> Result<i32, StorageError> {
+    Ok(client
+        .query_one(
+            "INSERT INTO day_counters (business_day, last_number) VALUES ($1, 1)
+             ON CONFLICT (business_day)
+             DO UPDATE SET last_number = day_counters.last_number + 1
+             RETURNING last_number",
+            &[&day],
+        )
+        .await?
+        .get(0))
+}
+
+/// Inserts an order numbered `number` with its first answer `body`, unless
+/// its key is taken: how many rows went in (0 or 1). `status` is its status now.
+async fn insert_order(
+    client: &impl GenericClient,
+    new: &NewOrder,
+    number: i32,
+    status: OrderStatus,
+    body: &[u8],
+) -> Result<u64, StorageError> {
+    let order = &new.order;
+    Ok(client
+        .execute(
+            "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
+                                 status, device_id, received_at, client_created_at,
+                                 total_minor, response_status, response_body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+            &[
+                &order.id,
+                &new.key.as_str(),
+                &new.fingerprint,
+                &new.business_day,
+                &number,
+                &status.as_str(),
+                &new.device_id,
+                &order.received_at,
+                &order.client_created_at,
+                &order.total_minor,
+                &body,
+            ],
+        )
+        .await?)
 }
 
 /// Inserts the event and queues its NOTIFY, which PostgreSQL delivers to

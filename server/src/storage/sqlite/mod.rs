@@ -2,6 +2,7 @@
 //! on disk before it returns; one group-committing writer thread; a few
 //! reader connections for lookups, which WAL lets run beside the writer.
 
+mod admin;
 mod controls;
 mod migrations;
 mod rows;

@@ -1,19 +1,21 @@
 //! Rows ↔ domain values, shared by the writer and the readers.
 
 use bytes::Bytes;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use wendan_protocol::PlacedOrder;
+use wendan_protocol::{OrderStatus, PlacedOrder};
 
-use crate::storage::{StatusEvent, StorageError, StoredAnswer, order_from_stored, parse_status};
+use crate::storage::{
+    NewOrder, StatusEvent, StorageError, StoredAnswer, order_from_stored, parse_status,
+};
 
 pub fn timestamp(at: OffsetDateTime) -> Result<String, StorageError> {
     at.format(&Rfc3339)
         .map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
-fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
+pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
     OffsetDateTime::parse(text, &Rfc3339).map_err(|error| StorageError::Corrupt(error.to_string()))
 }
 
@@ -92,4 +94,44 @@ pub fn events_after(
         })
     })
     .collect()
+}
+
+/// Inserts an order numbered `number` with its first answer `body`, and its
+/// `received` event. `status` is its status now.
+pub fn insert_order(
+    connection: &Connection,
+    new: &NewOrder,
+    number: i64,
+    status: OrderStatus,
+    body: &[u8],
+) -> Result<(), StorageError> {
+    let order = &new.order;
+    let received_at = timestamp(order.received_at)?;
+    connection
+        .prepare_cached(
+            "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number, status, device_id,
+                                 received_at, client_created_at, total_minor, response_status, response_body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11)",
+        )?
+        .execute(params![
+            order.id,
+            new.key.as_str(),
+            new.fingerprint,
+            new.business_day,
+            number,
+            status.as_str(),
+            new.device_id,
+            received_at,
+            timestamp(order.client_created_at)?,
+            order.total_minor,
+            body,
+        ])?;
+    connection
+        .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?
+        .execute(params![
+            order.id,
+            OrderStatus::Received.as_str(),
+            received_at
+        ])?;
+    Ok(())
 }

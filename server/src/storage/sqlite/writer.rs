@@ -44,11 +44,20 @@ pub enum Job {
         change: ControlChange,
         reply: oneshot::Sender<Result<(), StorageError>>,
     },
+    /// Any other write (tables, intake counts), in the same group commit;
+    /// answers how many rows it changed.
+    Write {
+        work: Box<WriteWork>,
+        reply: oneshot::Sender<Result<usize, StorageError>>,
+    },
     /// Checkpoints the WAL and stops, after every job queued before it.
     Close {
         reply: oneshot::Sender<Result<(), StorageError>>,
     },
 }
+
+/// A write run by the writer thread on its connection.
+pub type WriteWork = dyn FnOnce(&Connection) -> Result<usize, StorageError> + Send;
 
 /// Called with the size of each committed group, for metrics.
 pub type BatchObserver = Arc<dyn Fn(usize) + Send + Sync>;
@@ -91,6 +100,10 @@ enum Pending {
         oneshot::Sender<Result<(), StorageError>>,
         Result<(), StorageError>,
     ),
+    Write(
+        oneshot::Sender<Result<usize, StorageError>>,
+        Result<usize, StorageError>,
+    ),
     Close(oneshot::Sender<Result<(), StorageError>>),
 }
 
@@ -112,6 +125,9 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
                 let _ = reply.send(after_commit(&committed, result));
             }
             Pending::Control(reply, result) => {
+                let _ = reply.send(after_commit(&committed, result));
+            }
+            Pending::Write(reply, result) => {
                 let _ = reply.send(after_commit(&committed, result));
             }
             Pending::Close(reply) => {
@@ -182,6 +198,10 @@ fn apply_group(
                 });
                 pending.push(Pending::Control(reply, result));
             }
+            Job::Write { work, reply } => {
+                let result = in_savepoint(&mut transaction, work);
+                pending.push(Pending::Write(reply, result));
+            }
             Job::Close { reply } => pending.push(Pending::Close(reply)),
         }
     }
@@ -194,6 +214,7 @@ fn refuse(job: Job, error: &str) -> Pending {
         Job::Create { reply, .. } => Pending::Created(reply, Err(failed())),
         Job::SetStatus { reply, .. } => Pending::Status(reply, Err(failed())),
         Job::Control { reply, .. } => Pending::Control(reply, Err(failed())),
+        Job::Write { reply, .. } => Pending::Write(reply, Err(failed())),
         Job::Close { reply } => Pending::Close(reply),
     }
 }
@@ -238,7 +259,7 @@ impl DayNumbers {
 
 fn insert_order(
     connection: &Connection,
-    new: NewOrder,
+    mut new: NewOrder,
     numbers: &mut DayNumbers,
 ) -> Result<Inserted, StorageError> {
     if let Some(existing) = rows::answer_for_key(connection, new.key.as_str())? {
@@ -248,34 +269,12 @@ fn insert_order(
         });
     }
     let number = numbers.next(connection, &new.business_day)?;
-    let mut order = new.order;
-    order.number =
+    new.order.number =
         u32::try_from(number).map_err(|_| StorageError::Corrupt("order number overflow".into()))?;
     let body =
-        serde_json::to_vec(&order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    let received_at = rows::timestamp(order.received_at)?;
-    connection
-        .prepare_cached(
-            "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number, status, device_id,
-                                 received_at, client_created_at, total_minor, response_status, response_body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11)",
-        )?
-        .execute(params![
-            order.id,
-            new.key.as_str(),
-            new.fingerprint,
-            new.business_day,
-            number,
-            order.status.as_str(),
-            new.device_id,
-            received_at,
-            rows::timestamp(order.client_created_at)?,
-            order.total_minor,
-            body,
-        ])?;
-    connection
-        .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?
-        .execute(params![order.id, order.status.as_str(), received_at])?;
+        serde_json::to_vec(&new.order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    rows::insert_order(connection, &new, number, new.order.status, &body)?;
+    let order = new.order;
     let event = StatusEvent {
         seq: connection.last_insert_rowid(),
         order_id: order.id.clone(),

@@ -1,0 +1,249 @@
+//! `/admin/tables`: define the tables and print their QR codes; and the same
+//! as JSON under `/api/v1/admin/tables` for scripts.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+use wendan_protocol::{Problem, ProblemType};
+
+use super::layout::{Section, page};
+use super::session::{AdminPage, see_other};
+use super::words::Lang;
+use crate::auth::Admin;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::tables::{DiningTable, qr_svg, sort};
+
+async fn sorted_tables(state: &AppState) -> Result<Vec<DiningTable>, ApiError> {
+    let mut tables = state.storage.tables().await?;
+    sort(&mut tables);
+    Ok(tables)
+}
+
+/// `GET /api/v1/admin/tables`
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/tables",
+    tag = "admin",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Every table, in staff order (A2 before A10)", body = Vec<DiningTable>),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    _admin: Admin,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<DiningTable>>, ApiError> {
+    Ok(Json(sorted_tables(&state).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TableFields {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub seats: Option<u16>,
+}
+
+/// `PUT /api/v1/admin/tables/{id}`
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/tables/{id}",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The table's id, as `?table=` will carry it")),
+    request_body = TableFields,
+    responses(
+        (status = 200, description = "Created or replaced", body = DiningTable),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-order: the id or a field breaks a rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put(
+    _admin: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    fields: Result<Json<TableFields>, JsonRejection>,
+) -> Result<Json<DiningTable>, ApiError> {
+    let Json(fields) = fields.map_err(|rejection| {
+        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
+    })?;
+    let table = DiningTable {
+        id,
+        label: fields.label,
+        seats: fields.seats,
+    }
+    .checked()
+    .map_err(|error| ApiError::new(ProblemType::InvalidOrder).detail(error.to_string()))?;
+    state.storage.put_table(table.clone()).await?;
+    Ok(Json(table))
+}
+
+/// `DELETE /api/v1/admin/tables/{id}`
+#[utoipa::path(
+    delete,
+    path = "/api/v1/admin/tables/{id}",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The table's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete(
+    _admin: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if state.storage.delete_table(&id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(ProblemType::NotFound).detail(format!("no table {id}")))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// `GET /admin/tables`: the table list, a form, and the printable QR sheet.
+pub async fn page_get(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Query(query): Query<LangQuery>,
+) -> Result<Markup, ApiError> {
+    let lang = Lang::from_query(query.lang.as_deref());
+    let tables = sorted_tables(&state).await?;
+    Ok(render(&state, lang, &tables, None))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TableForm {
+    id: String,
+    label: Option<String>,
+    seats: Option<String>,
+    lang: Option<String>,
+}
+
+/// `POST /admin/tables`: the page's add-or-update form.
+pub async fn page_put(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Form(form): Form<TableForm>,
+) -> Result<Response, ApiError> {
+    let lang = Lang::from_query(form.lang.as_deref());
+    let seats = match form.seats.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse::<u16>().map(Some),
+    };
+    let checked = seats
+        .map_err(|_| crate::tables::TableError::Seats)
+        .and_then(|seats| {
+            DiningTable {
+                id: form.id,
+                label: form.label,
+                seats,
+            }
+            .checked()
+        });
+    match checked {
+        Ok(table) => {
+            state.storage.put_table(table).await?;
+            Ok(see_other(
+                &format!("/admin/tables?lang={}", lang.code()),
+                None,
+            ))
+        }
+        Err(error) => {
+            let tables = sorted_tables(&state).await?;
+            let body = render(&state, lang, &tables, Some(&error.to_string()));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+    }
+}
+
+/// `POST /admin/tables/{id}/delete`
+pub async fn page_delete(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(query): Form<LangQuery>,
+) -> Result<Response, ApiError> {
+    state.storage.delete_table(&id).await?;
+    let lang = Lang::from_query(query.lang.as_deref());
+    Ok(see_other(
+        &format!("/admin/tables?lang={}", lang.code()),
+        None,
+    ))
+}
+
+fn render(state: &AppState, lang: Lang, tables: &[DiningTable], error: Option<&str>) -> Markup {
+    let words = lang.words();
+    let body = html! {
+        section class="no-print" {
+            h1 { (words.tables) }
+            form class="table-form" method="post" action="/admin/tables" {
+                h2 { (words.add_table) }
+                @if let Some(error) = error {
+                    p class="error" role="alert" { (error) }
+                }
+                label { (words.table_id) input name="id" required maxlength="32" pattern="[A-Za-z0-9_\\-]+" placeholder="A12"; }
+                label { (words.label) input name="label" maxlength="40"; }
+                label { (words.seats) input name="seats" type="number" min="1" max="100"; }
+                input type="hidden" name="lang" value=(lang.code());
+                button type="submit" { (words.add_table) }
+            }
+            @if tables.is_empty() {
+                p { (words.no_tables) }
+            } @else {
+                table class="tables" {
+                    thead { tr { th { (words.table_id) } th { (words.label) } th { (words.seats) } th {} } }
+                    tbody {
+                        @for table in tables {
+                            tr {
+                                td { (table.id) }
+                                td { (table.label.as_deref().unwrap_or("")) }
+                                td { @if let Some(seats) = table.seats { (seats) } }
+                                td {
+                                    form method="post" action={ "/admin/tables/" (table.id) "/delete" } {
+                                        input type="hidden" name="lang" value=(lang.code());
+                                        button type="submit" class="link" { (words.delete) " " (table.id) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                p class="hint" { (words.print_hint) }
+            }
+        }
+        @if !tables.is_empty() {
+            section class="qr-sheet" aria-label=(words.tables) {
+                @for table in tables {
+                    @let url = table.widget_url(&state.public_url);
+                    figure class="qr-card" data-table=(table.id) {
+                        @match qr_svg(&url, &format!("{} {}: {url}", words.qr_code, table.id)) {
+                            Ok(svg) => (PreEscaped(svg)),
+                            Err(error) => p class="error" { (error.to_string()) },
+                        }
+                        figcaption {
+                            strong class="qr-table" { (table.id) }
+                            @if let Some(label) = &table.label { span class="qr-label" { (label) } }
+                            span class="qr-cta" { (words.scan_to_order) }
+                            a class="qr-url" href=(url) { (url) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(lang, Section::Tables, words.tables, "", body)
+}

@@ -1,0 +1,209 @@
+//! The restaurant's tables: each has a QR code that opens the widget with
+//! `?table=<id>`, so a diner's order names the table without typing it.
+
+use std::cmp::Ordering;
+
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wendan_protocol::validation::MAX_TABLE_CHARS;
+
+/// Longest label, e.g. "窗边 Window".
+pub const MAX_LABEL_CHARS: usize = 40;
+/// More seats than any table has; catches a typo.
+pub const MAX_SEATS: u16 = 100;
+
+/// One table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DiningTable {
+    /// What the QR code puts in `?table=`: letters, digits, `-` and `_`.
+    #[schema(example = "A12")]
+    pub id: String,
+    /// Shown to staff, e.g. "窗边 Window".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<u16>,
+}
+
+/// Why a table cannot be saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    #[error("a table needs an id")]
+    EmptyId,
+    #[error("a table id is at most {MAX_TABLE_CHARS} characters")]
+    IdTooLong,
+    #[error("a table id may hold only letters, digits, `-` and `_`")]
+    IdCharacters,
+    #[error("a label is at most {MAX_LABEL_CHARS} characters")]
+    LabelTooLong,
+    #[error("seats must be between 1 and {MAX_SEATS}")]
+    Seats,
+}
+
+impl DiningTable {
+    /// Trims the fields, drops an empty label, and checks every rule: the id
+    /// goes into a URL and into orders, so it must stay plain.
+    pub fn checked(self) -> Result<Self, TableError> {
+        let id = self.id.trim().to_owned();
+        if id.is_empty() {
+            return Err(TableError::EmptyId);
+        }
+        if id.chars().count() > MAX_TABLE_CHARS {
+            return Err(TableError::IdTooLong);
+        }
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(TableError::IdCharacters);
+        }
+        let label = self
+            .label
+            .map(|label| label.trim().to_owned())
+            .filter(|label| !label.is_empty());
+        if label
+            .as_ref()
+            .is_some_and(|label| label.chars().count() > MAX_LABEL_CHARS)
+        {
+            return Err(TableError::LabelTooLong);
+        }
+        if self
+            .seats
+            .is_some_and(|seats| seats == 0 || seats > MAX_SEATS)
+        {
+            return Err(TableError::Seats);
+        }
+        Ok(Self {
+            id,
+            label,
+            seats: self.seats,
+        })
+    }
+
+    /// The widget's address for this table. The id is URL-safe by `checked`.
+    pub fn widget_url(&self, public_url: &str) -> String {
+        format!("{}/?table={}", public_url.trim_end_matches('/'), self.id)
+    }
+}
+
+/// Staff order: A2 before A10, then B1.
+pub fn sort(tables: &mut [DiningTable]) {
+    tables.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+}
+
+/// Compares runs of digits by value and everything else by character.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let number = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut digits = String::new();
+                    while let Some(c) = chars.next_if(char::is_ascii_digit) {
+                        digits.push(c);
+                    }
+                    let trimmed = digits.trim_start_matches('0').to_owned();
+                    (trimmed.len(), trimmed)
+                };
+                match number(&mut a).cmp(&number(&mut b)) {
+                    Ordering::Equal => {}
+                    other => return other,
+                }
+            }
+            (Some(x), Some(y)) => {
+                a.next();
+                b.next();
+                match x.cmp(&y) {
+                    Ordering::Equal => {}
+                    other => return other,
+                }
+            }
+        }
+    }
+}
+
+/// A QR code for `url` as an inline `<svg>` element named `label` for screen
+/// readers (no XML prologue, no fixed size: the page's CSS sizes it; print
+/// stays sharp).
+pub fn qr_svg(url: &str, label: &str) -> Result<String, qrcode::types::QrError> {
+    // Level M survives a smudge or a fold; a table URL stays short enough.
+    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .quiet_zone(true)
+        .module_dimensions(1, 1)
+        .dark_color(svg::Color("#000"))
+        .light_color(svg::Color("#fff"))
+        .build();
+    let start = image.find("<svg").unwrap_or(0);
+    let mut name = String::new();
+    // Writing to a String cannot fail.
+    let _ = std::fmt::Write::write_str(&mut maud::Escaper::new(&mut name), label);
+    let opening = format!("<svg class=\"qr\" role=\"img\" aria-label=\"{name}\" ");
+    Ok(image[start..].replacen("<svg ", &opening, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(id: &str) -> DiningTable {
+        DiningTable {
+            id: id.to_owned(),
+            label: None,
+            seats: None,
+        }
+    }
+
+    #[test]
+    fn ids_are_trimmed_and_must_stay_url_safe() {
+        assert_eq!(table(" A12 ").checked().map(|t| t.id), Ok("A12".to_owned()));
+        assert_eq!(table("").checked(), Err(TableError::EmptyId));
+        assert_eq!(table("A 1").checked(), Err(TableError::IdCharacters));
+        assert_eq!(table("A&x=1").checked(), Err(TableError::IdCharacters));
+        assert_eq!(table(&"A".repeat(33)).checked(), Err(TableError::IdTooLong));
+    }
+
+    #[test]
+    fn an_empty_label_is_no_label_and_seats_are_bounded() {
+        let mut with_label = table("B1");
+        with_label.label = Some("  ".to_owned());
+        assert_eq!(with_label.checked().map(|t| t.label), Ok(None));
+        let mut no_seats = table("B1");
+        no_seats.seats = Some(0);
+        assert_eq!(no_seats.checked(), Err(TableError::Seats));
+    }
+
+    #[test]
+    fn tables_sort_as_staff_count_them() {
+        let mut tables: Vec<_> = ["B1", "A10", "A2", "A02x", "A1"]
+            .into_iter()
+            .map(table)
+            .collect();
+        sort(&mut tables);
+        let ids: Vec<_> = tables.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["A1", "A2", "A02x", "A10", "B1"]);
+    }
+
+    #[test]
+    fn the_qr_code_is_an_inline_svg_of_the_widget_url() {
+        let url = table("A12").widget_url("https://order.example.com/");
+        assert_eq!(url, "https://order.example.com/?table=A12");
+        let svg = qr_svg(&url, "QR \"A12\"").expect("fits");
+        assert!(
+            svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &quot;A12&quot;\""),
+            "{svg}"
+        );
+        assert!(svg.ends_with("</svg>"));
+        assert!(!svg.contains("<?xml"));
+        assert!(
+            svg.contains("<path fill=\"#000\" d=\"M"),
+            "dark modules drawn"
+        );
+    }
+}

@@ -1,0 +1,73 @@
+// The restaurant owner's pages: logging in, the tables' QR sheet (one code
+// per table, linking to the widget with ?table=), and the dashboard on the
+// demo rush; no inline script or style, no serious axe violation.
+import { test, expect } from '@playwright/test';
+import { expectNoSeriousViolations } from './support/axe.mjs';
+import { ADMIN_TOKEN, WendanServer } from './support/server.mjs';
+
+const PUBLIC_URL = 'https://order.example.com';
+let server;
+test.beforeAll(async () => {
+  server = await WendanServer.start({ extraArgs: ['--demo-rush', '--public-url', PUBLIC_URL] });
+});
+test.afterAll(async () => { await server?.stop(); });
+
+async function expectNoInlineCode(page) {
+  const inline = await page.evaluate(() => ({
+    scripts: document.querySelectorAll('script').length,
+    styles: document.querySelectorAll('style').length,
+    styleAttributes: document.querySelectorAll('[style]').length,
+  }));
+  expect(inline).toEqual({ scripts: 0, styles: 0, styleAttributes: 0 });
+}
+
+test('an admin logs in, adds tables and gets one QR code per table linking to the widget', async ({ page }) => {
+  await page.goto(`${server.url}/admin/tables?lang=en`);
+  await expect(page).toHaveURL(/\/admin\/login\?next=/);
+  await page.getByLabel('Admin token').fill('wrong');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toContainText('not right');
+  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(`${server.url}/admin/tables?lang=en`);
+
+  for (const [id, label] of [['A12', 'Window'], ['A2', ''], ['B1', '']]) {
+    await page.getByLabel('Table', { exact: true }).fill(id);
+    await page.getByLabel('Label').fill(label);
+    await page.getByRole('button', { name: 'Add or update a table' }).click();
+  }
+  const cards = page.locator('.qr-card');
+  await expect(cards).toHaveCount(3);
+  await expect(cards.locator('.qr-table')).toHaveText(['A2', 'A12', 'B1']);
+  for (const id of ['A2', 'A12', 'B1']) {
+    const card = page.locator(`.qr-card[data-table="${id}"]`);
+    await expect(card.locator('svg.qr')).toHaveCount(1);
+    await expect(card.locator('svg.qr path')).toHaveAttribute('d', /^M/);
+    await expect(card.getByRole('link')).toHaveAttribute('href', `${PUBLIC_URL}/?table=${id}`);
+  }
+  // Each code is drawn big enough to scan from a printed sheet.
+  const box = await cards.first().locator('svg.qr').boundingBox();
+  expect(box.width).toBeGreaterThanOrEqual(120);
+  await expectNoInlineCode(page);
+  await expectNoSeriousViolations(page, 'tables');
+
+  await page.getByRole('button', { name: 'Delete A2' }).click();
+  await expect(cards).toHaveCount(2);
+});
+
+for (const lang of ['en', 'zh-CN']) {
+  test(`the dashboard charts the demo rush (${lang})`, async ({ page }) => {
+    const day = server.log.match(/see \/admin\?day=(\d{4}-\d{2}-\d{2})/)?.[1];
+    expect(day).toBeTruthy();
+    await page.goto(`${server.url}/admin?token=${ADMIN_TOKEN}&day=${day}&lang=${lang}`);
+    // The token was exchanged for a cookie and dropped from the address.
+    await expect(page).toHaveURL(`${server.url}/admin?day=${day}&lang=${lang}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await expect(page.locator('svg.chart')).toHaveCount(6);
+    await expect(page.locator('svg.chart').first().locator('rect').first()).toBeVisible();
+    const orders = Number(await page.locator('[data-figure="orders"]').textContent());
+    expect(orders).toBeGreaterThan(300);
+    await expectNoInlineCode(page);
+    await expectNoSeriousViolations(page, 'dashboard');
+  });
+}
