@@ -67,7 +67,9 @@ class Diner {
     const page = await this.context.newPage();
     for (let attempt = 1; ; attempt++) {
       try {
-        await page.goto(this.url, { timeout: 20_000 });
+        const response = await page.goto(this.url, { timeout: 20_000 });
+        // A gateway error page (the proxy's 503) is no widget: reload.
+        if (response && response.status() >= 500) throw new Error(`HTTP ${response.status()}`);
         await page.getByRole('button', { name: `Add ${DISHES[0]}`, exact: true }).waitFor({ timeout: 20_000 });
         return page;
       } catch (error) {
