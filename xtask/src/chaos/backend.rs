@@ -131,6 +131,28 @@ impl Drop for Nginx {
     }
 }
 
+/// How the requests split between the replicas, from nginx's access log:
+/// `(answered by A, answered by B, failed over, orders failed over)`.
+fn balance(log: &str, [a, b]: [SocketAddr; 2]) -> (u64, u64, u64, u64) {
+    let (a, b) = (a.to_string(), b.to_string());
+    let mut counts = (0, 0, 0, 0);
+    for line in log.lines() {
+        let tried = line.split('"').nth(1).unwrap_or_default();
+        match tried.rsplit(", ").next() {
+            Some(last) if last == a => counts.0 += 1,
+            Some(last) if last == b => counts.1 += 1,
+            _ => {}
+        }
+        if tried.contains(", ") {
+            counts.2 += 1;
+            if line.starts_with("POST") {
+                counts.3 += 1;
+            }
+        }
+    }
+    counts
+}
+
 /// `proxy_next_upstream ... non_idempotent` retries a POST on the other
 /// replica when the first failed or timed out, possibly after it committed:
 /// safe here because every order carries its Idempotency-Key, and the
@@ -145,7 +167,9 @@ worker_processes 1;
 pid {dir}/nginx.pid;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    # Which replica answered each request, and which ones nginx tried first.
+    log_format chaos '$request_method \"$upstream_addr\"';
+    access_log {dir}/access.log chaos;
     client_body_temp_path {dir}/client_body;
     proxy_temp_path {dir}/proxy;
     fastcgi_temp_path {dir}/fastcgi;
@@ -249,6 +273,20 @@ impl Backend {
         Ok(())
     }
 
+    /// For PostgreSQL: how nginx spread the requests over the replicas.
+    pub fn balancer_summary(&self, work: &Path) -> Option<String> {
+        let Backend::Postgres { replicas, .. } = self else {
+            return None;
+        };
+        let log = std::fs::read_to_string(work.join("access.log")).ok()?;
+        let (a, b, failed_over, orders) =
+            balance(&log, [replicas[0].address(), replicas[1].address()]);
+        Some(format!(
+            "nginx: replica A answered {a} requests, replica B {b}; \
+             {failed_over} requests failed over to the other replica ({orders} of them order POSTs)"
+        ))
+    }
+
     /// Every stored order's key and delivery delay (server received_at −
     /// device created_at, in ms), read from the database itself.
     pub fn stored_orders(&self) -> anyhow::Result<Vec<(String, f64)>> {
@@ -322,4 +360,17 @@ fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> anyhow::Resul
         std::thread::sleep(Duration::from_millis(50));
     }
     bail!("not ready after {limit:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balance;
+
+    #[test]
+    fn counts_answers_per_replica_and_failovers() {
+        let a = "127.0.0.1:1".parse().expect("address");
+        let b = "127.0.0.1:2".parse().expect("address");
+        let log = "GET \"127.0.0.1:1\"\nPOST \"127.0.0.1:1, 127.0.0.1:2\"\nGET \"127.0.0.1:2\"\nGET \"-\"\n";
+        assert_eq!(balance(log, [a, b]), (1, 2, 1, 1));
+    }
 }

@@ -219,6 +219,9 @@ pub fn run_with(
         stats.requests.load(Ordering::Relaxed),
         stats.upstream_down.load(Ordering::Relaxed),
     ));
+    if let Some(balance) = backend.balancer_summary(&work) {
+        summary.push_str(&format!("{balance}\n"));
+    }
     println!("\n{summary}");
     std::fs::write(
         root.join("target/chaos").join(format!("{mode}.md")),
