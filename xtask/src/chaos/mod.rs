@@ -27,7 +27,7 @@ use crate::process::tool;
 use crate::{build, setup};
 use backend::Backend;
 use proxy::Proxy;
-use schedule::Schedule;
+use schedule::{Fault, Schedule};
 use verify::DinerRecord;
 
 /// The line the diners print when every order has been placed.
@@ -202,23 +202,35 @@ pub fn run_with(
         options.seed
     );
     summary.push_str(&verify::table(&report));
-    let faults = stats
+    let hits = stats
         .faults
         .lock()
-        .map(|faults| {
-            faults
-                .iter()
-                .map(|(name, count)| format!("{name} {count}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|faults| faults.clone())
         .unwrap_or_default();
+    let faults = hits
+        .iter()
+        .map(|(name, count)| format!("{name} {count}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // A kind no request met was scheduled but proved nothing this time.
+    let missed: Vec<&str> = Fault::KINDS
+        .iter()
+        .map(|fault| fault.name())
+        .filter(|name| !hits.contains_key(name))
+        .chain((kills == 0).then_some("kill -9"))
+        .collect();
     summary.push_str(&format!(
         "\nfaults (requests hit; refusals: windows + kept-alive requests): {faults}; \
          kill -9: {kills}; requests through the proxy: {}, of which found no server: {}\n",
         stats.requests.load(Ordering::Relaxed),
         stats.upstream_down.load(Ordering::Relaxed),
     ));
+    if !missed.is_empty() {
+        summary.push_str(&format!(
+            "warning: no request met {} (a short run; more orders exercise every kind)\n",
+            missed.join(", ")
+        ));
+    }
     if let Some(balance) = backend.balancer_summary(&work) {
         summary.push_str(&format!("{balance}\n"));
     }

@@ -28,6 +28,17 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// One of each kind, for reports that list what a run exercised.
+    pub const KINDS: [Fault; 5] = [
+        Fault::Refuse,
+        Fault::BlackHole,
+        Fault::Unavailable {
+            retry_after_secs: 1,
+        },
+        Fault::DropAfterCommit,
+        Fault::Latency { millis: 0 },
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Fault::Refuse => "refused connections",
