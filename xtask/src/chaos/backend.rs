@@ -125,8 +125,12 @@ impl Nginx {
 
 impl Drop for Nginx {
     fn drop(&mut self) {
-        // SIGQUIT would wait for SSE streams; this is a test rig.
-        let _ = self.child.kill();
+        // SIGTERM, nginx's fast shutdown: the master stops its workers too
+        // (SIGKILL would orphan them, still listening; SIGQUIT would wait
+        // for the SSE streams).
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }

@@ -122,6 +122,32 @@ pub fn run_with(
     } else {
         Backend::sqlite(&work, server_bin, dist)?
     };
+    // The servers, nginx and the cluster stop whatever happened.
+    let result = exercise(root, &work, mode, options, &schedule, &mut backend);
+    let stopped = backend.stop();
+    let report = result?;
+    stopped?;
+    if !report.clean() {
+        bail!(
+            "chaos ({mode}): {} lost, {} duplicated, {} stuck; logs in {}",
+            report.lost,
+            report.duplicates,
+            report.stuck,
+            work.display()
+        );
+    }
+    Ok(())
+}
+
+/// The diners against `backend` through the proxy, then the verdict.
+fn exercise(
+    root: &Path,
+    work: &Path,
+    mode: &str,
+    options: &Options,
+    schedule: &Schedule,
+    backend: &mut Backend,
+) -> anyhow::Result<verify::Report> {
     let proxy = Proxy::start(backend.address(), schedule.clone())?;
     let out = work.join("diners.json");
     let mut diners = tool(root, "node")
@@ -165,7 +191,10 @@ pub fn run_with(
             println!("  chaos: kill -9 {name} at {:.0?}", proxy.elapsed());
             victim.kill();
             std::thread::sleep(kill.down);
-            victim.restart()?;
+            if let Err(error) = victim.restart() {
+                let _ = diners.kill();
+                return Err(error);
+            }
             println!("  chaos: {name} restarted at {:.0?}", proxy.elapsed());
             kills += 1;
         }
@@ -231,7 +260,7 @@ pub fn run_with(
             missed.join(", ")
         ));
     }
-    if let Some(balance) = backend.balancer_summary(&work) {
+    if let Some(balance) = backend.balancer_summary(work) {
         summary.push_str(&format!("{balance}\n"));
     }
     println!("\n{summary}");
@@ -239,18 +268,7 @@ pub fn run_with(
         root.join("target/chaos").join(format!("{mode}.md")),
         &summary,
     )?;
-    drop(proxy);
-    backend.stop()?;
-    if !report.clean() {
-        bail!(
-            "chaos ({mode}): {} lost, {} duplicated, {} stuck; logs in {}",
-            report.lost,
-            report.duplicates,
-            report.stuck,
-            work.display()
-        );
-    }
-    Ok(())
+    Ok(report)
 }
 
 #[cfg(test)]
