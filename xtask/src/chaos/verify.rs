@@ -35,6 +35,9 @@ pub struct Report {
     pub retries: u64,
     pub delay_p50_ms: f64,
     pub delay_p99_ms: f64,
+    /// The same, for diners with the service worker and without: a page
+    /// without one delivers only while it is open.
+    pub delay_by_mode: [(f64, f64); 2],
     /// Widget orders not received, by state, to say what "stuck" was.
     pub stuck_states: BTreeMap<String, u64>,
 }
@@ -59,6 +62,7 @@ pub fn compare(
     }
     let mut held = HashSet::new();
     let mut delays = Vec::new();
+    let mut by_mode = [Vec::new(), Vec::new()];
     for diner in diners {
         report.placed += diner.taps;
         let entries = diner.orders.len() as u64;
@@ -76,6 +80,7 @@ pub fn compare(
                 Some((_, delay)) if received => {
                     report.delivered += 1;
                     delays.push(*delay);
+                    by_mode[usize::from(!diner.service_worker)].push(*delay);
                 }
                 Some(_) => {}
             }
@@ -97,6 +102,10 @@ pub fn compare(
     delays.sort_by(f64::total_cmp);
     report.delay_p50_ms = percentile(&delays, 50.0);
     report.delay_p99_ms = percentile(&delays, 99.0);
+    for (mode, mut delays) in by_mode.into_iter().enumerate() {
+        delays.sort_by(f64::total_cmp);
+        report.delay_by_mode[mode] = (percentile(&delays, 50.0), percentile(&delays, 99.0));
+    }
     report
 }
 
@@ -126,6 +135,12 @@ pub fn table(report: &Report) -> String {
         report.retries,
         report.delay_p50_ms,
         report.delay_p99_ms
+    );
+    let [(sw_50, sw_99), (page_50, page_99)] = report.delay_by_mode;
+    let _ = writeln!(
+        out,
+        "\ndelay p50 / p99 with the service worker: {sw_50:.0} / {sw_99:.0} ms; \
+         without (webview mode): {page_50:.0} / {page_99:.0} ms"
     );
     if !report.stuck_states.is_empty() {
         let _ = writeln!(out, "\nnot received, by state: {:?}", report.stuck_states);
@@ -167,6 +182,8 @@ mod tests {
         assert!(report.clean(), "{report:?}");
         assert_eq!((report.placed, report.delivered, report.retries), (3, 3, 2));
         assert_eq!((report.delay_p50_ms, report.delay_p99_ms), (200.0, 300.0));
+        // All three diners' orders are from diners without the worker.
+        assert_eq!(report.delay_by_mode, [(0.0, 0.0), (200.0, 300.0)]);
     }
 
     #[test]
