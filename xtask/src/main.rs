@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod chaos;
 mod demo;
 mod postgres;
 mod process;
@@ -11,14 +12,16 @@ mod test;
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench>
+const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench | chaos>
 
   setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
           Chromium, npm test tools); idempotent
   build   release builds of the widget (dist/) and the server
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
   test    every test: lint, native, wasm in Chromium, server, end-to-end
-  bench   benchmarks (first-load transfer of the widget)";
+  bench   benchmarks (first-load transfer of the widget)
+  chaos   diners in Chromium order through injected faults and kill -9;
+          every order must arrive once (--diners --orders --seed --postgres)";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -30,6 +33,7 @@ fn main() -> anyhow::Result<()> {
         "demo" => demo::run(&root),
         "test" => test::run(&root),
         "bench" => bench::run(&root),
+        "chaos" => chaos::run(&root),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

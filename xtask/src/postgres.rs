@@ -14,28 +14,37 @@ const DATA_DIR: &str = "/tmp/wendan-test-postgres";
 
 pub struct TestPostgres {
     bin: PathBuf,
+    port: u16,
+    dir: &'static str,
 }
 
 impl TestPostgres {
     /// Starts a new, empty cluster (removing any left by an earlier run).
     pub fn start() -> anyhow::Result<Self> {
+        Self::start_at(PORT, DATA_DIR)
+    }
+
+    /// The same, on another port and directory (the chaos suite's own).
+    pub fn start_at(port: u16, dir: &'static str) -> anyhow::Result<Self> {
         let postgres = Self {
             bin: server_bin_dir()?,
+            port,
+            dir,
         };
-        let data = Path::new(DATA_DIR);
+        let data = Path::new(dir);
         if data.join("PG_VERSION").exists() {
-            let stop = ["-D", DATA_DIR, "-m", "immediate", "-w", "stop"];
+            let stop = ["-D", dir, "-m", "immediate", "-w", "stop"];
             let _ = postgres.as_owner("pg_ctl").args(stop).output();
             std::fs::remove_dir_all(data).context("cannot remove the old test cluster")?;
         }
-        println!("starting a test PostgreSQL cluster in {DATA_DIR} on 127.0.0.1:{PORT}");
+        println!("starting a test PostgreSQL cluster in {dir} on 127.0.0.1:{port}");
         if is_root() {
-            let owned_dir = ["-d", "-o", "postgres", "-g", "postgres", DATA_DIR];
+            let owned_dir = ["-d", "-o", "postgres", "-g", "postgres", dir];
             execute(Command::new("install").args(owned_dir))?;
         }
         let init = [
             "-D",
-            DATA_DIR,
+            dir,
             "-A",
             "trust",
             "-U",
@@ -46,22 +55,22 @@ impl TestPostgres {
         ];
         execute(postgres.as_owner("initdb").args(init))?;
         let options =
-            format!("-p {PORT} -k {DATA_DIR} -c listen_addresses=127.0.0.1 -c max_connections=300");
-        let log = format!("{DATA_DIR}/server.log");
-        let start = ["-D", DATA_DIR, "-o", &options, "-l", &log, "-w", "start"];
+            format!("-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=300");
+        let log = format!("{dir}/server.log");
+        let start = ["-D", dir, "-o", &options, "-l", &log, "-w", "start"];
         execute(postgres.as_owner("pg_ctl").args(start))?;
         Ok(postgres)
     }
 
     /// The superuser URL tests create their own databases from.
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{PORT}/postgres")
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
     pub fn stop(&self) -> anyhow::Result<()> {
         execute(
             self.as_owner("pg_ctl")
-                .args(["-D", DATA_DIR, "-m", "fast", "-w", "stop"]),
+                .args(["-D", self.dir, "-m", "fast", "-w", "stop"]),
         )
     }
 
@@ -78,7 +87,7 @@ impl TestPostgres {
     }
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     stdout_of(Command::new("id").arg("-u")).as_deref() == Some("0")
 }
 

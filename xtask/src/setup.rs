@@ -23,6 +23,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("postgresql", "/usr/bin/pg_ctlcluster"),
     // Load generator for `cargo xtask bench`.
     ("wrk", "/usr/bin/wrk"),
+    // The load balancer in front of two replicas in `cargo xtask chaos --postgres`.
+    ("nginx", "/usr/sbin/nginx"),
 ];
 
 pub fn run(root: &Path) -> anyhow::Result<()> {

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::postgres::TestPostgres;
 use crate::process::{execute, tool};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{build, setup};
+use crate::{build, chaos, setup};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     setup::run(root)?;
@@ -70,9 +70,12 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     execute(
         tool(root, "playwright")
             .args(["test", "--config", "tests/e2e/playwright.config.mjs"])
-            .env("WENDAN_SERVER_BIN", server)
-            .env("WENDAN_DIST", dist),
+            .env("WENDAN_SERVER_BIN", &server)
+            .env("WENDAN_DIST", &dist),
     )?;
+
+    step("chaos: a short seeded run (every fault kind, kill -9)");
+    chaos::run_with(root, &dist, &server, &chaos::Options::short())?;
 
     println!("== all tests passed");
     Ok(())

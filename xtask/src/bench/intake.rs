@@ -199,7 +199,7 @@ impl Drop for BenchServer {
 }
 
 /// A minimal HTTP/1.0 GET, to keep the bench free of an HTTP client crate.
-fn http_get(port: u16, path: &str) -> anyhow::Result<String> {
+pub fn http_get(port: u16, path: &str) -> anyhow::Result<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;

@@ -10,6 +10,8 @@ mod transfer;
 mod widget;
 mod wrk;
 
+pub use intake::http_get;
+
 use std::path::Path;
 
 use crate::{build, setup};

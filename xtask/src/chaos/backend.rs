@@ -1,0 +1,380 @@
+//! What stands behind the fault proxy: one wendan-server on SQLite, or two
+//! replicas on one PostgreSQL behind nginx. The orchestrator kills (`kill -9`)
+//! and restarts these processes on the schedule.
+
+use std::fs::{File, OpenOptions};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::bench::http_get;
+use crate::postgres::{TestPostgres, is_root};
+use crate::process::stdout_of;
+
+/// The chaos suite's own cluster: never the port `cargo xtask test` uses.
+const POSTGRES_PORT: u16 = 54339;
+const POSTGRES_DIR: &str = "/tmp/wendan-chaos-postgres";
+
+/// One wendan-server process that can be killed and started again on the
+/// same port and database.
+pub struct ServerProcess {
+    command: Vec<String>,
+    bin: PathBuf,
+    port: u16,
+    log: PathBuf,
+    child: Option<Child>,
+}
+
+impl ServerProcess {
+    fn start(bin: &Path, database: &str, dist: &Path, log: PathBuf) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let command = vec![
+            "--listen".into(),
+            format!("127.0.0.1:{port}"),
+            "--database".into(),
+            database.into(),
+            "--static".into(),
+            dist.display().to_string(),
+            "--demo".into(),
+        ];
+        let mut server = Self {
+            command,
+            bin: bin.to_owned(),
+            port,
+            log,
+            child: None,
+        };
+        server.restart()?;
+        Ok(server)
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// Starts the process (again) and waits until it is healthy.
+    pub fn restart(&mut self) -> anyhow::Result<()> {
+        let log = append(&self.log)?;
+        let child = Command::new(&self.bin)
+            .args(&self.command)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::from(log.try_clone()?))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .context("cannot start wendan-server")?;
+        self.child = Some(child);
+        wait_until(Duration::from_secs(20), || {
+            http_get(self.port, "/healthz").is_ok_and(|body| body.ends_with("ok"))
+        })
+        .with_context(|| format!("wendan-server did not come up; see {}", self.log.display()))
+    }
+
+    /// `kill -9`: no drain, no flush, nothing.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// nginx in front of the replicas, as the current user, from a generated config.
+pub struct Nginx {
+    child: Child,
+    port: u16,
+}
+
+impl Nginx {
+    fn start(dir: &Path, replicas: [SocketAddr; 2]) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let conf = dir.join("nginx.conf");
+        std::fs::write(&conf, nginx_conf(dir, port, replicas, is_root()))?;
+        let child = Command::new("nginx")
+            .arg("-p")
+            .arg(dir)
+            .arg("-c")
+            .arg(&conf)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .args(["-g", "daemon off;"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(append(&dir.join("error.log"))?))
+            .spawn()
+            .context("cannot start nginx (cargo xtask setup installs it)")?;
+        let nginx = Self { child, port };
+        wait_until(Duration::from_secs(10), || {
+            http_get(port, "/healthz").is_ok_and(|body| body.ends_with("ok"))
+        })
+        .context("nginx did not come up")?;
+        Ok(nginx)
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM, nginx's fast shutdown: the master stops its workers too
+        // (SIGKILL would orphan them, still listening; SIGQUIT would wait
+        // for the SSE streams).
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// How the requests split between the replicas, from nginx's access log:
+/// `(answered by A, answered by B, failed over, orders failed over)`.
+fn balance(log: &str, [a, b]: [SocketAddr; 2]) -> (u64, u64, u64, u64) {
+    let (a, b) = (a.to_string(), b.to_string());
+    let mut counts = (0, 0, 0, 0);
+    for line in log.lines() {
+        let tried = line.split('"').nth(1).unwrap_or_default();
+        match tried.rsplit(", ").next() {
+            Some(last) if last == a => counts.0 += 1,
+            Some(last) if last == b => counts.1 += 1,
+            _ => {}
+        }
+        if tried.contains(", ") {
+            counts.2 += 1;
+            if line.starts_with("POST") {
+                counts.3 += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// `proxy_next_upstream ... non_idempotent` retries a POST on the other
+/// replica when the first failed or timed out, possibly after it committed:
+/// safe here because every order carries its Idempotency-Key, and the
+/// replicas share one database, where the key is unique.
+fn nginx_conf(dir: &Path, port: u16, replicas: [SocketAddr; 2], as_root: bool) -> String {
+    let dir = dir.display();
+    let user = if as_root { "user root;" } else { "" };
+    let [a, b] = replicas;
+    format!(
+        "{user}
+worker_processes 1;
+pid {dir}/nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+    # Which replica answered each request, and which ones nginx tried first.
+    log_format chaos '$request_method \"$upstream_addr\"';
+    access_log {dir}/access.log chaos;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream wendan {{
+        server {a} max_fails=1 fail_timeout=3s;
+        server {b} max_fails=1 fail_timeout=3s;
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        proxy_http_version 1.1;
+        proxy_set_header Connection \"\";
+        proxy_set_header Host $http_host;
+        proxy_connect_timeout 2s;
+        proxy_next_upstream error timeout non_idempotent;
+        proxy_next_upstream_tries 2;
+        location / {{
+            proxy_pass http://wendan;
+            proxy_read_timeout 30s;
+        }}
+        # Order status streams (SSE): unbuffered, long-lived.
+        location ~ ^/api/v1/orders/[^/]+/events$ {{
+            proxy_pass http://wendan;
+            proxy_buffering off;
+            proxy_read_timeout 1h;
+        }}
+    }}
+}}
+"
+    )
+}
+
+pub enum Backend {
+    Sqlite {
+        server: ServerProcess,
+        database: PathBuf,
+    },
+    Postgres {
+        // Field order is drop order: nginx, then the replicas, then the cluster.
+        nginx: Nginx,
+        replicas: [ServerProcess; 2],
+        postgres: TestPostgres,
+    },
+}
+
+impl Backend {
+    pub fn sqlite(work: &Path, bin: &Path, dist: &Path) -> anyhow::Result<Self> {
+        let database = work.join("orders.sqlite3");
+        let url = format!("sqlite://{}", database.display());
+        let server = ServerProcess::start(bin, &url, dist, work.join("server.log"))?;
+        Ok(Backend::Sqlite { server, database })
+    }
+
+    pub fn postgres(work: &Path, bin: &Path, dist: &Path) -> anyhow::Result<Self> {
+        let postgres = TestPostgres::start_at(POSTGRES_PORT, POSTGRES_DIR)?;
+        let url = postgres.url();
+        // One after the other: the first runs the migrations.
+        let first = ServerProcess::start(bin, &url, dist, work.join("replica-a.log"))?;
+        let second = ServerProcess::start(bin, &url, dist, work.join("replica-b.log"))?;
+        let nginx = Nginx::start(work, [first.address(), second.address()])?;
+        Ok(Backend::Postgres {
+            nginx,
+            replicas: [first, second],
+            postgres,
+        })
+    }
+
+    /// Where the fault proxy sends requests.
+    pub fn address(&self) -> SocketAddr {
+        match self {
+            Backend::Sqlite { server, .. } => server.address(),
+            Backend::Postgres { nginx, .. } => SocketAddr::from(([127, 0, 0, 1], nginx.port)),
+        }
+    }
+
+    /// The process the `n`th kill hits: the server, or the replicas in turn
+    /// (so nginx switches to the other one, then back).
+    pub fn victim(&mut self, n: usize) -> (&mut ServerProcess, &'static str) {
+        match self {
+            Backend::Sqlite { server, .. } => (server, "the server"),
+            Backend::Postgres { replicas, .. } => {
+                let names = ["replica A", "replica B"];
+                (&mut replicas[n % 2], names[n % 2])
+            }
+        }
+    }
+
+    /// Every server process up again, after the faults.
+    pub fn ensure_up(&mut self) -> anyhow::Result<()> {
+        let servers: Vec<&mut ServerProcess> = match self {
+            Backend::Sqlite { server, .. } => vec![server],
+            Backend::Postgres { replicas, .. } => replicas.iter_mut().collect(),
+        };
+        for server in servers {
+            if !server.is_running() {
+                server.restart()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// For PostgreSQL: how nginx spread the requests over the replicas.
+    pub fn balancer_summary(&self, work: &Path) -> Option<String> {
+        let Backend::Postgres { replicas, .. } = self else {
+            return None;
+        };
+        let log = std::fs::read_to_string(work.join("access.log")).ok()?;
+        let (a, b, failed_over, orders) =
+            balance(&log, [replicas[0].address(), replicas[1].address()]);
+        Some(format!(
+            "nginx: replica A answered {a} requests, replica B {b}; \
+             {failed_over} requests failed over to the other replica ({orders} of them order POSTs)"
+        ))
+    }
+
+    /// Every stored order's key and delivery delay (server received_at −
+    /// device created_at, in ms), read from the database itself.
+    pub fn stored_orders(&self) -> anyhow::Result<Vec<(String, f64)>> {
+        let output = match self {
+            Backend::Sqlite { database, .. } => stdout_of(
+                Command::new("sqlite3")
+                    .args(["-readonly", "-separator", "|"])
+                    .arg(database)
+                    .arg(
+                        "SELECT idempotency_key, \
+                         (julianday(received_at) - julianday(client_created_at)) * 86400000.0 \
+                         FROM orders",
+                    ),
+            ),
+            Backend::Postgres { postgres, .. } => stdout_of(
+                Command::new("psql")
+                    .arg(postgres.url())
+                    .args(["-X", "-A", "-t", "-F", "|", "-c"])
+                    .arg(
+                        "SELECT idempotency_key, \
+                         EXTRACT(EPOCH FROM received_at - client_created_at) * 1000 \
+                         FROM orders",
+                    ),
+            ),
+        }
+        .context("cannot read the orders from the database")?;
+        output
+            .lines()
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let (key, delay) = line.split_once('|').context("a malformed row")?;
+                Ok((key.to_owned(), delay.trim().parse()?))
+            })
+            .collect()
+    }
+
+    pub fn stop(self) -> anyhow::Result<()> {
+        match self {
+            Backend::Sqlite { .. } => Ok(()),
+            Backend::Postgres {
+                nginx,
+                replicas,
+                postgres,
+            } => {
+                drop(nginx);
+                drop(replicas);
+                postgres.stop()
+            }
+        }
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn append(path: &Path) -> anyhow::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> anyhow::Result<()> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if ready() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("not ready after {limit:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balance;
+
+    #[test]
+    fn counts_answers_per_replica_and_failovers() {
+        let a = "127.0.0.1:1".parse().expect("address");
+        let b = "127.0.0.1:2".parse().expect("address");
+        let log = "GET \"127.0.0.1:1\"\nPOST \"127.0.0.1:1, 127.0.0.1:2\"\nGET \"127.0.0.1:2\"\nGET \"-\"\n";
+        assert_eq!(balance(log, [a, b]), (1, 2, 1, 1));
+    }
+}
