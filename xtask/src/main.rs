@@ -7,21 +7,25 @@ mod demo;
 mod postgres;
 mod process;
 mod setup;
+mod simulate;
 mod test;
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench>
+const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench | simulate>
 
   setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
           Chromium, npm test tools); idempotent
   build   release builds of the widget (dist/) and the server
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
   test    every test: lint, native, wasm in Chromium, server, end-to-end
-  bench   benchmarks (first-load transfer of the widget)";
+  bench   benchmarks (first-load transfer of the widget)
+  simulate [--diners N --capacity C --queue Q --seed S]
+          thundering-herd simulation of the retry backoff (docs/reliability.md)";
 
 fn main() -> anyhow::Result<()> {
-    let command = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().collect();
+    let command = args.get(1).cloned().unwrap_or_default();
     let root = workspace_root();
     std::env::set_current_dir(&root)?;
     match command.as_str() {
@@ -30,6 +34,7 @@ fn main() -> anyhow::Result<()> {
         "demo" => demo::run(&root),
         "test" => test::run(&root),
         "bench" => bench::run(&root),
+        "simulate" => simulate::run(&root, &args[2..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
