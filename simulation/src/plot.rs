@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::Run;
 
 const WIDTH: f64 = 960.0;
-const HEIGHT: f64 = 520.0;
+const HEIGHT: f64 = 540.0;
 const LEFT: f64 = 80.0;
 const RIGHT: f64 = 250.0;
 const TOP: f64 = 50.0;
@@ -16,7 +16,7 @@ const BOTTOM: f64 = 60.0;
 const LOG_MIN: f64 = -1.0;
 const LOG_MAX: f64 = 3.0;
 /// Okabe–Ito colours, distinguishable with colour-blindness.
-const COLOURS: [&str; 4] = ["#d55e00", "#e69f00", "#0072b2", "#009e73"];
+const COLOURS: [&str; 5] = ["#d55e00", "#e69f00", "#0072b2", "#009e73", "#cc79a7"];
 
 /// Offered load per second ÷ capacity for each run, from t = 0 to `until_secs`.
 pub fn svg(runs: &[Run], until_secs: u32) -> String {
@@ -158,7 +158,7 @@ mod tests {
         let svg = svg(&runs, 60);
         assert!(svg.starts_with("<svg"));
         assert!(svg.trim_end().ends_with("</svg>"));
-        assert_eq!(svg.matches("<polyline").count(), 4);
+        assert_eq!(svg.matches("<polyline").count(), Strategy::ALL.len());
         assert!(svg.contains(">full jitter + Retry-After</text>"));
     }
 

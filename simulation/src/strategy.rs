@@ -16,14 +16,19 @@ pub enum Strategy {
     /// What the widget does: `Retry-After`, plus full jitter on top
     /// ([`Backoff::after_retry_after`]).
     FullJitterRetryAfter,
+    /// Not the widget's: a what-if for comparison. `Retry-After` as a floor,
+    /// then full jitter over the whole backoff ceiling (the widget caps the
+    /// spread at `Retry-After` itself).
+    RetryAfterThenFullJitter,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 4] = [
+    pub const ALL: [Strategy; 5] = [
         Strategy::NoJitter,
         Strategy::EqualJitter,
         Strategy::FullJitter,
         Strategy::FullJitterRetryAfter,
+        Strategy::RetryAfterThenFullJitter,
     ];
 
     pub fn label(self) -> &'static str {
@@ -32,6 +37,7 @@ impl Strategy {
             Strategy::EqualJitter => "equal jitter",
             Strategy::FullJitter => "full jitter",
             Strategy::FullJitterRetryAfter => "full jitter + Retry-After",
+            Strategy::RetryAfterThenFullJitter => "what-if: Retry-After + full ceiling",
         }
     }
 
@@ -50,6 +56,9 @@ impl Strategy {
             Strategy::FullJitter => backoff.wait(Jitter::Full, failures, random),
             Strategy::FullJitterRetryAfter => {
                 backoff.after_retry_after(retry_after, failures, random)
+            }
+            Strategy::RetryAfterThenFullJitter => {
+                retry_after + backoff.wait(Jitter::Full, failures, random)
             }
         }
     }
