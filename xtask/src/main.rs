@@ -4,15 +4,18 @@
 mod bench;
 mod build;
 mod demo;
+mod fuzz;
 mod postgres;
 mod process;
+mod schemathesis;
 mod setup;
 mod simulate;
 mod test;
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench | simulate>
+const USAGE: &str =
+    "usage: cargo xtask <setup | demo | test | bench | simulate | fuzz | schemathesis>
 
   setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
           Chromium, npm test tools); idempotent
@@ -21,7 +24,11 @@ const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench | simulate>
   test    every test: lint, native, wasm in Chromium, server, end-to-end
   bench   benchmarks (first-load transfer of the widget)
   simulate [--diners N --capacity C --queue Q --seed S]
-          thundering-herd simulation of the retry backoff (docs/reliability.md)";
+          thundering-herd simulation of the retry backoff (docs/reliability.md)
+  fuzz [--seconds N] [TARGET...]
+          cargo-fuzz targets for orders, menus and stored records (600 s each)
+  schemathesis [--max-examples N]
+          Schemathesis against the server's OpenAPI document";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -35,6 +42,8 @@ fn main() -> anyhow::Result<()> {
         "test" => test::run(&root),
         "bench" => bench::run(&root),
         "simulate" => simulate::run(&root, &args[2..]),
+        "fuzz" => fuzz::run(&root, &args[2..]),
+        "schemathesis" => schemathesis::run(&root, &args[2..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
