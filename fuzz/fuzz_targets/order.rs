@@ -15,14 +15,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let menu = &server::DEMO_MENU.menu;
     let errors = validate(menu, &request);
-    // The diner's own clock decides expiry; try both the device's moment
-    // and a fixed open hour, so both branches are explored.
-    for now in [server::NOON_IN_BEIJING, request.client.sent_at] {
-        let checked = server::intake::check(menu, Some(menu), &request, now, None);
-        if let Ok(quote) = checked {
-            assert!(errors.is_empty(), "a priced order had errors: {errors:?}");
-            assert_eq!(quote.total_minor, request.client.total_minor);
-        }
+    // `now` is the server's clock, a real date; the order's dates are anything
+    // (expiry compares the device's own two dates).
+    let checked = server::intake::check(menu, Some(menu), &request, server::NOON_IN_BEIJING, None);
+    if let Ok(quote) = checked {
+        assert!(errors.is_empty(), "a priced order had errors: {errors:?}");
+        assert_eq!(quote.total_minor, request.client.total_minor);
     }
     let _ = serde_json::to_vec(&request).expect("an order read from JSON writes back");
 });
