@@ -96,9 +96,10 @@ impl Stats {
             if let Some(value) = line.strip_prefix("stat::number_of_executed_units:") {
                 stats.executions = value.trim().to_owned();
             }
-            // `#123456 DONE   cov: 812 ft: 2301 corp: 310/42Kb ...`
-            if line.contains(" DONE ") || line.contains(" REDUCE ") || line.contains(" pulse ") {
-                let mut words = line.split_whitespace();
+            // `#123456<TAB>DONE   cov: 812 ft: 2301 corp: 310/42Kb ...`
+            let mut words = line.split_whitespace();
+            let event = words.nth(1).unwrap_or_default();
+            if line.starts_with('#') && ["NEW", "REDUCE", "pulse", "DONE"].contains(&event) {
                 while let Some(word) = words.next() {
                     let value = words.clone().next().unwrap_or_default().to_owned();
                     match word {
@@ -165,7 +166,7 @@ mod tests {
     fn reads_libfuzzers_closing_numbers() {
         let log = "#2 INITED cov: 10 ft: 11 corp: 1/1b exec/s: 0 rss: 30Mb\n\
                    #524288 pulse  cov: 812 ft: 2301 corp: 310/42Kb lim: 4096 exec/s: 873 rss: 80Mb\n\
-                   #530000 DONE   cov: 815 ft: 2310 corp: 312/43Kb lim: 4096 exec/s: 870 rss: 81Mb\n\
+                   #530000\tDONE   cov: 815 ft: 2310 corp: 312/43Kb lim: 4096 exec/s: 870 rss: 81Mb\n\
                    stat::number_of_executed_units: 530000\n";
         assert_eq!(
             Stats::read(log),

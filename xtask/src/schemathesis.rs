@@ -31,6 +31,11 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             .arg("run")
             .arg(format!("{}/api/openapi.json", server.base))
             .args(["--checks", "all"])
+            // A schema-valid order is still refused for business reasons
+            // (an unknown item, a total that is not the menu's, a closed
+            // restaurant), with documented 422 problems: no schema can say
+            // what the menu costs, so "valid data is accepted" cannot hold.
+            .args(["--exclude-checks", "positive_data_acceptance"])
             .args(["--max-examples", &max_examples.to_string()])
             .args(["--seed", "1", "--workers", "1", "--no-color"])
             .args([
