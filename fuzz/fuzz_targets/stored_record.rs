@@ -16,7 +16,7 @@ mod cart;
 use libfuzzer_sys::fuzz_target;
 use time::Duration;
 use wendan_outbox::random::SplitMix64;
-use wendan_outbox::{Backoff, Outcome, OutboxEntry, schedule};
+use wendan_outbox::{Backoff, OutboxEntry, Outcome, schedule};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = std::str::from_utf8(data) else {

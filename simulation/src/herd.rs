@@ -103,6 +103,14 @@ impl Run {
     }
 }
 
+/// Runs the herd once per strategy, in [`Strategy::ALL`]'s order.
+pub fn simulate_all(config: Config) -> Vec<Run> {
+    Strategy::ALL
+        .iter()
+        .map(|&strategy| simulate(config, strategy))
+        .collect()
+}
+
 /// Runs the herd to the last order under `strategy`.
 pub fn simulate(config: Config, strategy: Strategy) -> Run {
     let backoff = Backoff::default();

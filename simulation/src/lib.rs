@@ -17,7 +17,7 @@ pub mod report;
 pub mod server;
 pub mod strategy;
 
-pub use herd::{Config, Run, simulate};
+pub use herd::{Config, Run, simulate, simulate_all};
 pub use strategy::Strategy;
 
 /// Simulated time, in microseconds since the Wi-Fi came back.

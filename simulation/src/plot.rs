@@ -141,20 +141,16 @@ fn tick_step(until: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Strategy, simulate};
+    use crate::{Config, Strategy, simulate_all};
 
     #[test]
     fn draws_one_line_and_one_legend_entry_per_strategy() {
-        let config = Config {
+        let runs = simulate_all(Config {
             diners: 500,
             capacity: 50,
             queue_limit: 20,
             seed: 1,
-        };
-        let runs: Vec<Run> = Strategy::ALL
-            .iter()
-            .map(|&strategy| simulate(config, strategy))
-            .collect();
+        });
         let svg = svg(&runs, 60);
         assert!(svg.starts_with("<svg"));
         assert!(svg.trim_end().ends_with("</svg>"));

@@ -44,20 +44,16 @@ pub fn setting(run: &Run) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Strategy, simulate};
+    use crate::{Config, Strategy, simulate_all};
 
     #[test]
     fn has_a_row_per_strategy() {
-        let config = Config {
+        let runs = simulate_all(Config {
             diners: 100,
             capacity: 50,
             queue_limit: 10,
             seed: 1,
-        };
-        let runs: Vec<Run> = Strategy::ALL
-            .iter()
-            .map(|&strategy| simulate(config, strategy))
-            .collect();
+        });
         let table = table(&runs);
         assert_eq!(table.lines().count(), 2 + Strategy::ALL.len());
         assert!(table.contains("| full jitter + Retry-After |"));

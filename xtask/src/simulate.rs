@@ -6,17 +6,14 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use wendan_simulation::{Config, Run, Strategy, plot, report, simulate};
+use wendan_simulation::{Config, Run, plot, report, simulate_all};
 
 const BEGIN: &str = "<!-- simulate:begin -->";
 const END: &str = "<!-- simulate:end -->";
 
 pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let config = parse(args)?;
-    let runs: Vec<Run> = Strategy::ALL
-        .iter()
-        .map(|&strategy| simulate(config, strategy))
-        .collect();
+    let runs = simulate_all(config);
     let setting = runs.first().map(report::setting).unwrap_or_default();
     let table = report::table(&runs);
     println!("{setting}\n\n{table}");
