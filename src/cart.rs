@@ -122,9 +122,12 @@ impl Cart {
         self.lines.retain(|line| line.line_id != line_id);
     }
 
-    /// How many items, for the cart button.
+    /// How many items, for the cart button. Saturating, like the server's
+    /// pricing: a cart read back from storage may hold any quantity.
     pub fn count(&self) -> i64 {
-        self.lines.iter().map(|line| line.qty).sum()
+        self.lines
+            .iter()
+            .fold(0i64, |count, line| count.saturating_add(line.qty))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -136,8 +139,9 @@ impl Cart {
         self.order_lines()
             .iter()
             .filter_map(|line| price_line(menu, line))
-            .map(|priced| priced.line_total_minor)
-            .sum()
+            .fold(0i64, |total, priced| {
+                total.saturating_add(priced.line_total_minor)
+            })
     }
 
     /// The lines as the order will carry them.
@@ -266,6 +270,17 @@ mod tests {
         assert_eq!(cart.lines[0].qty, MAX_QTY);
         cart.set_qty(line, 0);
         assert!(cart.is_empty());
+    }
+
+    #[test]
+    fn a_stored_cart_with_absurd_quantities_saturates_instead_of_overflowing() {
+        // Found by the stored_record fuzz target: `sum()` overflowed.
+        let stored = r#"{"lines":[
+            {"line_id":1,"item_id":"beef-tripe","qty":9223372036854775807,"options":[]},
+            {"line_id":2,"item_id":"beef-tripe","qty":9223372036854775807,"options":[]}]}"#;
+        let cart: Cart = serde_json::from_str(stored).expect("a cart");
+        assert_eq!(cart.count(), i64::MAX);
+        assert_eq!(cart.total_minor(&menu()), i64::MAX);
     }
 
     #[test]

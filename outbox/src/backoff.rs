@@ -7,6 +7,20 @@ use time::Duration;
 
 use crate::Random;
 
+/// How much of a wait is left to chance. The widget always uses [`Jitter::Full`];
+/// the others exist so the thundering-herd simulation (`cargo xtask simulate`)
+/// can show what full jitter saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Jitter {
+    /// Exactly the ceiling: everyone refused together comes back together.
+    None,
+    /// Half the ceiling, plus a uniform draw over the other half.
+    Equal,
+    /// Uniform in `[0, ceiling)`.
+    #[default]
+    Full,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Backoff {
     pub base: Duration,
@@ -34,7 +48,17 @@ impl Backoff {
 
     /// Full jitter: uniform in `[0, ceiling)`.
     pub fn full_jitter(&self, failures: u32, random: &mut dyn Random) -> Duration {
-        self.ceiling(failures) * random.unit()
+        self.wait(Jitter::Full, failures, random)
+    }
+
+    /// The wait after `failures` consecutive failures, jittered as `jitter` says.
+    pub fn wait(&self, jitter: Jitter, failures: u32, random: &mut dyn Random) -> Duration {
+        let ceiling = self.ceiling(failures);
+        match jitter {
+            Jitter::None => ceiling,
+            Jitter::Equal => ceiling / 2 + ceiling / 2 * random.unit(),
+            Jitter::Full => ceiling * random.unit(),
+        }
     }
 
     /// The server said when (`Retry-After`): wait that long, plus jitter so
@@ -78,6 +102,31 @@ mod tests {
             (180..320).contains(&below_two),
             "about a quarter: {below_two}"
         );
+    }
+
+    #[test]
+    fn full_jitter_is_the_default_and_what_the_widget_draws() {
+        let backoff = Backoff::default();
+        assert_eq!(Jitter::default(), Jitter::Full);
+        let (mut a, mut b) = (SplitMix64::new(9), SplitMix64::new(9));
+        for failures in 1..10 {
+            assert_eq!(
+                backoff.full_jitter(failures, &mut a),
+                backoff.wait(Jitter::Full, failures, &mut b)
+            );
+        }
+    }
+
+    #[test]
+    fn no_jitter_waits_the_ceiling_and_equal_jitter_at_least_half_of_it() {
+        let backoff = Backoff::default();
+        let mut random = SplitMix64::new(5);
+        for failures in 1..10 {
+            let ceiling = backoff.ceiling(failures);
+            assert_eq!(backoff.wait(Jitter::None, failures, &mut random), ceiling);
+            let equal = backoff.wait(Jitter::Equal, failures, &mut random);
+            assert!(equal >= ceiling / 2 && equal < ceiling, "{equal}");
+        }
     }
 
     #[test]

@@ -26,6 +26,13 @@ pub const SEND_TIMEOUT: Duration = Duration::seconds(30);
 /// How soon to come back after `409 idempotency-key-in-use`.
 const IN_PROGRESS_RETRY: Duration = Duration::seconds(1);
 
+/// When a send that left at `since` counts as cut off. Saturating: `since`
+/// comes back from storage and may be any date `time` can read (year 9999),
+/// where plain `+` would panic and take the whole outbox down with it.
+fn send_deadline(since: OffsetDateTime) -> OffsetDateTime {
+    since.saturating_add(SEND_TIMEOUT)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub key: IdempotencyKey,
@@ -99,7 +106,7 @@ impl OutboxEntry {
             DeliveryState::Saved {
                 next_attempt_at, ..
             } => next_attempt_at <= now,
-            DeliveryState::Sending { since } => since + SEND_TIMEOUT <= now,
+            DeliveryState::Sending { since } => send_deadline(since) <= now,
             _ => false,
         }
     }
@@ -110,7 +117,7 @@ impl OutboxEntry {
             DeliveryState::Saved {
                 next_attempt_at, ..
             } => Some(next_attempt_at),
-            DeliveryState::Sending { since } => Some(since + SEND_TIMEOUT),
+            DeliveryState::Sending { since } => Some(send_deadline(since)),
             _ => None,
         }
     }
@@ -183,7 +190,7 @@ impl OutboxEntry {
                 self.failures += 1;
                 let wait = backoff.full_jitter(self.failures, random);
                 self.state = DeliveryState::Saved {
-                    next_attempt_at: now + wait,
+                    next_attempt_at: now.saturating_add(wait),
                     last_error: Some(why),
                     server_said_wait: false,
                 };
@@ -191,8 +198,9 @@ impl OutboxEntry {
             }
         };
         let (wait, why) = retry_in;
+        // Saturating: a `Retry-After` HTTP-date may be as late as year 9999.
         self.state = DeliveryState::Saved {
-            next_attempt_at: now + wait,
+            next_attempt_at: now.saturating_add(wait),
             last_error: Some(why.into()),
             server_said_wait: true,
         };

@@ -16,7 +16,7 @@ pub mod outcome;
 pub mod random;
 pub mod schedule;
 
-pub use backoff::Backoff;
+pub use backoff::{Backoff, Jitter};
 pub use entry::{DeliveryState, OutboxEntry};
 pub use outcome::Outcome;
 pub use random::Random;

@@ -182,6 +182,38 @@ fn a_send_cut_off_by_a_closed_tab_is_retried() {
 }
 
 #[test]
+fn a_stored_send_dated_at_the_end_of_time_does_not_panic() {
+    // Found by the stored_record fuzz target: `since + SEND_TIMEOUT` panicked
+    // for a record whose `since` was the last second `time` can read.
+    let mut order = entry("key-0000000000000010", PLACED);
+    let end_of_time = datetime!(9999-12-31 23:59:59 UTC);
+    order.state = DeliveryState::Sending { since: end_of_time };
+    assert!(!order.is_due(PLACED));
+    let wake = order.wakes_at().expect("a send wakes");
+    assert!(wake >= end_of_time, "{wake}");
+    assert_eq!(next_wake(std::slice::from_ref(&order)), Some(wake));
+    order.recover_interrupted(PLACED);
+    assert!(
+        order.is_due(PLACED),
+        "recovery after a restart still frees it"
+    );
+}
+
+#[test]
+fn a_retry_after_dated_at_the_end_of_time_does_not_panic() {
+    // A proxy may send any HTTP-date; jitter on top of one at 9999-12-31
+    // overflowed `now + wait`.
+    let (backoff, mut random) = (Backoff::default(), SplitMix64::new(3));
+    let mut order = entry("key-0000000000000011", PLACED);
+    order.failures = 8;
+    order.start_attempt(PLACED);
+    let throttled = Outcome::from_response(503, Some("Fri, 31 Dec 9999 23:59:59 GMT"), b"", PLACED);
+    order.finish_attempt(throttled, PLACED, &backoff, &mut random);
+    assert_eq!(order.state_name(), "saved");
+    assert!(!order.is_due(PLACED + Duration::days(365)));
+}
+
+#[test]
 fn one_failing_order_does_not_hold_back_the_others() {
     let (backoff, mut random) = (Backoff::default(), SplitMix64::new(7));
     let mut entries = vec![

@@ -67,11 +67,11 @@ fn minutes(time_of_day: &str) -> Result<u16, BadTimeOfDay> {
     let (hours, mins) = time_of_day.split_once(':').ok_or_else(bad)?;
     let hours: u16 = hours.parse().map_err(|_| bad())?;
     let mins: u16 = mins.parse().map_err(|_| bad())?;
-    let total = hours * 60 + mins;
-    if mins >= 60 || total > MINUTES_PER_DAY {
+    // Range first: `hours * 60` overflows a u16 from 1093 hours on.
+    if hours > 24 || mins >= 60 || hours * 60 + mins > MINUTES_PER_DAY {
         return Err(bad());
     }
-    Ok(total)
+    Ok(hours * 60 + mins)
 }
 
 #[cfg(test)]
@@ -120,5 +120,14 @@ mod tests {
         assert!(hours("11:60", "12:00").check().is_err());
         assert!(hours("noon", "12:00").check().is_err());
         assert!(hours("11:00", "24:00").check().is_ok());
+    }
+
+    #[test]
+    fn absurd_hours_are_malformed_not_an_overflow() {
+        // Found by the menu fuzz target: 1093 × 60 overflowed a u16 (a panic
+        // in debug builds, and in release a wrap to `00:44` that passed).
+        assert!(hours("1093:00", "12:00").check().is_err());
+        assert!(hours("65535:59", "12:00").check().is_err());
+        assert!(!hours("1093:00", "24:00").is_open_at(datetime!(2026-11-23 04:30 UTC)));
     }
 }

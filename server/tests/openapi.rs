@@ -56,3 +56,21 @@ async fn the_openapi_document_describes_every_endpoint_and_wire_type() {
         "problem `type` keeps its wire name"
     );
 }
+
+/// Found by Schemathesis: what the server refuses, the document says.
+#[tokio::test]
+async fn the_document_states_the_key_format_and_the_kitchens_bad_request() {
+    let server = TestServer::start(&[]).await;
+    let doc = server.get_json("/api/openapi.json").await;
+    let parameters = doc["paths"]["/api/v1/orders"]["post"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let key = parameters
+        .iter()
+        .find(|parameter| parameter["name"] == "Idempotency-Key")
+        .expect("the Idempotency-Key header");
+    let pattern = key["schema"]["pattern"].as_str().expect("a pattern");
+    assert!(pattern.contains("{16,128}"), "{pattern}");
+    let change = &doc["paths"]["/api/v1/kitchen/orders/{id}/status"]["post"];
+    assert!(change["responses"]["400"].is_object());
+}

@@ -5,14 +5,18 @@ mod bench;
 mod build;
 mod chaos;
 mod demo;
+mod fuzz;
 mod postgres;
 mod process;
+mod schemathesis;
 mod setup;
+mod simulate;
 mod test;
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench | chaos>
+const USAGE: &str =
+    "usage: cargo xtask <setup | demo | test | bench | chaos | simulate | fuzz | schemathesis>
 
   setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
           Chromium, npm test tools); idempotent
@@ -21,10 +25,17 @@ const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench | chaos>
   test    every test: lint, native, wasm in Chromium, server, end-to-end
   bench   benchmarks (first-load transfer of the widget)
   chaos   diners in Chromium order through injected faults and kill -9;
-          every order must arrive once (--diners --orders --seed --postgres)";
+          every order must arrive once (--diners --orders --seed --postgres)
+  simulate [--diners N --capacity C --queue Q --seed S]
+          thundering-herd simulation of the retry backoff (docs/reliability.md)
+  fuzz [--seconds N] [TARGET...]
+          cargo-fuzz targets for orders, menus and stored records (600 s each)
+  schemathesis [--max-examples N]
+          Schemathesis against the server's OpenAPI document";
 
 fn main() -> anyhow::Result<()> {
-    let command = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().collect();
+    let command = args.get(1).cloned().unwrap_or_default();
     let root = workspace_root();
     std::env::set_current_dir(&root)?;
     match command.as_str() {
@@ -34,6 +45,9 @@ fn main() -> anyhow::Result<()> {
         "test" => test::run(&root),
         "bench" => bench::run(&root),
         "chaos" => chaos::run(&root),
+        "simulate" => simulate::run(&root, &args[2..]),
+        "fuzz" => fuzz::run(&root, &args[2..]),
+        "schemathesis" => schemathesis::run(&root, &args[2..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);

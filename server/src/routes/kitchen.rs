@@ -42,6 +42,7 @@ pub async fn open_orders(
     request_body = StatusChange,
     responses(
         (status = 200, description = "The order with its new status", body = PlacedOrder),
+        (status = 400, description = "malformed-request: the body is not a JSON status change", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "invalid-transition", body = Problem, content_type = "application/problem+json"),

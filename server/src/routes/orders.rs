@@ -32,7 +32,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
     tag = "diner",
     params((
         "Idempotency-Key" = String, Header,
-        description = "16–128 of [A-Za-z0-9_-], quoted (structured field) or bare; one per order, reused for its retries"
+        description = "16–128 of [A-Za-z0-9_-], quoted (structured field) or bare; one per order, reused for its retries",
+        pattern = r#"^([A-Za-z0-9_-]{16,128}|"[A-Za-z0-9_-]{16,128}")$"#
     )),
     request_body(content = OrderRequest, description = "The order; at most 64 KiB"),
     responses(

@@ -124,9 +124,10 @@ fn statuses(report: &WrkReport) -> String {
 }
 
 /// The server under test, on a free port and a fresh database; stopped on drop.
-struct BenchServer {
+/// Also the server `cargo xtask schemathesis` tests.
+pub(crate) struct BenchServer {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     _dir: TempDir,
 }
 
@@ -141,7 +142,7 @@ const UNLIMITED: [&str; 6] = [
 ];
 
 impl BenchServer {
-    fn start(bin: &Path, max_pending: usize) -> anyhow::Result<Self> {
+    pub(crate) fn start(bin: &Path, max_pending: usize) -> anyhow::Result<Self> {
         let dir = TempDir::new()?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?

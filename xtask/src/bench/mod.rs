@@ -5,7 +5,7 @@
 //! - `intake`: durable orders per second and latency under load from `wrk`,
 //!   beside the same server's `/healthz` as the ceiling.
 
-mod intake;
+pub(crate) mod intake;
 mod transfer;
 mod widget;
 mod wrk;
