@@ -42,6 +42,10 @@ pub struct Config {
     /// Retry-After at once instead of queueing.
     #[arg(long, env = "WENDAN_MAX_PENDING_ORDERS", default_value_t = 4096)]
     pub max_pending_orders: usize,
+
+    /// Embedding in restaurants' sites: `--frame-ancestors`, the brand.
+    #[command(flatten)]
+    pub embed: crate::embedding::EmbedArgs,
 }
 
 /// The kitchen token of the demo restaurant.

@@ -12,6 +12,7 @@ pub mod app;
 pub mod auth;
 pub mod business_day;
 pub mod config;
+pub mod embedding;
 pub mod idempotency;
 pub mod intake;
 pub mod menu;
@@ -48,7 +49,7 @@ pub async fn serve(
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
-    let router = app::router(state, &config);
+    let router = app::router(state, &config)?;
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
     let shutdown = async move {
         shutdown.await;

@@ -24,12 +24,15 @@ use crate::routes::{health, kitchen, menu, order_events, orders};
         health::healthz,
         health::readyz,
         crate::metrics::serve_metrics,
+        crate::embedding::routes::embed_config,
+        crate::embedding::routes::csp_report,
     ),
     modifiers(&KitchenToken),
     tags(
         (name = "diner", description = "What the widget uses"),
         (name = "kitchen", description = "The kitchen display's API (bearer token)"),
         (name = "operations", description = "Health and metrics"),
+        (name = "embedding", description = "Restaurant sites embedding the widget"),
     )
 )]
 pub struct ApiDoc;

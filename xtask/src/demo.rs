@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::process::tool;
-use crate::{build, setup};
+use crate::{build, demo_site, setup};
 
 pub const ADDRESS: &str = "127.0.0.1:8080";
 
@@ -19,11 +19,24 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     println!("  kitchen:  {base}/kitchen  (the display arrives with the kitchen issue; its API is");
     println!("            {base}/api/v1/kitchen/orders with `Authorization: Bearer demo-kitchen`)");
     println!("  menu API: {base}/api/v1/menu");
+    println!(
+        "  restaurant website embedding the widget: http://{}/",
+        demo_site::ADDRESS
+    );
     println!("Orders are kept in wendan-demo.sqlite3. Ctrl-C stops the server cleanly.");
     println!();
+    // The fake restaurant site: its own process, so it outlives the exec
+    // below; Ctrl-C reaches both (one process group).
+    std::process::Command::new(std::env::current_exe()?)
+        .arg("demo-site")
+        .spawn()?;
     let mut command = tool(root, server);
     command
         .args(["--listen", ADDRESS, "--demo"])
+        .args([
+            "--frame-ancestors",
+            &format!("http://{}", demo_site::ADDRESS),
+        ])
         .args(["--database", "sqlite://wendan-demo.sqlite3"])
         .arg("--static")
         .arg(dist);

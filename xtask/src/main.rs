@@ -4,6 +4,9 @@
 mod bench;
 mod build;
 mod demo;
+mod demo_site;
+mod embed_size;
+mod inline_scripts;
 mod postgres;
 mod process;
 mod setup;
@@ -28,6 +31,7 @@ fn main() -> anyhow::Result<()> {
         "setup" => setup::run(&root).map(drop),
         "build" => build::all(&root).map(drop),
         "demo" => demo::run(&root),
+        "demo-site" => demo_site::serve(&root),
         "test" => test::run(&root),
         "bench" => bench::run(&root),
         _ => {
