@@ -29,7 +29,7 @@ pub fn trusted_host(
         .map(|host| host.trim().trim_end_matches('/').to_ascii_lowercase())
         .filter(|host| !host.is_empty())
         .ok_or(HostRefused::NoHost)?;
-    if !allowed.iter().any(|origin| *origin == claimed) {
+    if !allowed.contains(&claimed) {
         return Err(HostRefused::NotAllowed(claimed));
     }
     if let Some(actual) = parent_origin
