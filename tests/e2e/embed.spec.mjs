@@ -5,12 +5,13 @@ import { test, expect } from './support/test.mjs';
 import { WendanServer, freePort } from './support/server.mjs';
 import { HostSite, hostEvents } from './support/host-site.mjs';
 import { addDishes, placeOrder } from './support/widget.mjs';
+import AxeBuilder from '@axe-core/playwright';
 
 /** A widget server that allows one host site, and that site. */
-async function embedded() {
+async function embedded(attributes) {
   const hostPort = await freePort();
   const server = await WendanServer.start({ extraArgs: ['--frame-ancestors', `http://127.0.0.1:${hostPort}`] });
-  const site = await HostSite.start({ widgetUrl: server.url, port: hostPort });
+  const site = await HostSite.start({ widgetUrl: server.url, port: hostPort, attributes });
   return { server, site };
 }
 
@@ -144,6 +145,39 @@ test('by keyboard alone: open the overlay, order, close it, and focus returns', 
     await page.keyboard.press('Escape');
     await expect(page.locator('dialog.wendan-dialog')).toBeHidden();
     await expect(button).toBeFocused();
+  } finally {
+    await site.stop();
+    await server.stop();
+  }
+});
+
+test('a brand colour that fails contrast is darkened, with a warning, on the widget and the button; the open overlay is accessible', async ({ page }) => {
+  const { server, site } = await embedded({ table: 'A12', lang: 'en', label: 'Order', color: '#ffd400', radius: '4' });
+  const warnings = [];
+  page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+  try {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(site.url);
+    await expect.poll(() => eventsOfType(page, 'wendan:ready')).toHaveLength(1);
+    const [{ theme }] = await eventsOfType(page, 'wendan:ready');
+    expect(theme.color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(theme.color).not.toBe('#ffd400');
+    expect(theme.radius_px).toBe(4);
+    expect(warnings.some((text) => text.includes('#ffd400') && text.includes(theme.color))).toBe(true);
+
+    const brand = await widgetFrame(page).locator('html')
+      .evaluate((root) => getComputedStyle(root).getPropertyValue('--brand').trim());
+    expect(brand).toBe(theme.color);
+    const button = page.getByRole('button', { name: 'Order', exact: true });
+    const [r, g, b] = theme.color.slice(1).match(/../g).map((hex) => parseInt(hex, 16));
+    await expect(button).toHaveCSS('background-color', `rgb(${r}, ${g}, ${b})`);
+
+    // Full screen on a phone, and nothing serious for axe on the host page.
+    await button.click();
+    const box = await page.locator('dialog.wendan-dialog').boundingBox();
+    expect(box.width).toBe(390);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(results.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id)).toEqual([]);
   } finally {
     await site.stop();
     await server.stop();

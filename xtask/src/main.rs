@@ -20,8 +20,9 @@ const USAGE: &str = "usage: cargo xtask <setup | demo | test | bench>
           Chromium, npm test tools); idempotent
   build   release builds of the widget (dist/) and the server
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
+          and its website, embedding the widget, on http://127.0.0.1:8081/
   test    every test: lint, native, wasm in Chromium, server, end-to-end
-  bench   benchmarks (first-load transfer of the widget)";
+  bench   benchmarks (first-load transfer of the widget, embed.js size)";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
