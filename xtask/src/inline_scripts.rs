@@ -14,19 +14,25 @@ use crate::build::Fnv64;
 const OPEN: &str = "<script type=\"module\">";
 const CLOSE: &str = "</script>";
 
-/// Rewrites `dist/index.html`; returns the names of the files written.
+/// Rewrites every page in `dist/` (the widget's `index.html`, and any other
+/// page a build adds); returns the names of the script files written.
 pub fn externalise(dist: &Path) -> anyhow::Result<Vec<String>> {
-    let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index)?;
-    let (rewritten, scripts) = split(&html)?;
     let mut names = Vec::new();
-    for (name, body) in scripts {
-        std::fs::write(dist.join(&name), body)?;
-        names.push(name);
-    }
-    std::fs::write(&index, rewritten)?;
-    if rewritten_has_inline(&std::fs::read_to_string(&index)?) {
-        bail!("index.html still has an inline script");
+    for entry in std::fs::read_dir(dist)? {
+        let page = entry?.path();
+        if page.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&page)?;
+        let (rewritten, scripts) = split(&html)?;
+        for (name, body) in scripts {
+            std::fs::write(dist.join(&name), body)?;
+            names.push(name);
+        }
+        if rewritten_has_inline(&rewritten) {
+            bail!("{} still has an inline script", page.display());
+        }
+        std::fs::write(&page, rewritten)?;
     }
     Ok(names)
 }
