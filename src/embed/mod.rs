@@ -26,6 +26,12 @@ use messages::{HostEvent, StatusTracker};
 /// mini-program, when the WeChat JSSDK is there).
 pub fn start(widget: Widget) {
     webview::load_jssdk_if_in_mini_program(widget.webview);
+    if crate::app::query_param("embed").as_deref() == Some("1")
+        && let Some(root) = document().document_element()
+    {
+        // The loader's close button sits over the top right corner.
+        let _ = root.set_attribute("data-embedded", "");
+    }
     let requested = theme::from_query();
     spawn_local(async move {
         let config = match api::fetch_embed_config().await {
