@@ -153,6 +153,7 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
         // Tap to durable: the order is committed to the phone's storage.
         let _ = performance.measure_with_start_mark("order-durable", "place-order-tap");
     }
+    crate::embed::order_placed(widget, &entry);
     widget.cart.set(Cart::emptied(cart.revision));
     signal::cart_changed();
     signal::outbox_changed();

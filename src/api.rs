@@ -2,8 +2,10 @@
 
 use gloo_net::http::Request;
 use wendan_protocol::Menu;
+use wendan_protocol::theme::EmbedConfig;
 
 pub const MENU_PATH: &str = "/api/v1/menu";
+pub const EMBED_PATH: &str = "/api/v1/embed";
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
@@ -43,4 +45,19 @@ pub async fn fetch_menu(etag: Option<&str>) -> Result<MenuFetch, ApiError> {
         }
         other => Err(ApiError::Status(other)),
     }
+}
+
+/// Which sites may embed and command the widget, and the brand.
+pub async fn fetch_embed_config() -> Result<EmbedConfig, ApiError> {
+    let response = Request::get(EMBED_PATH)
+        .send()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    if response.status() != 200 {
+        return Err(ApiError::Status(response.status()));
+    }
+    response
+        .json::<EmbedConfig>()
+        .await
+        .map_err(|error| ApiError::Decode(error.to_string()))
 }

@@ -22,7 +22,7 @@ const DELIVERY_TICK: Duration = Duration::from_secs(2);
 /// The whole widget.
 #[component]
 pub fn App() -> impl IntoView {
-    let webview = query_param("mode").as_deref() == Some("webview");
+    let webview = crate::embed::webview::detect();
     let widget = Widget::new(initial_language(), query_param("table"), webview);
     provide_context(widget);
     Effect::new(move |_| {
@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
         }
     });
     spawn_local(actions::start(widget));
+    crate::embed::start(widget);
     wire_delivery_triggers(widget);
     live_status::follow_open_orders(widget);
 
@@ -123,7 +124,7 @@ fn initial_language() -> Language {
     Language::choose(requested.as_deref(), preferences.iter().map(String::as_str))
 }
 
-fn query_param(name: &str) -> Option<String> {
+pub(crate) fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     params.get(name).filter(|value| !value.trim().is_empty())

@@ -12,6 +12,7 @@ pub mod app;
 pub mod cart;
 pub mod components;
 pub mod delivery;
+pub mod embed;
 pub mod i18n;
 pub mod language;
 pub mod live_status;

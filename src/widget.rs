@@ -26,7 +26,8 @@ pub struct Widget {
     pub choosing: RwSignal<Option<String>>,
     /// Bumped to open the cart from elsewhere ("Edit and send again").
     pub open_cart: RwSignal<u32>,
-    /// `?mode=webview`: no service worker, the page delivers alone.
+    /// A web-view (`?mode=webview` or a mini-program, see `embed::webview`):
+    /// no service worker, the page delivers alone.
     pub webview: bool,
     /// A new version of the widget is installed and waiting.
     pub update_available: RwSignal<bool>,

@@ -14,6 +14,7 @@ pub mod order;
 pub mod placed_order;
 pub mod pricing;
 pub mod problem;
+pub mod theme;
 pub mod validation;
 
 pub use idempotency_key::IdempotencyKey;

@@ -10,6 +10,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::embedding;
 use crate::kitchen::page;
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
@@ -19,7 +20,7 @@ use crate::routes::{
 };
 use crate::state::AppState;
 
-pub fn router(state: AppState, config: &Config) -> Router {
+pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let api = Router::new()
         .route("/api/v1/menu", get(menu::get_menu))
         .route(
@@ -62,7 +63,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/api/{*rest}", any(health::api_not_found))
         .method_not_allowed_fallback(health::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), track_latency))
-        .with_state(state);
+        .with_state(state)
+        .merge(embedding::routes::routes(config.embed.published()));
     let app = match &config.static_dir {
         Some(dir) => {
             // `cargo xtask` writes .br and .gz copies next to each file.
@@ -77,9 +79,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         }
         None => api,
     };
-    app.layer(CompressionLayer::new())
+    let app = embedding::harden(app, &config.embed.frame_ancestors)?;
+    Ok(app
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(CatchPanicLayer::new())
+        .layer(CatchPanicLayer::new()))
 }
 
 /// A request's trace span: its path but never its query, which may carry

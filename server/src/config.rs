@@ -80,6 +80,10 @@ pub struct Config {
 
     #[command(flatten)]
     pub limits: LimitFlags,
+
+    /// Embedding in restaurants' sites: `--frame-ancestors`, the brand.
+    #[command(flatten)]
+    pub embed: crate::embedding::EmbedArgs,
 }
 
 /// Maintenance commands, run beside (or instead of) the server.

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod business_day;
 pub mod config;
 pub mod dashboard;
+pub mod embedding;
 pub mod idempotency;
 pub mod intake;
 pub mod kitchen;
@@ -77,7 +78,7 @@ pub async fn serve(
             .clone()
             .flush_periodically(storage.clone(), state.stopping.clone()),
     );
-    let router = app::router(state, &config);
+    let router = app::router(state, &config)?;
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
     let shutdown = async move {
         shutdown.await;

@@ -37,6 +37,8 @@ use crate::routes::{
         admin_tables::list,
         admin_tables::put,
         admin_tables::delete,
+        crate::embedding::routes::embed_config,
+        crate::embedding::routes::csp_report,
     ),
     modifiers(&KitchenToken, &AdminToken),
     tags(
@@ -44,6 +46,7 @@ use crate::routes::{
         (name = "kitchen", description = "The kitchen display's API (bearer token)"),
         (name = "operations", description = "Health and metrics"),
         (name = "admin", description = "Tables and the peak-hour dashboard (admin bearer token, or the /admin login cookie)"),
+        (name = "embedding", description = "Restaurant sites embedding the widget"),
     )
 )]
 pub struct ApiDoc;

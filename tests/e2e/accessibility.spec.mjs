@@ -1,6 +1,6 @@
 // WCAG 2.2 AA, as far as axe-core can tell: no serious or critical
 // violation on the menu, the cart, the review step and the receipt.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import { expectNoSeriousViolations } from './support/axe.mjs';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, expectOrderStates } from './support/widget.mjs';

@@ -1,7 +1,7 @@
 // The restaurant owner's pages: logging in, the tables' QR sheet (one code
 // per table, linking to the widget with ?table=), and the dashboard on the
 // demo rush; no inline script or style, no serious axe violation.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import { expectNoSeriousViolations } from './support/axe.mjs';
 import { ADMIN_TOKEN, WendanServer } from './support/server.mjs';
 

@@ -1,5 +1,5 @@
 // The kitchen display and the diner's receipt, live on both sides.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';

@@ -1,5 +1,5 @@
 // A diner opens the widget and sees the restaurant's menu.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import { WendanServer } from './support/server.mjs';
 
 let server;

@@ -1,5 +1,5 @@
 // A diner orders on a patchy network: nothing is lost, nothing is doubled.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // The service worker: the app opens with no server at all, and orders reach
 // the restaurant with no page open. Without a worker, the page carries them.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
 

@@ -1,6 +1,6 @@
 // The phone's storage failing: IndexedDB blocked, or the storage full. The
 // diner is told, in words, and no order is silently lost or doubled.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/test.mjs';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
 

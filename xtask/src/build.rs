@@ -24,8 +24,10 @@ pub fn widget(root: &Path) -> anyhow::Result<PathBuf> {
             .env("NO_COLOR", "true"),
     )?;
     let dist = root.join("dist");
+    crate::inline_scripts::externalise(&dist)?;
     write_precache(&dist)?;
     precompress(&dist)?;
+    crate::embed_size::check_budget(&dist)?;
     Ok(dist)
 }
 
@@ -64,7 +66,7 @@ fn write_precache(dist: &Path) -> anyhow::Result<()> {
 }
 
 /// FNV-1a: a content fingerprint for cache names, not a security hash.
-struct Fnv64(u64);
+pub struct Fnv64(pub u64);
 
 impl Default for Fnv64 {
     fn default() -> Self {
@@ -73,7 +75,7 @@ impl Default for Fnv64 {
 }
 
 impl Fnv64 {
-    fn write(&mut self, bytes: &[u8]) {
+    pub fn write(&mut self, bytes: &[u8]) {
         for byte in bytes {
             self.0 ^= u64::from(*byte);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);

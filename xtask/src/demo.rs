@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::process::tool;
-use crate::{build, setup};
+use crate::{build, demo_site, setup};
 
 pub const ADDRESS: &str = "127.0.0.1:8080";
 
@@ -21,11 +21,24 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     println!("  admin:    {base}/admin?token=demo-admin  (peak-hour dashboard; the last lunch");
     println!("            rush is made up by --demo-rush)");
     println!("  tables:   {base}/admin/tables?token=demo-admin  (tables and their QR sheet)");
+    println!(
+        "  restaurant website embedding the widget: http://{}/",
+        demo_site::ADDRESS
+    );
     println!("Orders are kept in wendan-demo.sqlite3. Ctrl-C stops the server cleanly.");
     println!();
+    // The fake restaurant site: its own process, so it outlives the exec
+    // below; Ctrl-C reaches both (one process group).
+    std::process::Command::new(std::env::current_exe()?)
+        .arg("demo-site")
+        .spawn()?;
     let mut command = tool(root, server);
     command
         .args(["--listen", ADDRESS, "--demo", "--demo-rush"])
+        .args([
+            "--frame-ancestors",
+            &format!("http://{}", demo_site::ADDRESS),
+        ])
         .args(["--database", "sqlite://wendan-demo.sqlite3"])
         .arg("--static")
         .arg(dist);

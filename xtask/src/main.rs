@@ -5,7 +5,10 @@ mod bench;
 mod build;
 mod chaos;
 mod demo;
+mod demo_site;
+mod embed_size;
 mod fuzz;
+mod inline_scripts;
 mod postgres;
 mod process;
 mod schemathesis;
@@ -22,8 +25,9 @@ const USAGE: &str =
           Chromium, npm test tools); idempotent
   build   release builds of the widget (dist/) and the server
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
+          and its website, embedding the widget, on http://127.0.0.1:8081/
   test    every test: lint, native, wasm in Chromium, server, end-to-end
-  bench   benchmarks (first-load transfer of the widget)
+  bench   benchmarks (first-load transfer of the widget, embed.js size)
   chaos   diners in Chromium order through injected faults and kill -9;
           every order must arrive once (--diners --orders --seed --postgres)
   simulate [--diners N --capacity C --queue Q --seed S]
@@ -42,6 +46,7 @@ fn main() -> anyhow::Result<()> {
         "setup" => setup::run(&root).map(drop),
         "build" => build::all(&root).map(drop),
         "demo" => demo::run(&root),
+        "demo-site" => demo_site::serve(&root),
         "test" => test::run(&root),
         "bench" => bench::run(&root),
         "chaos" => chaos::run(&root),

@@ -110,9 +110,19 @@ export class WendanServer {
     return response.json();
   }
 
-  /** Graceful stop (SIGTERM), as an operator would. */
-  async stop() {
+  /** Content-Security-Policy violation reports the server received (report-uri). */
+  cspReports() {
+    return this.log.split('\n').filter((line) => line.includes('CSP violation reported'));
+  }
+
+  /** Graceful stop (SIGTERM), as an operator would. Fails if a browser
+   * reported a policy violation, unless the test provoked one on purpose. */
+  async stop({ cspReportsExpected = false } = {}) {
     await this.#signal('SIGTERM');
+    const reports = this.cspReports();
+    if (!cspReportsExpected && reports.length > 0) {
+      throw new Error(`Content-Security-Policy violations reported:\n${reports.join('\n')}`);
+    }
   }
 
   /** A crash: SIGKILL, no chance to flush anything. */

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the numbers we promise, measured.
 //!
-//! - `transfer`: the widget's first-load transfer (HTML, JS, wasm, CSS).
+//! - `transfer`: the widget's first-load transfer (HTML, JS, wasm, CSS), and
+//!   the size of the loader restaurants embed (`embed.js`).
 //! - `widget`: tap-to-durable and a throttled cold load, in Chromium.
 //! - `intake`: durable orders per second and latency under load from `wrk`,
 //!   beside the same server's `/healthz` as the ceiling.
@@ -20,6 +21,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     setup::run(root)?;
     let dist = build::widget(root)?;
     transfer::report(&dist)?;
+    crate::embed_size::report(&dist)?;
     let server = build::server(root)?;
     widget::report(root, &dist, &server)?;
     intake::report(root, &server)

@@ -1,0 +1,11 @@
+//! Embedding the widget in restaurants' own sites: which origins may frame
+//! it (`--frame-ancestors`), the restaurant's brand, the Content-Security-
+//! Policy and hardening headers on every response, and where browsers report
+//! a policy violation.
+
+pub mod headers;
+pub mod routes;
+pub mod settings;
+
+pub use headers::harden;
+pub use settings::EmbedArgs;

@@ -1,0 +1,205 @@
+//! What the widget tells a host page, and what a host page may ask of it.
+//! Only what a host needs to react (count, total, number, state): never the
+//! dishes or the diner's name — the host page is not the diner's.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use wendan_outbox::{DeliveryState, OutboxEntry};
+use wendan_protocol::Menu;
+use wendan_protocol::theme::Theme;
+use wendan_protocol::validation::MAX_TABLE_CHARS;
+
+use crate::cart::Cart;
+
+/// Events to the host, as `{type: "wendan:…", …}` objects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type")]
+pub enum HostEvent {
+    /// The widget listens; `theme` is the brand as used (colour adjusted for contrast).
+    #[serde(rename = "wendan:ready")]
+    Ready { theme: Theme },
+    #[serde(rename = "wendan:cart")]
+    Cart {
+        count: i64,
+        total_minor: i64,
+        currency: String,
+    },
+    /// Saved on the phone: it will reach the kitchen, online or not.
+    #[serde(rename = "wendan:order-placed")]
+    OrderPlaced {
+        key: String,
+        table: Option<String>,
+        total_minor: i64,
+        currency: String,
+    },
+    /// `state`: saved, sending, received, preparing, ready, completed,
+    /// cancelled, rejected, price_changed or expired; `number` once received.
+    #[serde(rename = "wendan:order-status")]
+    OrderStatus {
+        key: String,
+        state: &'static str,
+        number: Option<u32>,
+    },
+    /// The diner pressed Escape in the widget: the loader closes the overlay.
+    #[serde(rename = "wendan:close-request")]
+    CloseRequest,
+}
+
+impl HostEvent {
+    pub fn cart(cart: &Cart, menu: &Menu) -> Self {
+        HostEvent::Cart {
+            count: cart.count(),
+            total_minor: cart.total_minor(menu),
+            currency: menu.currency.clone(),
+        }
+    }
+
+    pub fn placed(entry: &OutboxEntry, currency: String) -> Self {
+        HostEvent::OrderPlaced {
+            key: entry.key.to_string(),
+            table: entry.request.table.clone(),
+            total_minor: entry.request.client.total_minor,
+            currency,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            HostEvent::Ready { .. } => "wendan:ready",
+            HostEvent::Cart { .. } => "wendan:cart",
+            HostEvent::OrderPlaced { .. } => "wendan:order-placed",
+            HostEvent::OrderStatus { .. } => "wendan:order-status",
+            HostEvent::CloseRequest => "wendan:close-request",
+        }
+    }
+}
+
+/// Commands from the host (open and close are the loader's own).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type")]
+pub enum HostCommand {
+    #[serde(rename = "wendan:set-table")]
+    SetTable { table: String },
+    #[serde(rename = "wendan:set-language")]
+    SetLanguage { lang: String },
+}
+
+/// A table from a host: trimmed, non-empty, no longer than the server takes.
+pub fn table_from_host(table: &str) -> Option<String> {
+    let table = table.trim();
+    let fits = !table.is_empty() && table.chars().count() <= MAX_TABLE_CHARS;
+    fits.then(|| table.to_owned())
+}
+
+/// Which orders changed state since last seen. Orders already on the phone
+/// when the page opened are learnt silently (a host must not hear old news
+/// on every page view); orders placed here are announced from the start.
+#[derive(Debug, Default)]
+pub struct StatusTracker {
+    known: HashMap<String, &'static str>,
+    placed_here: HashSet<String>,
+}
+
+impl StatusTracker {
+    pub fn placed(&mut self, entry: &OutboxEntry) {
+        let key = entry.key.to_string();
+        self.known.insert(key.clone(), entry.state_name());
+        self.placed_here.insert(key);
+    }
+
+    pub fn observe(&mut self, entries: &[OutboxEntry]) -> Vec<HostEvent> {
+        let mut events = Vec::new();
+        for entry in entries {
+            let key = entry.key.to_string();
+            let state = entry.state_name();
+            let changed = match self.known.get(&key) {
+                Some(before) => *before != state,
+                None => self.placed_here.contains(&key),
+            };
+            self.known.insert(key.clone(), state);
+            if changed {
+                let number = match &entry.state {
+                    DeliveryState::Received { order } => Some(order.number),
+                    _ => None,
+                };
+                events.push(HostEvent::OrderStatus { key, state, number });
+            }
+        }
+        events
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wendan_protocol::{IdempotencyKey, fixtures};
+
+    fn entry() -> OutboxEntry {
+        let key = IdempotencyKey::new("k3y-0000000000000001").expect("key");
+        let request = fixtures::dine_in(
+            vec![fixtures::line("potato", 1, &[])],
+            time::OffsetDateTime::UNIX_EPOCH,
+            1000,
+        );
+        OutboxEntry::new(key, request, 2700)
+    }
+
+    #[test]
+    fn orders_already_on_the_phone_are_not_announced_until_they_change() {
+        let mut tracker = StatusTracker::default();
+        let mut old = entry();
+        assert!(tracker.observe(std::slice::from_ref(&old)).is_empty());
+        assert!(tracker.observe(std::slice::from_ref(&old)).is_empty());
+        old.state = DeliveryState::Expired;
+        let events = tracker.observe(std::slice::from_ref(&old));
+        assert_eq!(
+            events,
+            vec![HostEvent::OrderStatus {
+                key: old.key.to_string(),
+                state: "expired",
+                number: None
+            }]
+        );
+    }
+
+    #[test]
+    fn an_order_placed_here_is_announced_on_each_change_only() {
+        let mut tracker = StatusTracker::default();
+        let mut placed = entry();
+        tracker.placed(&placed);
+        assert!(tracker.observe(std::slice::from_ref(&placed)).is_empty());
+        placed.state = DeliveryState::Expired;
+        assert_eq!(tracker.observe(std::slice::from_ref(&placed)).len(), 1);
+        assert!(tracker.observe(std::slice::from_ref(&placed)).is_empty());
+    }
+
+    #[test]
+    fn events_serialise_with_their_type_names() {
+        let event = HostEvent::OrderStatus {
+            key: "k".into(),
+            state: "ready",
+            number: Some(7),
+        };
+        let json = serde_json::to_value(&event).expect("json");
+        assert_eq!(json["type"], event.type_name());
+        assert_eq!(json["number"], 7);
+        let close = serde_json::to_value(HostEvent::CloseRequest).expect("json");
+        assert_eq!(close, serde_json::json!({"type": "wendan:close-request"}));
+    }
+
+    #[test]
+    fn commands_parse_and_tables_are_checked() {
+        let command: HostCommand =
+            serde_json::from_value(serde_json::json!({"type": "wendan:set-table", "table": "B7"}))
+                .expect("command");
+        assert_eq!(command, HostCommand::SetTable { table: "B7".into() });
+        assert!(
+            serde_json::from_value::<HostCommand>(serde_json::json!({"type": "wendan:pay"}))
+                .is_err()
+        );
+        assert_eq!(table_from_host("  A12 "), Some("A12".into()));
+        assert_eq!(table_from_host("  "), None);
+        assert_eq!(table_from_host(&"x".repeat(MAX_TABLE_CHARS + 1)), None);
+    }
+}
