@@ -25,6 +25,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("wrk", "/usr/bin/wrk"),
     // The load balancer in front of two replicas in `cargo xtask chaos --postgres`.
     ("nginx", "/usr/sbin/nginx"),
+    // The chaos suite's verifier reads the SQLite database with it.
+    ("sqlite3", "/usr/bin/sqlite3"),
 ];
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
