@@ -100,6 +100,19 @@ async fn deliver_locked(store: &Store, trigger: Trigger) -> Result<Reach, StoreE
             }
         }
         signal::outbox_changed();
+        // The phone may have slept between reading `now` and this moment (a
+        // suspended tab wakes minutes later, mid-loop): read the clock again
+        // as the orders go out, so one that grew too old meanwhile is never
+        // sent, and `sent_at` says when it really was.
+        let send_time = clock::now();
+        let mut ready = Vec::with_capacity(attempts.len());
+        for (mut entry, _) in attempts {
+            match entry.start_attempt(send_time) {
+                Some(body) => ready.push((entry, body)),
+                None => store.put_entry(&entry).await?,
+            }
+        }
+        let attempts = ready;
         let sends = attempts
             .iter()
             .map(|(entry, body)| send::send_order(&entry.key, body));
