@@ -30,6 +30,7 @@ use crate::routes::{
         kitchen_controls::set_intake,
         kitchen_controls::set_sold_out,
         kitchen_session::log_in,
+        kitchen_session::log_out,
         health::healthz,
         health::readyz,
         crate::metrics::serve_metrics,

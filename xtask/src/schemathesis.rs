@@ -23,7 +23,9 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let schemathesis = ensure_schemathesis(root)?;
     let bin = build::server(root)?;
     // Room for every generated request: shedding would be a 503 by design.
-    let server = BenchServer::start(&bin, 4096)?;
+    // One bearer header for every operation: the admin shares the kitchen's
+    // token here, so the admin API is tested too.
+    let server = BenchServer::start_with(&bin, 4096, &["--admin-token", DEMO_KITCHEN_TOKEN])?;
     let report = root.join("target/schemathesis-report");
     println!("== schemathesis against {}", server.base);
     let outcome = execute(

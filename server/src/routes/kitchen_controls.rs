@@ -53,6 +53,7 @@ pub async fn set_intake(
     request_body = SoldOutChange,
     responses(
         (status = 200, description = "The switches now", body = KitchenControls),
+        (status = 400, description = "malformed-request: not a JSON change", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such item on the menu", body = Problem, content_type = "application/problem+json"),
     )

@@ -25,7 +25,7 @@ const RECONNECT: Duration = Duration::from_secs(1);
     tag = "kitchen",
     security(("kitchen_token" = [])),
     responses(
-        (status = 200, description = "`text/event-stream`: `status` events (a StatusUpdate) and `controls` events", body = StatusUpdate, content_type = "text/event-stream"),
+        (status = 200, description = "`text/event-stream`: `status` events (a StatusUpdate), `controls` events (KitchenControls) and `resync`", body = serde_json::Value, content_type = "text/event-stream"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -27,6 +27,7 @@ pub struct Login {
     request_body = Login,
     responses(
         (status = 204, description = "Logged in: an HttpOnly session cookie is set"),
+        (status = 400, description = "malformed-request: not a JSON login", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -50,6 +51,14 @@ pub async fn log_in(
 }
 
 /// `DELETE /api/v1/kitchen/session`: forgets the cookie on this device.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/kitchen/session",
+    tag = "kitchen",
+    responses(
+        (status = 204, description = "Logged out: the session cookie is cleared"),
+    )
+)]
 pub async fn log_out() -> Response {
     (StatusCode::NO_CONTENT, [(SET_COOKIE, set_cookie(None))]).into_response()
 }

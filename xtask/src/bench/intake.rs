@@ -143,6 +143,15 @@ const UNLIMITED: [&str; 6] = [
 
 impl BenchServer {
     pub(crate) fn start(bin: &Path, max_pending: usize) -> anyhow::Result<Self> {
+        Self::start_with(bin, max_pending, &[])
+    }
+
+    /// The same server with extra flags.
+    pub(crate) fn start_with(
+        bin: &Path,
+        max_pending: usize,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let dir = TempDir::new()?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -158,6 +167,7 @@ impl BenchServer {
             // wrk is one script on one address: the limits meant for scripts
             // would measure themselves, not intake.
             .args(UNLIMITED)
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()

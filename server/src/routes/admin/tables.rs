@@ -60,6 +60,7 @@ pub struct TableFields {
     request_body = TableFields,
     responses(
         (status = 200, description = "Created or replaced", body = DiningTable),
+        (status = 400, description = "malformed-request: not a JSON table", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid-order: the id or a field breaks a rule", body = Problem, content_type = "application/problem+json"),
     )
@@ -68,11 +69,15 @@ pub async fn put(
     _admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    fields: Result<Json<TableFields>, JsonRejection>,
+    fields: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> Result<Json<DiningTable>, ApiError> {
-    let Json(fields) = fields.map_err(|rejection| {
+    let Json(object) = fields.map_err(|rejection| {
         ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
     })?;
+    // Read through a JSON object first: serde would also take the fields
+    // from an array (`[null, null]`), which the API does not document.
+    let fields: TableFields = serde_json::from_value(object.into())
+        .map_err(|error| ApiError::new(ProblemType::MalformedRequest).detail(error.to_string()))?;
     let table = DiningTable {
         id,
         label: fields.label,
