@@ -43,6 +43,13 @@ impl From<Box<Problem>> for ApiError {
     }
 }
 
+/// A JSON body that could not be read: one answer for every endpoint.
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
+    }
+}
+
 impl From<StorageError> for ApiError {
     fn from(error: StorageError) -> Self {
         match error {

@@ -54,9 +54,7 @@ pub async fn change_status(
     Path(id): Path<String>,
     change: Result<Json<StatusChange>, JsonRejection>,
 ) -> Result<Json<PlacedOrder>, ApiError> {
-    let Json(change) = change.map_err(|rejection| {
-        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
-    })?;
+    let Json(change) = change?;
     let cancelling = change.status == OrderStatus::Cancelled;
     let has_reason = change
         .reason

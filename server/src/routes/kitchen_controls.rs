@@ -31,7 +31,7 @@ pub async fn set_intake(
     State(state): State<AppState>,
     change: Result<Json<IntakeChange>, JsonRejection>,
 ) -> Result<Json<KitchenControls>, ApiError> {
-    let Json(change) = change.map_err(malformed)?;
+    let Json(change) = change?;
     let message = change
         .paused_message()
         .map_err(|error| ApiError::new(ProblemType::MalformedRequest).detail(error.to_string()))?;
@@ -64,7 +64,7 @@ pub async fn set_sold_out(
     Path(item_id): Path<String>,
     change: Result<Json<SoldOutChange>, JsonRejection>,
 ) -> Result<Json<KitchenControls>, ApiError> {
-    let Json(change) = change.map_err(malformed)?;
+    let Json(change) = change?;
     let known = state
         .menu()
         .menu
@@ -87,8 +87,4 @@ async fn commit(
 ) -> Result<Json<KitchenControls>, ApiError> {
     state.storage.change_controls(change).await?;
     Ok(Json(state.reload_controls().await?))
-}
-
-fn malformed(rejection: JsonRejection) -> ApiError {
-    ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
 }

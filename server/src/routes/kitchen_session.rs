@@ -35,9 +35,7 @@ pub async fn log_in(
     State(state): State<AppState>,
     login: Result<Json<Login>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(login) = login.map_err(|rejection| {
-        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
-    })?;
+    let Json(login) = login?;
     match &state.kitchen_token {
         Some(expected) if tokens_match(expected, login.token.trim()) => Ok((
             StatusCode::NO_CONTENT,

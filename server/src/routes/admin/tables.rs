@@ -71,9 +71,7 @@ pub async fn put(
     Path(id): Path<String>,
     fields: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
 ) -> Result<Json<DiningTable>, ApiError> {
-    let Json(object) = fields.map_err(|rejection| {
-        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
-    })?;
+    let Json(object) = fields?;
     // Read through a JSON object first: serde would also take the fields
     // from an array (`[null, null]`), which the API does not document.
     let fields: TableFields = serde_json::from_value(object.into())
