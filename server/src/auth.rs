@@ -57,7 +57,7 @@ impl FromRequestParts<AppState> for Admin {
         };
         let by_header = bearer(parts).is_some_and(|presented| tokens_match(expected, presented));
         let by_cookie = cookie(parts, ADMIN_COOKIE)
-            .is_some_and(|presented| tokens_match(&session_value(expected), presented));
+            .is_some_and(|presented| tokens_match(&session_value("admin", expected), presented));
         if by_header || by_cookie {
             Ok(Admin)
         } else {
@@ -68,11 +68,17 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-/// What the admin cookie holds for `token`: its SHA-256 in hex, so the cookie
-/// is always cookie-safe text and the token itself is not stored in browsers.
-pub fn session_value(token: &str) -> String {
+/// What a session cookie holds for `token`: a SHA-256 of the token, salted
+/// with the cookie's `scope` (`admin`, `kitchen`), in hex. The cookie is
+/// cookie-safe text, the token itself is never stored in browsers, one
+/// token's kitchen cookie does not open the admin, and a new token ends
+/// every session.
+pub fn session_value(scope: &str, token: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes())
+    Sha256::new()
+        .chain_update(format!("wendan {scope} session\0").as_bytes())
+        .chain_update(token.as_bytes())
+        .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()

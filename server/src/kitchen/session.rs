@@ -4,30 +4,13 @@
 //! not the token: it opens the display but cannot be replayed as a bearer
 //! token, and changing the token ends every session.
 
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
-
 pub const COOKIE: &str = "wendan_kitchen";
 /// A kitchen tablet stays logged in for a week of services.
 pub const MAX_AGE_SECS: u32 = 7 * 24 * 3600;
 
-/// The cookie value for `token`.
+/// The cookie value for `token` (checked by `auth::Kitchen`).
 pub fn session_value(token: &str) -> String {
-    let digest = Sha256::new()
-        .chain_update(b"wendan kitchen session\0")
-        .chain_update(token.as_bytes())
-        .finalize();
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Whether a `Cookie` header carries a session for `token`, in constant time.
-pub fn cookie_header_matches(cookie_header: &str, token: &str) -> bool {
-    let expected = session_value(token);
-    cookie_header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == COOKIE)
-        .any(|(_, value)| bool::from(expected.as_bytes().ct_eq(value.trim().as_bytes())))
+    crate::auth::session_value("kitchen", token)
 }
 
 /// `Set-Cookie` that logs the display in (`Some`) or out (`None`).
@@ -53,9 +36,13 @@ mod tests {
             !pair.contains("secret"),
             "the token itself is not in the cookie"
         );
-        assert!(cookie_header_matches(&format!("lang=en; {pair}"), "secret"));
-        assert!(!cookie_header_matches(pair, "other"));
-        assert!(!cookie_header_matches("wendan_kitchen=secret", "secret"));
+        assert_eq!(pair, format!("{COOKIE}={}", session_value("secret")));
+        assert_ne!(session_value("secret"), session_value("other"));
+        assert_ne!(
+            session_value("secret"),
+            crate::auth::session_value("admin", "secret"),
+            "a kitchen cookie does not open the admin"
+        );
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
         assert!(set_cookie(None).contains("Max-Age=0"));
     }

@@ -62,7 +62,7 @@ fn login_cookie(state: &AppState, token: &str) -> HeaderValue {
     };
     let cookie = format!(
         "{ADMIN_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}{secure}",
-        session_value(token)
+        session_value("admin", token)
     );
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
