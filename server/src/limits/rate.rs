@@ -53,12 +53,10 @@ impl OrderRateLimits {
     /// rotating device ids cannot grow memory without bound.
     pub fn forget_idle(&self) {
         if let Some(limiter) = &self.per_address {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
+            forget_idle(limiter);
         }
         if let Some(limiter) = &self.per_device {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
+            forget_idle(limiter);
         }
     }
 
@@ -69,6 +67,11 @@ impl OrderRateLimits {
             retry_after_secs: wait.as_secs() + 1,
         }
     }
+}
+
+fn forget_idle<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>) {
+    limiter.retain_recent();
+    limiter.shrink_to_fit();
 }
 
 /// A limiter of `per_minute`, or none for 0.
