@@ -3,7 +3,7 @@
 //! either typed into `/admin/login`, or given as `?token=` on any admin page
 //! (the link `cargo xtask demo` prints), which redirects at once to the same
 //! page without it, so the token does not stay in the address bar or history.
-//! The cookie holds the token's SHA-256, is HttpOnly and SameSite=Strict (so
+//! The cookie holds a salted SHA-256 of the token (`auth::session_value`), is HttpOnly and SameSite=Strict (so
 //! no other site can make a browser post forms with it), and lasts 12 hours.
 
 use axum::Form;
