@@ -44,8 +44,14 @@ pub struct OutboxEntry {
     pub state: DeliveryState,
 }
 
+/// Written internally tagged (`{"state": "saved", …}`); read back through
+/// [`crate::stored_state`], which takes the same JSON without buffering.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    try_from = "crate::stored_state::StoredState"
+)]
 pub enum DeliveryState {
     /// On the phone, waiting for its next attempt.
     Saved {

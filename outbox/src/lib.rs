@@ -9,12 +9,14 @@
 //! - [`backoff`]: when to try again (capped exponential, full jitter).
 //! - [`schedule`]: which orders are due now, each independently.
 //! - [`random`]: the random source the schedule draws jitter from.
+//! - `stored_state`: how a delivery state is read back from storage.
 
 pub mod backoff;
 pub mod entry;
 pub mod outcome;
 pub mod random;
 pub mod schedule;
+mod stored_state;
 
 pub use backoff::{Backoff, Jitter};
 pub use entry::{DeliveryState, OutboxEntry};

@@ -25,14 +25,16 @@ pub enum Outcome {
 
 impl Outcome {
     /// Classifies an HTTP answer. `retry_after` is the raw header value.
+    /// The body is text because every JSON read in the widget goes through
+    /// `serde_json::from_str`: one reader per type in the wasm, not two.
     pub fn from_response(
         status: u16,
         retry_after: Option<&str>,
-        body: &[u8],
+        body: &str,
         now: OffsetDateTime,
     ) -> Outcome {
         match status {
-            200 | 201 => match serde_json::from_slice::<PlacedOrder>(body) {
+            200 | 201 => match serde_json::from_str::<PlacedOrder>(body) {
                 Ok(order) => Outcome::Delivered(order),
                 Err(error) => Outcome::Unknown(format!("unreadable {status} answer: {error}")),
             },
@@ -58,8 +60,8 @@ impl Outcome {
     }
 }
 
-fn problem(body: &[u8]) -> Option<Problem> {
-    serde_json::from_slice(body).ok()
+fn problem(body: &str) -> Option<Problem> {
+    serde_json::from_str(body).ok()
 }
 
 /// `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
@@ -93,8 +95,8 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-23 12:00:00 UTC);
 
-    fn problem_body(kind: ProblemType) -> Vec<u8> {
-        serde_json::to_vec(&Problem::new(kind)).expect("serializable")
+    fn problem_body(kind: ProblemType) -> String {
+        serde_json::to_string(&Problem::new(kind)).expect("serializable")
     }
 
     #[test]
@@ -118,14 +120,14 @@ mod tests {
 
     #[test]
     fn shed_load_carries_its_retry_after() {
-        let outcome = Outcome::from_response(503, Some("7"), b"", NOW);
+        let outcome = Outcome::from_response(503, Some("7"), "", NOW);
         assert_eq!(
             outcome,
             Outcome::Throttled {
                 retry_after: Some(Duration::seconds(7))
             }
         );
-        let dated = Outcome::from_response(429, Some("Mon, 23 Nov 2026 12:00:30 GMT"), b"", NOW);
+        let dated = Outcome::from_response(429, Some("Mon, 23 Nov 2026 12:00:30 GMT"), "", NOW);
         assert_eq!(
             dated,
             Outcome::Throttled {
@@ -137,11 +139,11 @@ mod tests {
     #[test]
     fn anything_unexplained_is_unknown_and_will_be_retried() {
         for (status, body) in [
-            (500, &b"oops"[..]),
-            (502, b""),
-            (404, b"<html>captive portal</html>"),
-            (201, b"<html>captive portal</html>"),
-            (422, b"<html>proxy error</html>"),
+            (500, "oops"),
+            (502, ""),
+            (404, "<html>captive portal</html>"),
+            (201, "<html>captive portal</html>"),
+            (422, "<html>proxy error</html>"),
         ] {
             let outcome = Outcome::from_response(status, None, body, NOW);
             assert!(

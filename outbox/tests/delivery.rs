@@ -207,7 +207,7 @@ fn a_retry_after_dated_at_the_end_of_time_does_not_panic() {
     let mut order = entry("key-0000000000000011", PLACED);
     order.failures = 8;
     order.start_attempt(PLACED);
-    let throttled = Outcome::from_response(503, Some("Fri, 31 Dec 9999 23:59:59 GMT"), b"", PLACED);
+    let throttled = Outcome::from_response(503, Some("Fri, 31 Dec 9999 23:59:59 GMT"), "", PLACED);
     order.finish_attempt(throttled, PLACED, &backoff, &mut random);
     assert_eq!(order.state_name(), "saved");
     assert!(!order.is_due(PLACED + Duration::days(365)));

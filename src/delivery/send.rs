@@ -37,8 +37,8 @@ pub async fn send_order(key: &IdempotencyKey, body: &OrderRequest) -> Outcome {
     };
     let retry_after = response.headers().get("retry-after");
     let status = response.status();
-    match response.binary().await {
-        Ok(bytes) => Outcome::from_response(status, retry_after.as_deref(), &bytes, clock::now()),
+    match response.text().await {
+        Ok(body) => Outcome::from_response(status, retry_after.as_deref(), &body, clock::now()),
         Err(error) => Outcome::no_answer(format!("the answer was cut off: {error}")),
     }
 }
