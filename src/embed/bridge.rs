@@ -93,7 +93,10 @@ fn listen(widget: Widget, origin: String) {
             return;
         }
         // Anything that is not a known command is not for us.
-        if let Ok(command) = serde_wasm_bindgen::from_value::<HostCommand>(event.data()) {
+        let json = js_sys::JSON::stringify(&event.data())
+            .ok()
+            .and_then(|json| json.as_string());
+        if let Some(Ok(command)) = json.map(|json| serde_json::from_str::<HostCommand>(&json)) {
             obey(widget, command);
         }
     });

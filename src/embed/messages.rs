@@ -75,14 +75,40 @@ impl HostEvent {
     }
 }
 
-/// Commands from the host (open and close are the loader's own).
+/// Commands from the host (open and close are the loader's own), as
+/// `{type: "wendan:…", …}` objects.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type")]
+#[serde(try_from = "CommandFields")]
 pub enum HostCommand {
-    #[serde(rename = "wendan:set-table")]
     SetTable { table: String },
-    #[serde(rename = "wendan:set-language")]
     SetLanguage { lang: String },
+}
+
+/// A command as it arrives. Read flat rather than with serde's
+/// `tag = "type"`, whose buffering reader costs the wasm more than every
+/// command put together.
+#[derive(Deserialize)]
+struct CommandFields {
+    #[serde(rename = "type")]
+    kind: String,
+    table: Option<String>,
+    lang: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("not a command this widget takes")]
+pub struct UnknownCommand;
+
+impl TryFrom<CommandFields> for HostCommand {
+    type Error = UnknownCommand;
+
+    fn try_from(fields: CommandFields) -> Result<Self, Self::Error> {
+        match (fields.kind.as_str(), fields.table, fields.lang) {
+            ("wendan:set-table", Some(table), _) => Ok(HostCommand::SetTable { table }),
+            ("wendan:set-language", _, Some(lang)) => Ok(HostCommand::SetLanguage { lang }),
+            _ => Err(UnknownCommand),
+        }
+    }
 }
 
 /// A table from a host: trimmed, non-empty, no longer than the server takes.
@@ -194,10 +220,19 @@ mod tests {
             serde_json::from_value(serde_json::json!({"type": "wendan:set-table", "table": "B7"}))
                 .expect("command");
         assert_eq!(command, HostCommand::SetTable { table: "B7".into() });
-        assert!(
-            serde_json::from_value::<HostCommand>(serde_json::json!({"type": "wendan:pay"}))
-                .is_err()
-        );
+        let language: HostCommand = serde_json::from_value(
+            serde_json::json!({"type": "wendan:set-language", "lang": "en"}),
+        )
+        .expect("command");
+        assert_eq!(language, HostCommand::SetLanguage { lang: "en".into() });
+        for unknown in [
+            serde_json::json!({"type": "wendan:pay"}),
+            serde_json::json!({"type": "wendan:set-table"}),
+            serde_json::json!({"table": "B7"}),
+            serde_json::json!("wendan:set-table"),
+        ] {
+            assert!(serde_json::from_value::<HostCommand>(unknown).is_err());
+        }
         assert_eq!(table_from_host("  A12 "), Some("A12".into()));
         assert_eq!(table_from_host("  "), None);
         assert_eq!(table_from_host(&"x".repeat(MAX_TABLE_CHARS + 1)), None);

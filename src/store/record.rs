@@ -27,15 +27,30 @@ impl Record {
         })
     }
 
+    /// `{key, json}` as a plain object, built by hand: two strings do not
+    /// need a serde format (and the wasm does not need its code).
     pub fn to_js(&self) -> Result<JsValue, StoreError> {
-        serde_wasm_bindgen::to_value(self).map_err(|e| StoreError::Encode(e.to_string()))
+        let object = js_sys::Object::new();
+        for (field, value) in [("key", &self.key), ("json", &self.json)] {
+            js_sys::Reflect::set(&object, &field.into(), &value.into())
+                .map_err(|error| StoreError::Encode(format!("{error:?}")))?;
+        }
+        Ok(object.into())
     }
 
     /// A record read back; anything that is not `{key, json}` is corrupt.
     pub fn from_js(value: JsValue) -> Result<Self, StoreError> {
-        serde_wasm_bindgen::from_value(value).map_err(|error| StoreError::Corrupt {
-            key: "?".into(),
-            why: error.to_string(),
-        })
+        let field = |name: &str| {
+            js_sys::Reflect::get(&value, &name.into())
+                .ok()
+                .and_then(|field| field.as_string())
+        };
+        match (field("key"), field("json")) {
+            (Some(key), Some(json)) => Ok(Self { key, json }),
+            (key, _) => Err(StoreError::Corrupt {
+                key: key.unwrap_or_else(|| "?".into()),
+                why: "not a {key, json} record".into(),
+            }),
+        }
     }
 }
