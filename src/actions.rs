@@ -40,11 +40,15 @@ pub async fn start(widget: Widget) {
     if let Some(menu) = report(widget, store.load_menu().await) {
         widget.menu.set(menu);
     }
-    if let Some(cart) = report(widget, store.load_cart().await) {
-        widget.cart.set(cart);
-    }
-    reload_orders(widget).await;
-    refresh_menu(widget).await;
+    // The menu is what a first-time diner waits for: fetch it (index.html
+    // has preloaded it) while the cart and the orders are read.
+    let kept = async {
+        if let Some(cart) = report(widget, store.load_cart().await) {
+            widget.cart.set(cart);
+        }
+        reload_orders(widget).await;
+    };
+    futures_util::join!(refresh_menu(widget), kept);
     deliver(widget).await;
 }
 
@@ -66,10 +70,11 @@ pub async fn refresh_menu(widget: Widget) {
                 fetched_at_ms: js_sys::Date::now(),
             };
             widget.reachable.set(Some(true));
+            // Shown first, saved after: the diner need not wait for the disk.
+            widget.menu.set(Some(cached.clone()));
             if let Some(store) = widget.store() {
                 report(widget, store.save_menu(&cached).await);
             }
-            widget.menu.set(Some(cached));
         }
         Ok(MenuFetch::NotModified) => widget.reachable.set(Some(true)),
         Err(api::ApiError::Network(_)) => widget.reachable.set(Some(false)),
