@@ -43,9 +43,7 @@ pub async fn start(widget: Widget) {
     // The menu is what a first-time diner waits for: fetch it (index.html
     // has preloaded it) while the cart and the orders are read.
     let kept = async {
-        if let Some(cart) = report(widget, store.load_cart().await) {
-            widget.cart.set(cart);
-        }
+        reload_cart(widget).await;
         reload_orders(widget).await;
     };
     futures_util::join!(refresh_menu(widget), kept);
@@ -94,12 +92,17 @@ pub fn change_cart(widget: Widget, change: impl FnOnce(&mut Cart)) {
     });
 }
 
+/// Shows the stored cart; one not yet started offers the remembered
+/// pickup name.
 pub async fn reload_cart(widget: Widget) {
-    if let Some(store) = widget.store()
-        && let Some(cart) = report(widget, store.load_cart().await)
-    {
-        widget.cart.set(cart);
+    let Some(store) = widget.store() else { return };
+    let Some(mut cart) = report(widget, store.load_cart().await) else {
+        return;
+    };
+    if let Some(profile) = report(widget, store.load_profile().await) {
+        cart.prefill(&profile);
     }
+    widget.cart.set(cart);
 }
 
 pub async fn reload_orders(widget: Widget) {
@@ -138,8 +141,8 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
         },
     };
     let entry = OutboxEntry::new(key, request, menu.max_order_age_secs);
-    match store.place(&entry, cart.revision).await {
-        Ok(()) => {}
+    let emptied = match store.place(&entry, cart.revision).await {
+        Ok(emptied) => emptied,
         Err(StoreError::CartChanged) => {
             // Another tab ordered this cart: show the truth, place nothing.
             reload_cart(widget).await;
@@ -153,13 +156,13 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
                 &error,
             ));
         }
-    }
+    };
     if let Some(performance) = window().performance() {
         // Tap to durable: the order is committed to the phone's storage.
         let _ = performance.measure_with_start_mark("order-durable", "place-order-tap");
     }
     crate::embed::order_placed(widget, &entry);
-    widget.cart.set(Cart::emptied(cart.revision));
+    widget.cart.set(emptied);
     signal::cart_changed();
     signal::outbox_changed();
     reload_orders(widget).await;

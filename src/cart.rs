@@ -7,6 +7,8 @@ use wendan_protocol::order::{OrderLine, OrderMode};
 use wendan_protocol::pricing::price_line;
 use wendan_protocol::validation::MAX_QTY;
 
+use crate::profile::Profile;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cart {
     pub lines: Vec<CartLine>,
@@ -104,6 +106,15 @@ impl Cart {
         Cart {
             revision: revision + 1,
             ..Cart::default()
+        }
+    }
+
+    /// Offers the remembered pickup name in a cart not yet started. Not a
+    /// change by the diner (no new revision): the cart is saved with the
+    /// name once they add something.
+    pub fn prefill(&mut self, profile: &Profile) {
+        if self.is_empty() && self.pickup_name.trim().is_empty() {
+            self.pickup_name = profile.pickup_name.clone();
         }
     }
 
@@ -281,6 +292,27 @@ mod tests {
         let cart: Cart = serde_json::from_str(stored).expect("a cart");
         assert_eq!(cart.count(), i64::MAX);
         assert_eq!(cart.total_minor(&menu()), i64::MAX);
+    }
+
+    #[test]
+    fn only_a_cart_not_yet_started_takes_the_remembered_name() {
+        let profile = Profile {
+            pickup_name: "Li Wei".into(),
+        };
+        let mut fresh = Cart::emptied(3);
+        fresh.prefill(&profile);
+        assert_eq!(fresh.pickup_name, "Li Wei");
+        assert_eq!(fresh.revision, 4, "prefilling is not an edit");
+
+        let mut named = Cart::default();
+        named.set_pickup_name("Zhang");
+        named.prefill(&profile);
+        assert_eq!(named.pickup_name, "Zhang");
+
+        let mut started = Cart::default();
+        started.add("beef-tripe", vec![], "");
+        started.prefill(&profile);
+        assert_eq!(started.pickup_name, "");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Wendan's diner widget: browse the menu and order, on any network.
 //!
 //! Plain domain first: `cart` (priced by the shared protocol code), the
-//! outbox (crate `wendan-outbox`), `language` and `i18n`. Then the browser
-//! edges: `store` (IndexedDB, localStorage fallback), `delivery` (the one
-//! delivery loop, with its lock, clock and HTTP attempt), `api` (the menu).
+//! outbox (crate `wendan-outbox`), `profile` (what is remembered between
+//! orders), `language` and `i18n`. Then the browser edges: `store`
+//! (IndexedDB, localStorage fallback), `delivery` (the one delivery loop,
+//! with its lock, clock and HTTP attempt), `api` (the menu).
 //! Then the UI: `widget` (shared signals), `actions`, `components`, `app`.
 
 pub mod actions;
@@ -16,6 +17,7 @@ pub mod embed;
 pub mod i18n;
 pub mod language;
 pub mod live_status;
+pub mod profile;
 pub mod ready_notice;
 pub mod service_worker;
 pub mod store;

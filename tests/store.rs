@@ -1,17 +1,20 @@
 //! The phone's storage, in a real browser: what is saved comes back, an
-//! order and its emptied cart commit together, and a corrupt record is set
-//! aside instead of breaking the widget.
+//! order and its emptied cart commit together, a corrupt record is set
+//! aside instead of breaking the widget, and an order queued under an older
+//! schema version survives the upgrade.
 #![cfg(target_arch = "wasm32")]
 
-use rexie::TransactionMode;
+use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use wendan::cart::Cart;
+use wendan::profile::Profile;
 use wendan::store::record::Record;
 use wendan::store::{Store, StoreError, schema};
 use wendan_outbox::OutboxEntry;
 use wendan_protocol::IdempotencyKey;
 use wendan_protocol::fixtures::dine_in;
+use wendan_protocol::order::OrderMode;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -129,4 +132,135 @@ async fn a_corrupt_record_is_set_aside_and_the_rest_still_load() {
         .await
         .expect("get");
     assert!(kept.is_some(), "kept for support, not deleted");
+}
+
+/// The schema as version 1 shipped it, frozen here on purpose: the widget's
+/// own schema moves on, this must not.
+async fn open_version_1(name: &str) -> Rexie {
+    Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("cart").key_path("key"))
+        .add_object_store(ObjectStore::new("outbox").key_path("key"))
+        .add_object_store(ObjectStore::new("menu").key_path("key"))
+        .add_object_store(ObjectStore::new("quarantine").key_path("key"))
+        .build()
+        .await
+        .expect("a version 1 database")
+}
+
+/// A `{key, json}` record exactly as version 1 wrote it.
+fn version_1_record<T: serde::Serialize>(key: &str, value: &T) -> JsValue {
+    let record = js_sys::Object::new();
+    let json = serde_json::to_string(value).expect("json");
+    js_sys::Reflect::set(&record, &"key".into(), &key.into()).expect("key");
+    js_sys::Reflect::set(&record, &"json".into(), &json.into()).expect("json");
+    record.into()
+}
+
+fn pickup_entry(key: &str, cart: &Cart, name: &str) -> OutboxEntry {
+    let mut order = entry(key, cart);
+    order.request.mode = OrderMode::Pickup;
+    order.request.table = None;
+    order.request.pickup_name = Some(name.into());
+    order
+}
+
+#[wasm_bindgen_test]
+async fn an_order_queued_under_version_1_is_still_queued_after_the_upgrade() {
+    let name = format!("wendan-test-upgrade-{}", js_sys::Date::now());
+    let queued = entry("key-upgrade-0000001", &cart_with_potatoes());
+    let mut cart = cart_with_potatoes();
+    cart.add("beef-tripe", vec![], "");
+
+    let old = open_version_1(&name).await;
+    let transaction = old
+        .transaction(&["outbox", "cart"], TransactionMode::ReadWrite)
+        .expect("tx");
+    let outbox = transaction.store("outbox").expect("outbox");
+    let record = version_1_record(queued.key.as_str(), &queued);
+    outbox.put(&record, None).await.expect("put order");
+    let carts = transaction.store("cart").expect("cart");
+    let record = version_1_record("current", &cart);
+    carts.put(&record, None).await.expect("put cart");
+    transaction.done().await.expect("done");
+    old.close();
+
+    let store = Store::open_indexed(&name).await.expect("upgrades to v2");
+    let load = store.outbox().await.expect("outbox");
+    assert_eq!(load.entries, vec![queued], "the queued order, unchanged");
+    assert!(load.set_aside.is_empty());
+    assert_eq!(store.load_cart().await.expect("cart"), cart);
+    assert_eq!(
+        store.load_profile().await.expect("profile"),
+        Profile::default()
+    );
+
+    let order = pickup_entry("key-upgrade-0000002", &cart, "Li Wei");
+    store.place(&order, cart.revision).await.expect("placed");
+    assert_eq!(
+        store.load_profile().await.expect("profile").pickup_name,
+        "Li Wei"
+    );
+    assert_eq!(store.outbox().await.expect("outbox").entries.len(), 2);
+    let upgraded = schema::open(&name).await.expect("open");
+    assert_eq!(upgraded.version().expect("version"), schema::DB_VERSION);
+}
+
+/// Placing a pickup order remembers the name for the next cart, on either
+/// backend; a dine-in order does not forget it.
+async fn the_pickup_name_round_trips_on(store: &Store, reopen: impl AsyncFn() -> Store) {
+    assert_eq!(
+        store.load_profile().await.expect("profile"),
+        Profile::default()
+    );
+    let mut cart = cart_with_potatoes();
+    cart.set_pickup_name("Li Wei");
+    store.save_cart(&cart).await.expect("saved");
+    let order = pickup_entry(
+        &format!("key-name-{}", js_sys::Date::now()),
+        &cart,
+        " Li Wei ",
+    );
+
+    let emptied = store.place(&order, cart.revision).await.expect("placed");
+    assert!(emptied.is_empty());
+    assert_eq!(emptied.pickup_name, "Li Wei", "the next cart has the name");
+    assert_eq!(store.load_cart().await.expect("cart"), emptied);
+
+    let mut dine_in_cart = emptied.clone();
+    dine_in_cart.add("beef-tripe", vec![], "");
+    store.save_cart(&dine_in_cart).await.expect("saved");
+    let dine_in = entry(&format!("key-dine-{}", js_sys::Date::now()), &dine_in_cart);
+    store
+        .place(&dine_in, dine_in_cart.revision)
+        .await
+        .expect("placed");
+
+    let again = reopen().await;
+    assert_eq!(
+        again.load_profile().await.expect("profile").pickup_name,
+        "Li Wei"
+    );
+    let mut fresh = again.load_cart().await.expect("cart");
+    fresh.prefill(&again.load_profile().await.expect("profile"));
+    assert_eq!(fresh.pickup_name, "Li Wei");
+}
+
+#[wasm_bindgen_test]
+async fn the_pickup_name_round_trips_in_indexed_db() {
+    let (store, name) = fresh_store("profile").await;
+    let reopen = async || Store::open_indexed(&name).await.expect("reopens");
+    the_pickup_name_round_trips_on(&store, reopen).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_pickup_name_round_trips_in_local_storage() {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .expect("localStorage")
+        .clear()
+        .expect("cleared");
+    let store = Store::open_local().expect("localStorage");
+    let reopen = async || Store::open_local().expect("reopens");
+    the_pickup_name_round_trips_on(&store, reopen).await;
 }

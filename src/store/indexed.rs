@@ -7,9 +7,10 @@ use wasm_bindgen::JsValue;
 use wendan_outbox::OutboxEntry;
 
 use super::record::Record;
-use super::schema::{self, CART, CURRENT, MENU, OUTBOX, QUARANTINE};
+use super::schema::{self, CART, CURRENT, MENU, OUTBOX, PROFILE, QUARANTINE};
 use super::{CachedMenu, OutboxLoad, StoreError};
 use crate::cart::Cart;
+use crate::profile::Profile;
 
 #[derive(Clone)]
 pub struct IndexedStore {
@@ -95,13 +96,21 @@ impl IndexedStore {
         self.put(CART, &Record::of(CURRENT, cart)?).await
     }
 
-    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<(), StoreError> {
+    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<Cart, StoreError> {
         let order = Record::of(entry.key.as_str(), entry)?.to_js()?;
-        let empty = Cart::emptied(cart_revision);
-        let empty = Record::of(CURRENT, &empty)?.to_js()?;
+        let remembered = Profile::remembered_from(&entry.request);
+        let mut empty = Cart::emptied(cart_revision);
+        if let Some(profile) = &remembered {
+            empty.prefill(profile);
+        }
+        let empty_record = Record::of(CURRENT, &empty)?.to_js()?;
+        let profile_record = match &remembered {
+            Some(profile) => Some(Record::of(CURRENT, profile)?.to_js()?),
+            None => None,
+        };
         let transaction = self
             .db
-            .transaction(&[OUTBOX, CART], TransactionMode::ReadWrite)
+            .transaction(&[OUTBOX, CART, PROFILE], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let carts = transaction.store(CART).map_err(failed)?;
         let stored = carts
@@ -126,11 +135,19 @@ impl IndexedStore {
         transaction
             .store(CART)
             .map_err(failed)?
-            .put(&empty, None)
+            .put(&empty_record, None)
             .await
             .map_err(failed)?;
+        if let Some(profile) = profile_record {
+            transaction
+                .store(PROFILE)
+                .map_err(failed)?
+                .put(&profile, None)
+                .await
+                .map_err(failed)?;
+        }
         transaction.done().await.map_err(failed)?;
-        Ok(())
+        Ok(empty)
     }
 
     pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {
@@ -161,6 +178,13 @@ impl IndexedStore {
     pub async fn put_entry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.put(OUTBOX, &Record::of(entry.key.as_str(), entry)?)
             .await
+    }
+
+    pub async fn load_profile(&self) -> Result<Profile, StoreError> {
+        match self.get(PROFILE, CURRENT).await? {
+            Some(record) => record.decode(),
+            None => Ok(Profile::default()),
+        }
     }
 
     pub async fn load_menu(&self) -> Result<Option<CachedMenu>, StoreError> {

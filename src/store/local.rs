@@ -3,20 +3,23 @@
 
 use std::collections::BTreeMap;
 
+use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
 use wendan_outbox::OutboxEntry;
 
 use super::{CachedMenu, OutboxLoad, StoreError};
 use crate::cart::Cart;
+use crate::profile::Profile;
 
 const CART_KEY: &str = "wendan.cart";
 const OUTBOX_KEY: &str = "wendan.outbox";
 const MENU_KEY: &str = "wendan.menu";
+const PROFILE_KEY: &str = "wendan.profile";
 
 #[derive(Clone)]
 pub struct LocalStore;
 
-fn failed(error: gloo_storage::errors::StorageError) -> StoreError {
+fn failed(error: StorageError) -> StoreError {
     StoreError::from_browser(error.to_string())
 }
 
@@ -40,7 +43,7 @@ impl LocalStore {
         LocalStorage::set(CART_KEY, cart).map_err(failed)
     }
 
-    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<(), StoreError> {
+    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<Cart, StoreError> {
         let stored: Cart = LocalStorage::get(CART_KEY).unwrap_or_default();
         if Cart::superseded(&stored, cart_revision) {
             return Err(StoreError::CartChanged);
@@ -51,9 +54,16 @@ impl LocalStore {
         }
         let value = serde_json::to_value(entry).map_err(|e| StoreError::Encode(e.to_string()))?;
         entries.insert(entry.key.to_string(), value);
+        let mut empty = Cart::emptied(cart_revision);
+        // No transactions here: the name goes first, so if its write fails
+        // nothing of the order has been written.
+        if let Some(profile) = Profile::remembered_from(&entry.request) {
+            LocalStorage::set(PROFILE_KEY, &profile).map_err(failed)?;
+            empty.prefill(&profile);
+        }
         LocalStorage::set(OUTBOX_KEY, &entries).map_err(failed)?;
-        let empty = Cart::emptied(cart_revision);
-        LocalStorage::set(CART_KEY, empty).map_err(failed)
+        LocalStorage::set(CART_KEY, &empty).map_err(failed)?;
+        Ok(empty)
     }
 
     pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {
@@ -75,6 +85,18 @@ impl LocalStore {
         let value = serde_json::to_value(entry).map_err(|e| StoreError::Encode(e.to_string()))?;
         entries.insert(entry.key.to_string(), value);
         LocalStorage::set(OUTBOX_KEY, &entries).map_err(failed)
+    }
+
+    pub async fn load_profile(&self) -> Result<Profile, StoreError> {
+        match LocalStorage::get(PROFILE_KEY) {
+            Ok(profile) => Ok(profile),
+            Err(StorageError::KeyNotFound(_)) => Ok(Profile::default()),
+            Err(StorageError::SerdeError(error)) => Err(StoreError::Corrupt {
+                key: PROFILE_KEY.into(),
+                why: error.to_string(),
+            }),
+            Err(error) => Err(failed(error)),
+        }
     }
 
     pub async fn load_menu(&self) -> Result<Option<CachedMenu>, StoreError> {

@@ -1,6 +1,7 @@
 //! Everything the widget keeps on the phone: the cart, the outbox of orders,
-//! the last menu seen. IndexedDB through rexie, with localStorage (through
-//! gloo-storage) as the fallback where IndexedDB is blocked.
+//! the last menu seen, the diner's remembered pickup name. IndexedDB through
+//! rexie, with localStorage (through gloo-storage) as the fallback where
+//! IndexedDB is blocked.
 
 mod indexed;
 mod local;
@@ -12,6 +13,7 @@ use wendan_outbox::OutboxEntry;
 use wendan_protocol::Menu;
 
 use crate::cart::Cart;
+use crate::profile::Profile;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StoreError {
@@ -86,7 +88,7 @@ impl Store {
                 log::warn(&format!(
                     "IndexedDB unavailable, using localStorage: {error}"
                 ));
-                local::LocalStore::open().map(Store::Local)
+                Self::open_local()
             }
         }
     }
@@ -94,6 +96,11 @@ impl Store {
     /// IndexedDB only, under a given database name.
     pub async fn open_indexed(name: &str) -> Result<Self, StoreError> {
         indexed::IndexedStore::open(name).await.map(Store::Indexed)
+    }
+
+    /// localStorage only, as where IndexedDB is blocked.
+    pub fn open_local() -> Result<Self, StoreError> {
+        local::LocalStore::open().map(Store::Local)
     }
 
     pub fn is_fallback(&self) -> bool {
@@ -111,9 +118,15 @@ impl Store {
     /// Saves a placed order and empties the cart, together: after a crash
     /// there is either the order or the cart, never both and never neither.
     /// Refused unless the stored cart is still at `cart_revision`, so a tap
-    /// in a second tab cannot order the same cart again.
-    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<(), StoreError> {
+    /// in a second tab cannot order the same cart again. The order's pickup
+    /// name is remembered and already filled in the empty cart returned.
+    pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<Cart, StoreError> {
         dispatch!(self.place(entry, cart_revision))
+    }
+
+    /// What is remembered about the diner; nothing yet is the default.
+    pub async fn load_profile(&self) -> Result<Profile, StoreError> {
+        dispatch!(self.load_profile())
     }
 
     pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {

@@ -2,7 +2,9 @@
 //!
 //! rexie's upgrades are declarative: every store named here exists after
 //! opening, and stores not named are deleted. So this file is the only place
-//! the schema lives, and a new version only ever adds stores. Records are
+//! the schema lives, and a new version only ever adds stores; the stores it
+//! keeps keep their records (tests/store.rs opens a version 1 database with
+//! this schema and finds its queued order). Records are
 //! `{key, json}`: the JSON is our own serde form, so decoding is the same
 //! code natively and in wasm, and a corrupt record is one failed parse.
 
@@ -10,15 +12,18 @@ use rexie::{ObjectStore, Rexie};
 
 pub const DB_NAME: &str = "wendan";
 /// Raise when a store is added; never remove one a released widget used.
-pub const DB_VERSION: u32 = 1;
+/// 1: cart, outbox, menu, quarantine. 2: `profile`, the remembered pickup name.
+pub const DB_VERSION: u32 = 2;
 
 pub const CART: &str = "cart";
 pub const OUTBOX: &str = "outbox";
 pub const MENU: &str = "menu";
 /// Records that could not be read, set aside instead of crashing the widget.
 pub const QUARANTINE: &str = "quarantine";
+/// What the widget remembers about the diner on this phone (since version 2).
+pub const PROFILE: &str = "profile";
 
-/// The key of the single record in `cart` and `menu`.
+/// The key of the single record in `cart`, `menu` and `profile`.
 pub const CURRENT: &str = "current";
 
 /// Opens (creating or upgrading) the database named `name`; the widget
@@ -30,6 +35,7 @@ pub async fn open(name: &str) -> Result<Rexie, rexie::Error> {
         .add_object_store(ObjectStore::new(OUTBOX).key_path("key"))
         .add_object_store(ObjectStore::new(MENU).key_path("key"))
         .add_object_store(ObjectStore::new(QUARANTINE).key_path("key"))
+        .add_object_store(ObjectStore::new(PROFILE).key_path("key"))
         .build()
         .await
 }
