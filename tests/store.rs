@@ -253,14 +253,64 @@ async fn the_pickup_name_round_trips_in_indexed_db() {
     the_pickup_name_round_trips_on(&store, reopen).await;
 }
 
+/// The page's localStorage, emptied for the test.
+fn cleared_local_storage() -> web_sys::Storage {
+    let storage = web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .expect("localStorage");
+    storage.clear().expect("cleared");
+    storage
+}
+
 #[wasm_bindgen_test]
 async fn the_pickup_name_round_trips_in_local_storage() {
-    web_sys::window()
-        .and_then(|window| window.local_storage().ok().flatten())
-        .expect("localStorage")
-        .clear()
-        .expect("cleared");
+    cleared_local_storage();
     let store = Store::open_local().expect("localStorage");
     let reopen = async || Store::open_local().expect("reopens");
     the_pickup_name_round_trips_on(&store, reopen).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_local_outbox_is_set_aside_not_overwritten() {
+    let storage = cleared_local_storage();
+    storage
+        .set_item("wendan.outbox", "{not json")
+        .expect("written");
+    let store = Store::open_local().expect("localStorage");
+    assert!(matches!(
+        store.outbox().await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    assert_eq!(
+        storage.get_item("wendan.quarantine.outbox").expect("read"),
+        Some("{not json".into()),
+        "kept for support"
+    );
+
+    // The next order starts a fresh outbox instead of failing for ever.
+    let cart = cart_with_potatoes();
+    store.save_cart(&cart).await.expect("saved");
+    let order = entry("key-local-000000001", &cart);
+    store.place(&order, cart.revision).await.expect("placed");
+    assert_eq!(store.outbox().await.expect("outbox").entries, vec![order]);
+}
+
+#[wasm_bindgen_test]
+async fn one_bad_local_entry_does_not_hide_the_others() {
+    let storage = cleared_local_storage();
+    storage
+        .set_item("wendan.outbox", r#"{"key-bad": {"key": 1}}"#)
+        .expect("written");
+    let store = Store::open_local().expect("localStorage");
+    let cart = cart_with_potatoes();
+    store.save_cart(&cart).await.expect("saved");
+    let order = entry("key-local-000000002", &cart);
+    store.place(&order, cart.revision).await.expect("placed");
+
+    let load = store.outbox().await.expect("outbox");
+    assert_eq!(load.entries, vec![order]);
+    assert!(matches!(
+        load.set_aside.as_slice(),
+        [StoreError::Corrupt { key, .. }] if key == "key-bad"
+    ));
 }

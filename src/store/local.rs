@@ -1,7 +1,14 @@
 //! The localStorage fallback, for browsers that block IndexedDB. Small and
 //! synchronous; the outbox is one JSON map so placing an order is one write.
+//!
+//! The map's entries are kept as raw JSON and read one by one: one bad
+//! entry is reported while the others are delivered, and an unreadable map
+//! is moved aside rather than overwritten by the next order.
 
 use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
@@ -15,6 +22,10 @@ const CART_KEY: &str = "wendan.cart";
 const OUTBOX_KEY: &str = "wendan.outbox";
 const MENU_KEY: &str = "wendan.menu";
 const PROFILE_KEY: &str = "wendan.profile";
+/// Where an unreadable outbox map is kept, for support.
+const QUARANTINE_KEY: &str = "wendan.quarantine.outbox";
+
+type RawEntries = BTreeMap<String, Box<RawValue>>;
 
 #[derive(Clone)]
 pub struct LocalStore;
@@ -31,12 +42,30 @@ impl LocalStore {
         Ok(LocalStore)
     }
 
-    fn entries(&self) -> BTreeMap<String, serde_json::Value> {
-        LocalStorage::get(OUTBOX_KEY).unwrap_or_default()
+    /// The outbox map, entry by entry still as JSON. A map that is not JSON
+    /// is moved to [`QUARANTINE_KEY`] and reported, never silently emptied.
+    fn entries(&self) -> Result<RawEntries, StoreError> {
+        let Some(json) = LocalStorage::raw().get_item(OUTBOX_KEY).ok().flatten() else {
+            return Ok(RawEntries::new());
+        };
+        serde_json::from_str(&json).or_else(|error| {
+            let raw = LocalStorage::raw();
+            raw.set_item(QUARANTINE_KEY, &json)
+                .and_then(|()| raw.remove_item(OUTBOX_KEY))
+                .map_err(|error| StoreError::from_browser(format!("{error:?}")))?;
+            Err(StoreError::Corrupt {
+                key: OUTBOX_KEY.into(),
+                why: error.to_string(),
+            })
+        })
+    }
+
+    fn save_entries(&self, entries: &RawEntries) -> Result<(), StoreError> {
+        LocalStorage::set(OUTBOX_KEY, entries).map_err(failed)
     }
 
     pub async fn load_cart(&self) -> Result<Cart, StoreError> {
-        Ok(LocalStorage::get(CART_KEY).unwrap_or_default())
+        read(CART_KEY).map(Option::unwrap_or_default)
     }
 
     pub async fn save_cart(&self, cart: &Cart) -> Result<(), StoreError> {
@@ -44,16 +73,15 @@ impl LocalStore {
     }
 
     pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<Cart, StoreError> {
-        let stored: Cart = LocalStorage::get(CART_KEY).unwrap_or_default();
+        let stored: Cart = read(CART_KEY)?.unwrap_or_default();
         if Cart::superseded(&stored, cart_revision) {
             return Err(StoreError::CartChanged);
         }
-        let mut entries = self.entries();
+        let mut entries = self.entries()?;
         if entries.contains_key(entry.key.as_str()) {
             return Err(StoreError::AlreadyPlaced);
         }
-        let value = serde_json::to_value(entry).map_err(|e| StoreError::Encode(e.to_string()))?;
-        entries.insert(entry.key.to_string(), value);
+        entries.insert(entry.key.to_string(), raw_entry(entry)?);
         let mut empty = Cart::emptied(cart_revision);
         // No transactions here: the name goes first, so if its write fails
         // nothing of the order has been written.
@@ -61,15 +89,15 @@ impl LocalStore {
             LocalStorage::set(PROFILE_KEY, &profile).map_err(failed)?;
             empty.prefill(&profile);
         }
-        LocalStorage::set(OUTBOX_KEY, &entries).map_err(failed)?;
+        self.save_entries(&entries)?;
         LocalStorage::set(CART_KEY, &empty).map_err(failed)?;
         Ok(empty)
     }
 
     pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {
         let mut load = OutboxLoad::default();
-        for (key, value) in self.entries() {
-            match serde_json::from_value::<OutboxEntry>(value) {
+        for (key, value) in self.entries()? {
+            match serde_json::from_str::<OutboxEntry>(value.get()) {
                 Ok(entry) => load.entries.push(entry),
                 Err(error) => load.set_aside.push(StoreError::Corrupt {
                     key,
@@ -81,29 +109,40 @@ impl LocalStore {
     }
 
     pub async fn put_entry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
-        let mut entries = self.entries();
-        let value = serde_json::to_value(entry).map_err(|e| StoreError::Encode(e.to_string()))?;
-        entries.insert(entry.key.to_string(), value);
-        LocalStorage::set(OUTBOX_KEY, &entries).map_err(failed)
+        let mut entries = self.entries()?;
+        entries.insert(entry.key.to_string(), raw_entry(entry)?);
+        self.save_entries(&entries)
     }
 
     pub async fn load_profile(&self) -> Result<Profile, StoreError> {
-        match LocalStorage::get(PROFILE_KEY) {
-            Ok(profile) => Ok(profile),
-            Err(StorageError::KeyNotFound(_)) => Ok(Profile::default()),
-            Err(StorageError::SerdeError(error)) => Err(StoreError::Corrupt {
-                key: PROFILE_KEY.into(),
-                why: error.to_string(),
-            }),
-            Err(error) => Err(failed(error)),
-        }
+        read(PROFILE_KEY).map(Option::unwrap_or_default)
     }
 
     pub async fn load_menu(&self) -> Result<Option<CachedMenu>, StoreError> {
-        Ok(LocalStorage::get(MENU_KEY).ok())
+        read(MENU_KEY)
     }
 
     pub async fn save_menu(&self, menu: &CachedMenu) -> Result<(), StoreError> {
         LocalStorage::set(MENU_KEY, menu).map_err(failed)
     }
+}
+
+/// A stored value: `None` when absent, `Corrupt` when unreadable (shown to
+/// the diner, and replaced by the next save).
+fn read<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StoreError> {
+    match LocalStorage::get(key) {
+        Ok(value) => Ok(Some(value)),
+        Err(StorageError::KeyNotFound(_)) => Ok(None),
+        Err(StorageError::SerdeError(error)) => Err(StoreError::Corrupt {
+            key: key.into(),
+            why: error.to_string(),
+        }),
+        Err(error) => Err(failed(error)),
+    }
+}
+
+fn raw_entry(entry: &OutboxEntry) -> Result<Box<RawValue>, StoreError> {
+    serde_json::to_string(entry)
+        .and_then(RawValue::from_string)
+        .map_err(|error| StoreError::Encode(error.to_string()))
 }
