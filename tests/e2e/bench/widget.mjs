@@ -1,6 +1,7 @@
 // Widget benchmarks in Debian's headless Chromium, run by `cargo xtask bench`:
 //  - tap "Place order" → order durable in IndexedDB (User Timing measure), p50/p95 over N orders
-//  - cold load to interactive under throttling (150 ms RTT, 1.6 Mbps, 4× CPU), median of 5
+//  - cold load to interactive under throttling (150 ms RTT, 1.6 Mbps, 4× CPU), median of 5:
+//    navigation start to the first frame painted with an Add button, measured in the page
 //  - repeat visit with the server down, served by the service worker, median of 5
 //  - drain: 50 orders queued offline, then the server is back: time until it has
 //    all 50, with the page open, and again with no page open (Background Sync)
@@ -16,6 +17,23 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
+
+/**
+ * In the page, before any of its scripts: marks `interactive` at the first
+ * frame painted with the named Add button in it, on the page's own clock
+ * (from navigation start). Playwright's polling of a 4x-throttled page adds
+ * 100-400 ms of its own, so its observation is reported beside this.
+ */
+function markInteractive(label) {
+  new MutationObserver((_, observer) => {
+    const button = [...document.querySelectorAll('button')].find(
+      (b) => b.getAttribute('aria-label') === label || b.textContent.trim() === label,
+    );
+    if (!button) return;
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => performance.mark('interactive'), 0));
+  }).observe(document, { childList: true, subtree: true });
+}
 
 const DRAIN_ORDERS = 50;
 /** Open orders on the server when it last went down. */
@@ -91,6 +109,7 @@ try {
 
   // Cold load to interactive: a new context each run, so nothing is cached.
   const cold = [];
+  const observed = [];
   for (let run = 0; run < COLD_RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const cdpPage = await context.newPage();
@@ -103,10 +122,13 @@ try {
       uploadThroughput: (750 * 1024) / 8,
     });
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await cdpPage.addInitScript(markInteractive, 'Add Potato slices');
     const started = Date.now();
     await cdpPage.goto(`${server.url}/?lang=en&table=A1`, { waitUntil: 'commit' });
     await cdpPage.getByRole('button', { name: 'Add Potato slices', exact: true }).waitFor({ timeout: 60_000 });
-    cold.push(Date.now() - started);
+    observed.push(Date.now() - started);
+    await cdpPage.waitForFunction(() => performance.getEntriesByName('interactive').length > 0);
+    cold.push(Math.round(await cdpPage.evaluate(() => performance.getEntriesByName('interactive')[0].startTime)));
     await context.close();
   }
 
@@ -138,6 +160,8 @@ try {
     durable_p95_ms: percentile(durable, 95),
     cold_load_runs_ms: cold,
     cold_load_median_ms: percentile(cold, 50),
+    cold_load_observed_runs_ms: observed,
+    cold_load_observed_median_ms: percentile(observed, 50),
     offline_repeat_runs_ms: repeat,
     offline_repeat_median_ms: percentile(repeat, 50),
     drain_page_open_ms: drainPageOpen,

@@ -42,8 +42,9 @@ pub fn report(root: &Path, dist: &Path, server: &Path) -> anyhow::Result<()> {
         field("orders").unwrap_or(f64::NAN)
     );
     println!(
-        "cold load to interactive, throttled: median {:.0} ms (target ≤ 2000 ms)",
-        field("cold_load_median_ms").unwrap_or(f64::NAN)
+        "cold load to interactive, throttled: median {:.0} ms in the page, {:.0} ms as Playwright saw it (target ≤ 2000 ms)",
+        field("cold_load_median_ms").unwrap_or(f64::NAN),
+        field("cold_load_observed_median_ms").unwrap_or(f64::NAN)
     );
     println!(
         "repeat visit with the server down (service worker): median {:.0} ms (target ≤ 500 ms)",
