@@ -5,8 +5,7 @@
 //! else (no answer, a timeout, a 5xx, a captive portal's HTML page, a proxy's
 //! 404) means "not known to be delivered": retry with the same key and body.
 
-use time::format_description::well_known::Rfc2822;
-use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+use time::{Duration, OffsetDateTime};
 use wendan_protocol::{PlacedOrder, Problem, ProblemType};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,21 +69,8 @@ pub fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u32>() {
         return Some(Duration::seconds(i64::from(seconds)));
     }
-    let at = OffsetDateTime::parse(value, &Rfc2822)
-        .ok()
-        .or_else(|| parse_imf_fixdate(value))?;
+    let at = OffsetDateTime::from(httpdate::parse_http_date(value).ok()?);
     Some((at - now).max(Duration::ZERO))
-}
-
-/// `Sun, 06 Nov 1994 08:49:37 GMT`, which RFC 2822 parsing rejects for `GMT`
-/// in some versions of `time`.
-fn parse_imf_fixdate(value: &str) -> Option<OffsetDateTime> {
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    PrimitiveDateTime::parse(value, &format)
-        .ok()
-        .map(PrimitiveDateTime::assume_utc)
 }
 
 #[cfg(test)]
@@ -134,6 +120,28 @@ mod tests {
                 retry_after: Some(Duration::seconds(30))
             }
         );
+    }
+
+    #[test]
+    fn retry_after_takes_every_http_date_form_and_ignores_nonsense() {
+        for form in [
+            "Mon, 23 Nov 2026 12:00:30 GMT",
+            "Monday, 23-Nov-26 12:00:30 GMT",
+            "Mon Nov 23 12:00:30 2026",
+        ] {
+            assert_eq!(
+                parse_retry_after(form, NOW),
+                Some(Duration::seconds(30)),
+                "{form}"
+            );
+        }
+        assert_eq!(
+            parse_retry_after("Mon, 23 Nov 2026 11:00:00 GMT", NOW),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(parse_retry_after("soon", NOW), None);
+        assert_eq!(parse_retry_after("-5", NOW), None);
     }
 
     #[test]
