@@ -76,7 +76,13 @@ pub async fn refresh_menu(widget: Widget) {
         }
         Ok(MenuFetch::NotModified) => widget.reachable.set(Some(true)),
         Err(api::ApiError::Network(_)) => widget.reachable.set(Some(false)),
-        Err(error) => widget.notice.set(Some(error.to_string())),
+        Err(error) => {
+            let showing_saved = widget.menu.with_untracked(Option::is_some);
+            let language = widget.language.get_untracked();
+            widget
+                .notice
+                .set(Some(i18n::menu_error_text(language, &error, showing_saved)));
+        }
     }
 }
 
@@ -117,13 +123,26 @@ pub async fn reload_orders(widget: Widget) {
     }
 }
 
+/// Why "Place order" saved nothing; the cart stays as it was.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlaceError {
+    #[error("storage is not open")]
+    NoStorage,
+    #[error("no menu")]
+    NoMenu,
+    #[error("no random source for the order key")]
+    NoRandomSource,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Places the cart as an order: saved with a fresh key and emptied from the
 /// cart in one transaction, shown at once, then delivered.
-pub async fn place_order(widget: Widget) -> Result<(), String> {
-    let store = widget.store().ok_or("storage is not open")?;
+pub async fn place_order(widget: Widget) -> Result<(), PlaceError> {
+    let store = widget.store().ok_or(PlaceError::NoStorage)?;
     let cart = widget.cart.get_untracked();
-    let menu = widget.menu.get_untracked().ok_or("no menu")?.menu;
-    let key = clock::new_idempotency_key().ok_or("no random source for the order key")?;
+    let menu = widget.menu.get_untracked().ok_or(PlaceError::NoMenu)?.menu;
+    let key = clock::new_idempotency_key().ok_or(PlaceError::NoRandomSource)?;
     let now = clock::now();
     let table = widget.table.get_untracked();
     let request = OrderRequest {
@@ -150,12 +169,7 @@ pub async fn place_order(widget: Widget) -> Result<(), String> {
             return Ok(());
         }
         // Nothing was saved and the cart stays: the diner is told why.
-        Err(error) => {
-            return Err(i18n::store_error_text(
-                widget.language.get_untracked(),
-                &error,
-            ));
-        }
+        Err(error) => return Err(error.into()),
     };
     if let Some(performance) = window().performance() {
         // Tap to durable: the order is committed to the phone's storage.

@@ -6,6 +6,8 @@
 
 use wendan_protocol::ProblemType;
 
+use crate::actions::PlaceError;
+use crate::api::ApiError;
 use crate::language::Language;
 use crate::store::StoreError;
 
@@ -160,6 +162,45 @@ pub fn store_error_text(language: Language, error: &StoreError) -> String {
     format!("{text} ({error})")
 }
 
+/// Why "Place order" saved nothing, in the diner's language.
+pub fn place_error_text(language: Language, error: &PlaceError) -> String {
+    let (zh, en) = match error {
+        PlaceError::Store(store) => return store_error_text(language, store),
+        PlaceError::NoStorage => (
+            "手机存储尚未就绪，请稍候再下单",
+            "This phone's storage is not ready yet; please try again in a moment",
+        ),
+        PlaceError::NoMenu => (
+            "菜单尚未加载，请联网后再下单",
+            "The menu has not loaded yet; connect to the internet and try again",
+        ),
+        PlaceError::NoRandomSource => (
+            "此浏览器无法生成订单编号，请换用其他浏览器",
+            "This browser cannot make an order number; please use another browser",
+        ),
+    };
+    let text = if language == Language::ZhCn { zh } else { en };
+    format!("{text} ({error})")
+}
+
+/// Why the menu could not be loaded, and whether the diner is looking at
+/// the last one saved on the phone (then ordering still works).
+pub fn menu_error_text(language: Language, error: &ApiError, showing_saved: bool) -> String {
+    let (zh, en) = if showing_saved {
+        (
+            "暂时无法获取最新菜单，显示的是上次保存的菜单",
+            "The latest menu could not be loaded; this is the last menu saved",
+        )
+    } else {
+        (
+            "菜单暂时无法加载，请稍后刷新页面",
+            "The menu could not be loaded; please reload the page in a moment",
+        )
+    };
+    let text = if language == Language::ZhCn { zh } else { en };
+    format!("{text} ({error})")
+}
+
 /// Why the restaurant refused an order, in the diner's language.
 pub fn problem_text(language: Language, kind: Option<ProblemType>) -> &'static str {
     use ProblemType::*;
@@ -221,5 +262,46 @@ pub fn tag_text(language: Language, code: &str) -> String {
         (Some((zh, _)), Language::ZhCn) => zh.to_owned(),
         (Some((_, en)), Language::En) => en.to_owned(),
         (None, _) => code.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    /// Each failure a diner can meet reads in their language, and keeps the
+    /// technical cause for support.
+    #[test]
+    fn place_and_menu_errors_are_told_in_both_languages() {
+        let place = [
+            PlaceError::NoStorage,
+            PlaceError::NoMenu,
+            PlaceError::NoRandomSource,
+            PlaceError::Store(StoreError::Quota),
+        ]
+        .map(|error| {
+            (
+                place_error_text(Language::ZhCn, &error),
+                place_error_text(Language::En, &error),
+            )
+        });
+        let menu = [true, false].map(|showing_saved| {
+            let error = ApiError::Status(502);
+            (
+                menu_error_text(Language::ZhCn, &error, showing_saved),
+                menu_error_text(Language::En, &error, showing_saved),
+            )
+        });
+        for (zh, en) in place.iter().chain(&menu) {
+            assert!(has_chinese(zh), "{zh}");
+            assert!(!has_chinese(en), "{en}");
+        }
+        assert!(place[3].1.contains("storage is full"), "{}", place[3].1);
+        assert!(menu[0].1.contains("last menu saved"), "{}", menu[0].1);
+        assert!(menu[1].1.contains("reload") && menu[1].1.contains("502"));
     }
 }

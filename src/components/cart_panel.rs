@@ -5,7 +5,7 @@ use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
 
 use crate::actions::{change_cart, place_order};
-use crate::i18n::{Msg, t};
+use crate::i18n::{self, Msg, t};
 use crate::widget::use_widget;
 
 /// A User Timing mark, so benchmarks can measure tap-to-durable.
@@ -78,7 +78,10 @@ pub fn CartPanel() -> impl IntoView {
                         orders.scroll_into_view();
                     }
                 }
-                Err(why) => error.set(Some(why)),
+                Err(why) => error.set(Some(i18n::place_error_text(
+                    widget.language.get_untracked(),
+                    &why,
+                ))),
             }
             placing.set(false);
         });
