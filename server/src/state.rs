@@ -17,9 +17,22 @@ use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
 use crate::storage::{EventBus, Storage};
 
+/// Cloned for every request (axum's `State`, the latency middleware), so it
+/// is one `Arc`: a clone is one reference-count change, not one per field,
+/// which under load on several cores is contended cache-line traffic.
 #[derive(Clone)]
-pub struct AppState {
-    menus: Arc<RwLock<Menus>>,
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
+    menus: RwLock<Menus>,
     pub storage: Storage,
     pub in_flight: InFlight,
     pub admission: Admission,
@@ -33,7 +46,7 @@ pub struct AppState {
     /// When the display colours a ticket's age.
     pub age_thresholds: AgeThresholds,
     /// The kitchen's switches as last read from the database.
-    controls: Arc<RwLock<KitchenControls>>,
+    controls: RwLock<KitchenControls>,
     pub admin_token: Option<Arc<str>>,
     /// Where diners reach the widget (`--public-url`), for QR codes.
     pub public_url: Arc<str>,
@@ -75,12 +88,12 @@ impl AppState {
         let base = menu.menu.clone();
         let current = Arc::new(menu);
         let by_version = HashMap::from([(current.menu.version.clone(), Arc::clone(&current))]);
-        let state = Self {
-            menus: Arc::new(RwLock::new(Menus {
+        let state = Self(Arc::new(Shared {
+            menus: RwLock::new(Menus {
                 base,
                 current,
                 by_version,
-            })),
+            }),
             storage,
             in_flight: InFlight::default(),
             admission: Admission::new(config.max_pending_orders),
@@ -97,12 +110,12 @@ impl AppState {
             trust_forwarded_for: config.limits.trust_forwarded_for,
             kitchen_token: config.kitchen_token().map(Arc::from),
             age_thresholds,
-            controls: Arc::new(RwLock::new(KitchenControls::default())),
+            controls: RwLock::new(KitchenControls::default()),
             admin_token: config.admin_token().map(Arc::from),
             public_url: Arc::from(config.public_url()),
             intake_counts: IntakeCounts::default(),
             stopping,
-        };
+        }));
         state
             .reload_controls()
             .await
