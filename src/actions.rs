@@ -8,7 +8,7 @@ use wendan_outbox::OutboxEntry;
 use wendan_protocol::OrderRequest;
 use wendan_protocol::order::ClientInfo;
 
-use crate::api::{self, MenuFetch};
+use crate::api;
 use crate::cart::{Cart, non_empty};
 use crate::delivery::{self, clock, signal};
 use crate::i18n::{self, Msg, t};
@@ -18,14 +18,27 @@ use crate::widget::Widget;
 
 const DEVICE_ID_KEY: &str = "wendan.device";
 
-/// Opens storage, shows what the phone kept (cart, orders, last menu) at
-/// once, then refreshes the menu and delivers anything waiting.
+/// Shows what the phone kept (cart, orders, last menu) and the current
+/// menu, whichever comes first, then delivers anything waiting.
 pub async fn start(widget: Widget) {
+    // The menu is what a first-time diner waits for: its fetch (answered by
+    // index.html's preload) runs while storage opens and is read.
+    let (fresh, store) = futures_util::join!(fetch_and_show_menu(widget), open_storage(widget));
+    let Some(store) = store else { return };
+    if let Some(fresh) = fresh {
+        report(widget, store.save_menu(&fresh).await);
+    }
+    deliver(widget).await;
+}
+
+/// Opens storage and shows what it kept. `None` when it cannot open (the
+/// diner has been told).
+async fn open_storage(widget: Widget) -> Option<Store> {
     let store = match Store::open().await {
         Ok(store) => store,
         Err(error) => {
             widget.show_store_error(&error);
-            return;
+            return None;
         }
     };
     if store.is_fallback() {
@@ -37,17 +50,15 @@ pub async fn start(widget: Widget) {
     ask_for_persistent_storage();
     service_worker::register(widget.webview);
     service_worker::watch_for_update(widget.webview, widget.update_available);
-    if let Some(menu) = report(widget, store.load_menu().await) {
-        widget.menu.set(menu);
+    // The network's menu may already be on screen: a kept one never replaces it.
+    if let Some(Some(kept)) = report(widget, store.load_menu().await)
+        && widget.menu.with_untracked(Option::is_none)
+    {
+        widget.menu.set(Some(kept));
     }
-    // The menu is what a first-time diner waits for: fetch it (index.html
-    // has preloaded it) while the cart and the orders are read.
-    let kept = async {
-        reload_cart(widget).await;
-        reload_orders(widget).await;
-    };
-    futures_util::join!(refresh_menu(widget), kept);
-    deliver(widget).await;
+    reload_cart(widget).await;
+    reload_orders(widget).await;
+    Some(store)
 }
 
 /// Shows a storage error to the diner instead of dropping it.
@@ -55,33 +66,47 @@ fn report<T>(widget: Widget, result: Result<T, StoreError>) -> Option<T> {
     result.map_err(|error| widget.show_store_error(&error)).ok()
 }
 
-/// Fetches the menu if it changed; keeps the cached one when offline.
+/// Fetches the menu and saves it if it changed; keeps the shown one when
+/// offline.
 pub async fn refresh_menu(widget: Widget) {
-    let etag = widget
-        .menu
-        .with_untracked(|menu| menu.as_ref().and_then(|m| m.etag.clone()));
-    match api::fetch_menu(etag.as_deref()).await {
-        Ok(MenuFetch::Fresh { menu, etag }) => {
-            let cached = CachedMenu {
+    if let Some(fresh) = fetch_and_show_menu(widget).await
+        && let Some(store) = widget.store()
+    {
+        report(widget, store.save_menu(&fresh).await);
+    }
+}
+
+/// Fetches the menu and shows it if it is not the one on screen (by ETag):
+/// the new menu, to be saved, or `None`.
+async fn fetch_and_show_menu(widget: Widget) -> Option<CachedMenu> {
+    match api::fetch_menu().await {
+        Ok((menu, etag)) => {
+            widget.reachable.set(Some(true));
+            let shown = widget
+                .menu
+                .with_untracked(|shown| shown.as_ref().map(|shown| shown.etag.clone()));
+            if etag.is_some() && shown.as_ref() == Some(&etag) {
+                return None;
+            }
+            let fresh = CachedMenu {
                 menu,
                 etag,
                 fetched_at_ms: js_sys::Date::now(),
             };
-            widget.reachable.set(Some(true));
-            // Shown first, saved after: the diner need not wait for the disk.
-            widget.menu.set(Some(cached.clone()));
-            if let Some(store) = widget.store() {
-                report(widget, store.save_menu(&cached).await);
-            }
+            widget.menu.set(Some(fresh.clone()));
+            Some(fresh)
         }
-        Ok(MenuFetch::NotModified) => widget.reachable.set(Some(true)),
-        Err(api::ApiError::Network(_)) => widget.reachable.set(Some(false)),
+        Err(api::ApiError::Network(_)) => {
+            widget.reachable.set(Some(false));
+            None
+        }
         Err(error) => {
             let showing_saved = widget.menu.with_untracked(Option::is_some);
             let language = widget.language.get_untracked();
             widget
                 .notice
                 .set(Some(i18n::menu_error_text(language, &error, showing_saved)));
+            None
         }
     }
 }

@@ -17,34 +17,25 @@ pub enum ApiError {
     Decode(String),
 }
 
-/// A menu refresh: a new menu, or "yours is current" (304).
-pub enum MenuFetch {
-    Fresh { menu: Menu, etag: Option<String> },
-    NotModified,
-}
-
-/// Fetches the menu, conditionally on the version the phone already has.
-pub async fn fetch_menu(etag: Option<&str>) -> Result<MenuFetch, ApiError> {
-    let mut request = Request::get(MENU_PATH);
-    if let Some(etag) = etag {
-        request = request.header("If-None-Match", etag);
-    }
-    let response = request
+/// Fetches the menu and its ETag. No `If-None-Match` of our own: the server
+/// marks the menu `no-cache` with a strong ETag, so the browser's HTTP cache
+/// revalidates it (a 304 on the wire, the cached body here), and a request
+/// with no extra headers is one the `<link rel="preload">` in index.html
+/// answers, on every visit.
+pub async fn fetch_menu() -> Result<(Menu, Option<String>), ApiError> {
+    let response = Request::get(MENU_PATH)
         .send()
         .await
         .map_err(|error| ApiError::Network(error.to_string()))?;
-    match response.status() {
-        304 => Ok(MenuFetch::NotModified),
-        200 => {
-            let etag = response.headers().get("etag");
-            let menu = response
-                .json::<Menu>()
-                .await
-                .map_err(|error| ApiError::Decode(error.to_string()))?;
-            Ok(MenuFetch::Fresh { menu, etag })
-        }
-        other => Err(ApiError::Status(other)),
+    if response.status() != 200 {
+        return Err(ApiError::Status(response.status()));
     }
+    let etag = response.headers().get("etag");
+    let menu = response
+        .json::<Menu>()
+        .await
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    Ok((menu, etag))
 }
 
 /// Which sites may embed and command the widget, and the brand.

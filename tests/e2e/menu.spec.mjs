@@ -24,3 +24,33 @@ test('the same menu reads in Chinese for a zh-CN browser', async ({ browser }) =
   await expect(page.getByText('毛肚').first()).toBeVisible();
   await context.close();
 });
+
+test('each visit asks for the menu once, and a repeat visit is revalidated by ETag (304)', async ({ browser }) => {
+  // No service worker: the browser's HTTP cache alone, as in a mini-program web-view.
+  const own = await WendanServer.start();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    const menuRequests = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/v1/menu') menuRequests.push(request);
+    });
+    const add = page.getByRole('button', { name: 'Add Potato slices', exact: true });
+    await page.goto(`${own.url}/?lang=en&table=A1`);
+    await add.waitFor();
+    await page.reload();
+    await add.waitFor();
+    await page.waitForTimeout(300);
+    // index.html's preload is the widget's own request: one per visit, not two.
+    expect(menuRequests).toHaveLength(2);
+    const metrics = await (await fetch(`${own.url}/metrics`)).text();
+    const served = (status) => Number(
+      metrics.match(new RegExp(`_count\\{method="GET",route="/api/v1/menu",status="${status}"\\} (\\d+)`))?.[1] ?? 0,
+    );
+    expect(served(200)).toBe(1);
+    expect(served(304)).toBe(1);
+  } finally {
+    await context.close();
+    await own.stop();
+  }
+});
