@@ -5,6 +5,7 @@
 
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::ServiceWorkerRegistration;
 
@@ -18,8 +19,31 @@ fn container(webview: bool) -> Option<web_sys::ServiceWorkerContainer> {
     (available && !webview).then(|| navigator.service_worker())
 }
 
-/// Registers the worker; a refusal is logged and the page delivers alone.
+/// Registers the worker once the page has loaded; a refusal is logged and
+/// the page delivers alone.
+///
+/// Installing the worker fetches its own wasm and precaches the shell. On a
+/// first visit over a weak signal that would compete with the page's own
+/// first load, so it waits for the `load` event, as web.dev advises.
 pub fn register(webview: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let loaded = window
+        .document()
+        .is_some_and(|document| document.ready_state() == "complete");
+    if loaded {
+        register_now(webview);
+        return;
+    }
+    let on_load = Closure::once_into_js(move || register_now(webview));
+    if let Err(error) = window.add_event_listener_with_callback("load", on_load.unchecked_ref()) {
+        web_sys::console::warn_2(&"could not wait for the page to load".into(), &error);
+        register_now(webview);
+    }
+}
+
+fn register_now(webview: bool) {
     let Some(container) = container(webview) else {
         return;
     };
@@ -74,12 +98,12 @@ pub fn watch_for_update(webview: bool, available: leptos::prelude::RwSignal<bool
             available.set(true);
         }
         let watched = registration.clone();
-        let on_update = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        let on_update = Closure::<dyn Fn()>::new(move || {
             let Some(installing) = watched.installing() else {
                 return;
             };
             let worker = installing.clone();
-            let on_state = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            let on_state = Closure::<dyn Fn()>::new(move || {
                 if worker.state() == web_sys::ServiceWorkerState::Installed {
                     available.set(true);
                 }
@@ -98,7 +122,7 @@ pub fn apply_update(webview: bool) {
     let Some(container) = container(webview) else {
         return;
     };
-    let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+    let on_change = Closure::<dyn Fn()>::new(|| {
         if let Some(window) = web_sys::window() {
             let _ = window.location().reload();
         }

@@ -46,6 +46,38 @@ test('after one visit, the app, the cached menu and the saved cart open with the
   }
 });
 
+test('the worker is registered only once the page has loaded, so its install never competes with the first load', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  try {
+    // A photo that takes 3 s holds the page's load event well past the
+    // moment storage opens, where the worker used to be registered.
+    await context.route('**/slow-photo.svg', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await route.fulfill({ contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg"/>' });
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const photo = new Image();
+        photo.src = '/slow-photo.svg';
+        document.body.append(photo);
+      });
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (...args) {
+        (window.registeredWhile ??= []).push(document.readyState);
+        return register.apply(this, args);
+      };
+    });
+    const page = await context.newPage();
+    await page.goto(TABLE_URL(server));
+    await waitForWorker(page);
+    expect(await page.evaluate(() => window.registeredWhile)).toEqual(['complete']);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
 test('an order queued with the server down is delivered by the worker with no page open', async ({ browser }) => {
   const server = await WendanServer.start();
   const context = await browser.newContext({ serviceWorkers: 'allow' });
