@@ -26,27 +26,25 @@ fn container(webview: bool) -> Option<web_sys::ServiceWorkerContainer> {
 /// first visit over a weak signal that would compete with the page's own
 /// first load, so it waits for the `load` event, as web.dev advises.
 pub fn register(webview: bool) {
-    let Some(window) = web_sys::window() else {
+    let (Some(window), Some(container)) = (web_sys::window(), container(webview)) else {
         return;
     };
     let loaded = window
         .document()
         .is_some_and(|document| document.ready_state() == "complete");
     if loaded {
-        register_now(webview);
+        register_now(&container);
         return;
     }
-    let on_load = Closure::once_into_js(move || register_now(webview));
+    let waiting = container.clone();
+    let on_load = Closure::once_into_js(move || register_now(&waiting));
     if let Err(error) = window.add_event_listener_with_callback("load", on_load.unchecked_ref()) {
         web_sys::console::warn_2(&"could not wait for the page to load".into(), &error);
-        register_now(webview);
+        register_now(&container);
     }
 }
 
-fn register_now(webview: bool) {
-    let Some(container) = container(webview) else {
-        return;
-    };
+fn register_now(container: &web_sys::ServiceWorkerContainer) {
     let registration = container.register(SCRIPT);
     spawn_local(async move {
         if let Err(error) = JsFuture::from(registration).await {
