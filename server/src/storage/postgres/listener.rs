@@ -49,54 +49,86 @@ impl From<&StatusEvent> for Payload {
     }
 }
 
-/// Listens for ever, reconnecting after a dropped connection. Subscribers
-/// that missed events meanwhile catch up from the database on reconnect.
-pub async fn listen(config: Config, events: EventBus) {
-    loop {
-        if let Err(error) = listen_once(&config, &events).await {
-            tracing::warn!(%error, "LISTEN connection lost; reconnecting");
+/// Connects and LISTENs before the replica serves anything, so it never
+/// answers a request while deaf to the other replicas; then listens for
+/// ever on its own task, reconnecting after a dropped connection.
+/// Subscribers that missed events meanwhile catch up from the database.
+pub async fn start(config: Config, events: EventBus) -> Result<(), tokio_postgres::Error> {
+    let first = Listening::connect(&config, &events).await?;
+    tokio::spawn(async move {
+        let mut connected = Some(first);
+        loop {
+            let listened = match connected.take() {
+                Some(listening) => listening.run(&events).await,
+                None => match Listening::connect(&config, &events).await {
+                    Ok(listening) => listening.run(&events).await,
+                    Err(error) => Err(error),
+                },
+            };
+            if let Err(error) = listened {
+                tracing::warn!(%error, "LISTEN connection lost; reconnecting");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    });
+    Ok(())
 }
 
-async fn listen_once(config: &Config, events: &EventBus) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = config.connect(NoTls).await?;
-    let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
-    let driver = tokio::spawn(async move {
-        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-        while let Some(message) = messages.next().await {
-            match message {
-                Ok(AsyncMessage::Notification(note)) => {
-                    let note = (note.channel().to_owned(), note.payload().to_owned());
-                    if notifications.send(note).is_err() {
-                        return Ok(());
+/// A connection that LISTENs on both channels, and what it has heard.
+struct Listening {
+    client: tokio_postgres::Client,
+    received: tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+    driver: tokio::task::JoinHandle<Result<(), tokio_postgres::Error>>,
+}
+
+impl Listening {
+    async fn connect(config: &Config, events: &EventBus) -> Result<Self, tokio_postgres::Error> {
+        let (client, mut connection) = config.connect(NoTls).await?;
+        let (notifications, received) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
+        let driver = tokio::spawn(async move {
+            let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(message) = messages.next().await {
+                match message {
+                    Ok(AsyncMessage::Notification(note)) => {
+                        let note = (note.channel().to_owned(), note.payload().to_owned());
+                        if notifications.send(note).is_err() {
+                            return Ok(());
+                        }
                     }
+                    Ok(_) => {}
+                    Err(error) => return Err(error),
                 }
-                Ok(_) => {}
-                Err(error) => return Err(error),
+            }
+            Ok(())
+        });
+        client
+            .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}"))
+            .await?;
+        // Switches flipped while this connection was down are re-read now.
+        events.controls_changed();
+        Ok(Self {
+            client,
+            received,
+            driver,
+        })
+    }
+
+    /// Fans out what is heard until the connection drops.
+    async fn run(mut self, events: &EventBus) -> Result<(), tokio_postgres::Error> {
+        while let Some((channel, payload)) = self.received.recv().await {
+            if channel == CONTROLS_CHANNEL {
+                events.controls_changed();
+                continue;
+            }
+            match serde_json::from_str::<Payload>(&payload) {
+                Ok(payload) => events.publish(payload.into()),
+                Err(error) => tracing::error!(%error, "unreadable NOTIFY payload"),
             }
         }
-        Ok(())
-    });
-    client
-        .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}"))
-        .await?;
-    // Switches flipped while this connection was down are re-read now.
-    events.controls_changed();
-    while let Some((channel, payload)) = received.recv().await {
-        if channel == CONTROLS_CHANNEL {
-            events.controls_changed();
-            continue;
+        drop(self.client);
+        match self.driver.await {
+            Ok(result) => result,
+            Err(_) => Ok(()),
         }
-        match serde_json::from_str::<Payload>(&payload) {
-            Ok(payload) => events.publish(payload.into()),
-            Err(error) => tracing::error!(%error, "unreadable NOTIFY payload"),
-        }
-    }
-    drop(client);
-    match driver.await {
-        Ok(result) => result,
-        Err(_) => Ok(()),
     }
 }

@@ -57,7 +57,7 @@ impl PostgresStore {
         let mut client = pool.get().await?;
         migrations::migrate(&mut client).await?;
         drop(client);
-        tokio::spawn(listener::listen(config, events));
+        listener::start(config, events).await?;
         Ok(Self { pool })
     }
 
