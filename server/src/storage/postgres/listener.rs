@@ -54,24 +54,27 @@ impl From<&StatusEvent> for Payload {
 /// ever on its own task, reconnecting after a dropped connection.
 /// Subscribers that missed events meanwhile catch up from the database.
 pub async fn start(config: Config, events: EventBus) -> Result<(), tokio_postgres::Error> {
-    let first = Listening::connect(&config, &events).await?;
+    let mut listening = Listening::connect(&config, &events).await?;
     tokio::spawn(async move {
-        let mut connected = Some(first);
         loop {
-            let listened = match connected.take() {
-                Some(listening) => listening.run(&events).await,
-                None => match Listening::connect(&config, &events).await {
-                    Ok(listening) => listening.run(&events).await,
-                    Err(error) => Err(error),
-                },
-            };
-            if let Err(error) = listened {
+            if let Err(error) = listening.run(&events).await {
                 tracing::warn!(%error, "LISTEN connection lost; reconnecting");
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            listening = reconnect(&config, &events).await;
         }
     });
     Ok(())
+}
+
+/// Tries again every second until the connection LISTENs.
+async fn reconnect(config: &Config, events: &EventBus) -> Listening {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        match Listening::connect(config, events).await {
+            Ok(listening) => return listening,
+            Err(error) => tracing::warn!(%error, "cannot LISTEN yet; retrying"),
+        }
+    }
 }
 
 /// A connection that LISTENs on both channels, and what it has heard.
