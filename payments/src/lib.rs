@@ -6,6 +6,7 @@ pub mod payment;
 pub mod query_schedule;
 pub mod rsa_sha256;
 pub mod state;
+pub mod wechat;
 
 pub use merchant_ref::{MerchantRef, MerchantRefError};
 pub use money::{Amount, Currency, MoneyError};

@@ -70,15 +70,15 @@ impl MerchantRef {
     /// `out_refund_no`, `client_reference_id`).
     pub fn parse(text: &str) -> Result<Self, MerchantRefError> {
         let malformed = || MerchantRefError::Malformed(text.to_owned());
-        let (order_part, rest) = text
-            .split_at_checked(ORDER_CHARS)
-            .ok_or_else(malformed)?;
+        let (order_part, rest) = text.split_at_checked(ORDER_CHARS).ok_or_else(malformed)?;
         let rest = rest.strip_prefix('_').ok_or_else(malformed)?;
         let (is_refund, digits) = match rest.strip_prefix('R') {
             Some(digits) => (true, digits),
             None => (false, rest),
         };
-        if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit())
+        if digits.is_empty()
+            || digits.starts_with('0')
+            || !digits.bytes().all(|b| b.is_ascii_digit())
         {
             return Err(malformed());
         }
@@ -145,7 +145,9 @@ mod tests {
         assert_eq!(first, MerchantRef::trade(order(), 1).unwrap().to_string());
         let second = MerchantRef::trade(order(), 2).unwrap().to_string();
         assert_ne!(first, second);
-        let other_order = MerchantRef::trade(Uuid::from_u128(7), 1).unwrap().to_string();
+        let other_order = MerchantRef::trade(Uuid::from_u128(7), 1)
+            .unwrap()
+            .to_string();
         assert_ne!(first, other_order);
     }
 

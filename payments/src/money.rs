@@ -138,7 +138,16 @@ mod tests {
         }
         assert_eq!(yuan_to_fen("12.3"), Ok(1230));
         assert_eq!(yuan_to_fen("12"), Ok(1200));
-        for bad in ["", ".5", "1.234", "-1.00", "1,00", "1.", "abc", "99999999999999999999"] {
+        for bad in [
+            "",
+            ".5",
+            "1.234",
+            "-1.00",
+            "1,00",
+            "1.",
+            "abc",
+            "99999999999999999999",
+        ] {
             assert!(yuan_to_fen(bad).is_err(), "{bad:?}");
         }
         assert!(fen_to_yuan(-1).is_err());

@@ -21,16 +21,17 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::merchant_ref::MAX_ATTEMPT;
-use crate::{
-    Amount, Currency, MerchantRef, Observation, PaymentState, ProviderOutcome,
-};
+use crate::{Amount, Currency, MerchantRef, Observation, PaymentState, ProviderOutcome};
 
 /// How the money was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "via", rename_all = "snake_case")]
 pub enum Capture {
     /// By the provider, in attempt `attempt`, under its `transaction_id`.
-    Provider { attempt: u32, transaction_id: String },
+    Provider {
+        attempt: u32,
+        transaction_id: String,
+    },
     /// At the counter, settled by staff (`staff_ref` names who, for the log).
     Counter { staff_ref: String },
 }
@@ -210,8 +211,8 @@ impl Payment {
                     return Err(Refusal::TooManyAttempts);
                 }
                 let attempt = self.attempt + 1;
-                let reference =
-                    MerchantRef::trade(self.order_id, attempt).map_err(|_| Refusal::TooManyAttempts)?;
+                let reference = MerchantRef::trade(self.order_id, attempt)
+                    .map_err(|_| Refusal::TooManyAttempts)?;
                 let next = Payment {
                     state: PaymentState::Pending,
                     attempt,
@@ -387,7 +388,11 @@ impl Payment {
         }
     }
 
-    fn observe_uncaptured(&self, attempt: u32, outcome: ProviderOutcome) -> Result<Change, Refusal> {
+    fn observe_uncaptured(
+        &self,
+        attempt: u32,
+        outcome: ProviderOutcome,
+    ) -> Result<Change, Refusal> {
         if attempt < self.attempt {
             return Err(Refusal::Stale { attempt });
         }

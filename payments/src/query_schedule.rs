@@ -113,6 +113,9 @@ mod tests {
     fn a_huge_query_count_does_not_overflow() {
         let schedule = QuerySchedule::default();
         let expires = START + Duration::days(1);
-        assert_eq!(schedule.next(START, expires, 10_000), NextCheck::CloseAt(expires));
+        assert_eq!(
+            schedule.next(START, expires, 10_000),
+            NextCheck::CloseAt(expires)
+        );
     }
 }

@@ -72,8 +72,16 @@ fn observations_move_the_state_as_the_providers_rules_say() {
         (payment(Counter, 1, None), seen(trade(1), O::Paid), Paid),
         // The old attempt was paid after all while a new one is in flight.
         (payment(Pending, 2, None), seen(trade(1), O::Paid), Paid),
-        (payment(Paid, 1, captured_by(1)), seen(trade(1), O::Refunded), Refunded),
-        (payment(Paid, 1, captured_by(1)), seen(refund_of(1), O::Refunded), Refunded),
+        (
+            payment(Paid, 1, captured_by(1)),
+            seen(trade(1), O::Refunded),
+            Refunded,
+        ),
+        (
+            payment(Paid, 1, captured_by(1)),
+            seen(refund_of(1), O::Refunded),
+            Refunded,
+        ),
         (
             payment(RefundPending, 1, captured_by(1)),
             seen(refund_of(1), O::Refunded),
@@ -91,7 +99,10 @@ fn observations_move_the_state_as_the_providers_rules_say() {
             .unwrap_or_else(|refusal| panic!("{before:?} + {observation:?}: {refusal}"));
         assert_eq!(change.payment.state, after, "{before:?} + {observation:?}");
         assert_eq!(change.before, before.state);
-        assert_eq!(change.payment.attempt, before.attempt, "attempts never move on observation");
+        assert_eq!(
+            change.payment.attempt, before.attempt,
+            "attempts never move on observation"
+        );
     }
 }
 
@@ -235,7 +246,11 @@ fn forged_or_mismatched_observations_are_refused_and_not_harmless() {
             },
         ),
         (pending.clone(), no_amount, Refusal::MissingAmount),
-        (pending.clone(), no_transaction, Refusal::MissingTransactionId),
+        (
+            pending.clone(),
+            no_transaction,
+            Refusal::MissingTransactionId,
+        ),
         (
             pending.clone(),
             other_order,
@@ -325,7 +340,12 @@ fn a_capture_of_an_old_attempt_closes_the_one_in_flight() {
 #[test]
 fn pay_starts_an_attempt_resumes_the_one_in_flight_and_never_makes_a_second() {
     // (before, attempt, capture) → Ok(plan, attempt after) or refusal
-    let starts = [(Unpaid, 0, 1), (Closed, 1, 2), (Closed, 41, 42), (Counter, 0, 1)];
+    let starts = [
+        (Unpaid, 0, 1),
+        (Closed, 1, 2),
+        (Closed, 41, 42),
+        (Counter, 0, 1),
+    ];
     for (state, attempt, next) in starts {
         let (after, plan) = payment(state, attempt, None).begin().unwrap();
         assert_eq!(plan, Begin::Create(trade(next)), "{state}");
@@ -342,11 +362,20 @@ fn pay_starts_an_attempt_resumes_the_one_in_flight_and_never_makes_a_second() {
     }
 
     let refused = [
-        (payment(Failed, 1, None), Refusal::MustCloseFirst { close: trade(1) }),
+        (
+            payment(Failed, 1, None),
+            Refusal::MustCloseFirst { close: trade(1) },
+        ),
         (payment(Paid, 1, captured_by(1)), Refusal::AlreadyPaid),
         (payment(Paid, 0, counter_capture()), Refusal::AlreadyPaid),
-        (payment(RefundPending, 1, captured_by(1)), Refusal::AlreadyPaid),
-        (payment(Refunded, 1, captured_by(1)), Refusal::AlreadyRefunded),
+        (
+            payment(RefundPending, 1, captured_by(1)),
+            Refusal::AlreadyPaid,
+        ),
+        (
+            payment(Refunded, 1, captured_by(1)),
+            Refusal::AlreadyRefunded,
+        ),
         (payment(Closed, 999, None), Refusal::TooManyAttempts),
     ];
     for (before, expected) in refused {
@@ -443,7 +472,12 @@ fn a_refund_has_its_own_number_and_happens_once() {
     assert_eq!(change.follow_up, Some(FollowUp::Refund(refund_of(2))));
     // Asking again is the same refund, never a second one.
     let again = change.payment.refund().unwrap_err();
-    assert_eq!(again, Refusal::NoChange { state: RefundPending });
+    assert_eq!(
+        again,
+        Refusal::NoChange {
+            state: RefundPending
+        }
+    );
     assert_eq!(change.payment.refund_ref(), Some(refund_of(2)));
     // A refund the provider could not make keeps its number for the retry.
     let failed = change
