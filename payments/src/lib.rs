@@ -1,4 +1,5 @@
 //! Payments (WIP)
+pub mod alipay;
 pub mod merchant_ref;
 pub mod money;
 pub mod observation;
