@@ -23,10 +23,12 @@ pub fn content(params: &BTreeMap<String, String>, kind: Content) -> String {
     params
         .iter()
         .filter(|(name, value)| {
-            !name.is_empty()
-                && !value.is_empty()
-                && name.as_str() != "sign"
-                && !(kind == Content::Notification && name.as_str() == "sign_type")
+            let left_out = match name.as_str() {
+                "sign" => true,
+                "sign_type" => kind == Content::Notification,
+                _ => false,
+            };
+            !(left_out || name.is_empty() || value.is_empty())
         })
         .map(|(name, value)| format!("{name}={value}"))
         .collect::<Vec<_>>()
