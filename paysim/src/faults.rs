@@ -77,3 +77,35 @@ impl Faults {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn the_same_seed_misbehaves_the_same_way() {
+        let faults = Faults {
+            lose_notification: 0.5,
+            duplicate_notification: 0.5,
+            bad_signature: 0.3,
+            ..Faults::default()
+        };
+        let draws = |seed| {
+            let mut rng = StdRng::seed_from_u64(seed);
+            (0..64).map(|_| faults.draw_notification(&mut rng)).collect::<Vec<_>>()
+        };
+        assert_eq!(draws(7), draws(7));
+        assert_ne!(draws(7), draws(8));
+        let lost = draws(7).iter().filter(|f| f.lose).count();
+        assert!((16..=48).contains(&lost), "about half: {lost}");
+    }
+
+    #[test]
+    fn zero_is_never_and_one_is_always() {
+        let mut rng = StdRng::seed_from_u64(1);
+        assert!((0..100).all(|_| roll(&mut rng, 1.0)));
+        assert!((0..100).all(|_| !roll(&mut rng, 0.0)));
+    }
+}

@@ -61,7 +61,10 @@ impl Sandbox {
                 continue;
             }
             let sandbox = self.clone();
-            let delivery = delivery.clone();
+            let mut delivery = delivery.clone();
+            // Only the payment's first notification is held back, so a later
+            // one overtakes it.
+            delivery.faults.hold_back &= index == Some(0);
             tokio::spawn(async move { sandbox.send_until_acknowledged(delivery, index).await });
         }
     }
