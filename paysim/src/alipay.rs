@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use time::macros::{format_description, offset};
 use wendan_payments::alipay::notification::{SUCCESS, parse_form};
 use wendan_payments::alipay::request::{RefundContent, TradeContent, WapPayContent};
@@ -33,14 +33,19 @@ fn beijing(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .unwrap_or_else(|_| now())
         .to_offset(offset!(+8))
-        .format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
         .unwrap_or_default()
 }
 
 fn parse_beijing(text: &str) -> Option<i64> {
-    time::PrimitiveDateTime::parse(text, format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
-        .ok()
-        .map(|at| at.assume_offset(offset!(+8)).unix_timestamp())
+    time::PrimitiveDateTime::parse(
+        text,
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+    )
+    .ok()
+    .map(|at| at.assume_offset(offset!(+8)).unix_timestamp())
 }
 
 /// A signed answer: `{"<method>_response":{…},"sign":"…"}`.
@@ -63,7 +68,11 @@ fn refused(code: &str, sub_code: &str, sub_msg: &str) -> TradeAnswer {
     }
 }
 
-async fn gateway(State(sandbox): State<Arc<Sandbox>>, RawQuery(query): RawQuery, body: Bytes) -> Response {
+async fn gateway(
+    State(sandbox): State<Arc<Sandbox>>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     let mut params = match parse_form(query.unwrap_or_default().as_bytes()) {
         Ok(params) => params,
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
@@ -84,12 +93,20 @@ async fn gateway(State(sandbox): State<Arc<Sandbox>>, RawQuery(query): RawQuery,
         && verify(&params, Content::Request, &sandbox.keys.alipay_app_public()).is_ok();
     let Some(call) = call else {
         if !signed_by_merchant {
-            return (StatusCode::BAD_REQUEST, "sandbox: invalid signature (isv.invalid-signature)").into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                "sandbox: invalid signature (isv.invalid-signature)",
+            )
+                .into_response();
         }
         return wap_pay(&sandbox, &params);
     };
     if !signed_by_merchant {
-        return answer(&sandbox, call, &refused("40002", "isv.invalid-signature", "invalid signature"));
+        return answer(
+            &sandbox,
+            call,
+            &refused("40002", "isv.invalid-signature", "invalid signature"),
+        );
     }
     let biz = params.get("biz_content").cloned().unwrap_or_default();
     match call {
@@ -100,15 +117,27 @@ async fn gateway(State(sandbox): State<Arc<Sandbox>>, RawQuery(query): RawQuery,
                 }
                 answer(&sandbox, call, &query_trade(&sandbox, &trade.out_trade_no))
             }
-            Err(e) => answer(&sandbox, call, &refused("40004", "ACQ.INVALID_PARAMETER", &e.to_string())),
+            Err(e) => answer(
+                &sandbox,
+                call,
+                &refused("40004", "ACQ.INVALID_PARAMETER", &e.to_string()),
+            ),
         },
         Call::Close => match serde_json::from_str::<TradeContent>(&biz) {
             Ok(trade) => answer(&sandbox, call, &close(&sandbox, &trade.out_trade_no)),
-            Err(e) => answer(&sandbox, call, &refused("40004", "ACQ.INVALID_PARAMETER", &e.to_string())),
+            Err(e) => answer(
+                &sandbox,
+                call,
+                &refused("40004", "ACQ.INVALID_PARAMETER", &e.to_string()),
+            ),
         },
         Call::Refund => match serde_json::from_str::<RefundContent>(&biz) {
             Ok(request) => answer(&sandbox, call, &refund(&sandbox, &request)),
-            Err(e) => answer(&sandbox, call, &refused("40004", "ACQ.INVALID_PARAMETER", &e.to_string())),
+            Err(e) => answer(
+                &sandbox,
+                call,
+                &refused("40004", "ACQ.INVALID_PARAMETER", &e.to_string()),
+            ),
         },
     }
 }
@@ -120,7 +149,11 @@ fn wap_pay(sandbox: &Sandbox, params: &BTreeMap<String, String>) -> Response {
         .get("biz_content")
         .and_then(|biz| serde_json::from_str::<WapPayContent>(biz).ok())
     else {
-        return (StatusCode::BAD_REQUEST, "sandbox: biz_content is not a wap.pay content").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "sandbox: biz_content is not a wap.pay content",
+        )
+            .into_response();
     };
     let Ok(amount) = yuan_to_fen(&content.total_amount) else {
         return (StatusCode::BAD_REQUEST, "sandbox: bad total_amount").into_response();
@@ -154,7 +187,11 @@ fn wap_pay(sandbox: &Sandbox, params: &BTreeMap<String, String>) -> Response {
         false
     });
     if conflict {
-        return (StatusCode::BAD_REQUEST, "sandbox: out_trade_no reused with other parameters").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "sandbox: out_trade_no reused with other parameters",
+        )
+            .into_response();
     }
     Redirect::to(&format!("/sandbox/wallet/alipay/{}", content.out_trade_no)).into_response()
 }
@@ -179,38 +216,42 @@ fn trade_answer(payment: &Payment) -> TradeAnswer {
 }
 
 fn query_trade(sandbox: &Sandbox, out_trade_no: &str) -> TradeAnswer {
-    sandbox.with_ledger(|ledger| match ledger.by_ref(Provider::Alipay, out_trade_no) {
-        Some(payment) => {
-            payment.expire_if_due(now().unix_timestamp());
-            trade_answer(payment)
-        }
-        None => refused("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在"),
-    })
+    sandbox.with_ledger(
+        |ledger| match ledger.by_ref(Provider::Alipay, out_trade_no) {
+            Some(payment) => {
+                payment.expire_if_due(now().unix_timestamp());
+                trade_answer(payment)
+            }
+            None => refused("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在"),
+        },
+    )
 }
 
 fn close(sandbox: &Sandbox, out_trade_no: &str) -> TradeAnswer {
-    sandbox.with_ledger(|ledger| match ledger.by_ref(Provider::Alipay, out_trade_no) {
-        Some(payment) if matches!(payment.status, Status::Paid | Status::Refunded) => {
-            refused("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法")
-        }
-        Some(payment) => {
-            payment.status = Status::Closed;
-            TradeAnswer {
-                code: "10000".into(),
-                msg: "Success".into(),
-                out_trade_no: Some(payment.merchant_ref.clone()),
-                ..TradeAnswer::default()
+    sandbox.with_ledger(
+        |ledger| match ledger.by_ref(Provider::Alipay, out_trade_no) {
+            Some(payment) if matches!(payment.status, Status::Paid | Status::Refunded) => {
+                refused("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法")
             }
-        }
-        None => refused("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在"),
-    })
+            Some(payment) => {
+                payment.status = Status::Closed;
+                TradeAnswer {
+                    code: "10000".into(),
+                    msg: "Success".into(),
+                    out_trade_no: Some(payment.merchant_ref.clone()),
+                    ..TradeAnswer::default()
+                }
+            }
+            None => refused("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在"),
+        },
+    )
 }
 
 fn refund(sandbox: &Arc<Sandbox>, request: &RefundContent) -> TradeAnswer {
     let refund_id = format!("{}", 900_000 + sandbox.next_id());
-    let outcome = sandbox.with_ledger(|ledger| {
+    let (answer, newly_refunded) = sandbox.with_ledger(|ledger| {
         let Some(payment) = ledger.by_ref(Provider::Alipay, &request.out_trade_no) else {
-            return Err(refused("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在"));
+            return (refused("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在"), None);
         };
         let refunded_answer = |payment: &Payment, fund_change: &str| TradeAnswer {
             fund_change: Some(fund_change.into()),
@@ -218,30 +259,37 @@ fn refund(sandbox: &Arc<Sandbox>, request: &RefundContent) -> TradeAnswer {
             ..trade_answer(payment)
         };
         if payment.refund_numbered(&request.out_request_no).is_some() {
-            return Ok((refunded_answer(payment, "N"), None));
+            return (refunded_answer(payment, "N"), None);
         }
         if yuan_to_fen(&request.refund_amount).ok() != Some(payment.amount) {
-            return Err(refused("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "the sandbox refunds whole payments only"));
+            let why = "the sandbox refunds whole payments only";
+            return (
+                refused("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", why),
+                None,
+            );
         }
-        if payment.refund(&request.out_request_no, refund_id, now().unix_timestamp()).is_none() {
-            return Err(refused("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法"));
+        if payment
+            .refund(&request.out_request_no, refund_id, now().unix_timestamp())
+            .is_none()
+        {
+            return (
+                refused("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法"),
+                None,
+            );
         }
-        Ok((refunded_answer(payment, "Y"), Some(payment.clone())))
+        (refunded_answer(payment, "Y"), Some(payment.clone()))
     });
-    match outcome {
-        Ok((answer, newly_refunded)) => {
-            if let Some(payment) = newly_refunded {
-                notify(sandbox, &payment, Some(&request.out_request_no));
-            }
-            answer
-        }
-        Err(refusal) => refusal,
+    if let Some(payment) = newly_refunded {
+        notify(sandbox, &payment, Some(&request.out_request_no));
     }
+    answer
 }
 
 /// Posts a signed `trade_status_sync` notification about `payment`.
 fn notify(sandbox: &Arc<Sandbox>, payment: &Payment, refund_no: Option<&str>) {
-    let Some(url) = payment.notify_url.clone() else { return };
+    let Some(url) = payment.notify_url.clone() else {
+        return;
+    };
     let faults = sandbox.notification_faults(&payment.merchant_ref);
     let at = now().unix_timestamp();
     let answer = trade_answer(payment);
@@ -254,8 +302,14 @@ fn notify(sandbox: &Arc<Sandbox>, payment: &Payment, refund_no: Option<&str>) {
         ("charset", "utf-8".into()),
         ("version", "1.0".into()),
         ("out_trade_no", payment.merchant_ref.clone()),
-        ("trade_status", answer.trade_status.clone().unwrap_or_default()),
-        ("total_amount", fen_to_yuan(payment.amount + delta).unwrap_or_default()),
+        (
+            "trade_status",
+            answer.trade_status.clone().unwrap_or_default(),
+        ),
+        (
+            "total_amount",
+            fen_to_yuan(payment.amount + delta).unwrap_or_default(),
+        ),
         ("subject", payment.description.clone()),
     ]
     .into_iter()
@@ -269,7 +323,10 @@ fn notify(sandbox: &Arc<Sandbox>, payment: &Payment, refund_no: Option<&str>) {
     }
     if let Some(refund_no) = refund_no {
         params.insert("out_biz_no".into(), refund_no.to_owned());
-        params.insert("refund_fee".into(), fen_to_yuan(payment.amount + delta).unwrap_or_default());
+        params.insert(
+            "refund_fee".into(),
+            fen_to_yuan(payment.amount + delta).unwrap_or_default(),
+        );
         params.insert("gmt_refund".into(), beijing(at));
     }
     params.insert("sign_type".into(), "RSA2".into());
@@ -284,7 +341,9 @@ fn notify(sandbox: &Arc<Sandbox>, payment: &Payment, refund_no: Option<&str>) {
         sign = crate::wechat::corrupt(&sign);
     }
     params.insert("sign".into(), sign);
-    let Ok(body) = serde_urlencoded::to_string(&params) else { return };
+    let Ok(body) = serde_urlencoded::to_string(&params) else {
+        return;
+    };
     sandbox.deliver(Delivery {
         provider: Provider::Alipay,
         handle: payment.handle.clone(),
@@ -310,7 +369,8 @@ pub fn tap(sandbox: &Arc<Sandbox>, payment: &Payment, tap: Tap) -> Tapped {
     let trade_no = format!("2026{:024}", sandbox.next_id());
     let captured = sandbox.with_ledger(|ledger| {
         let stored = ledger.by_handle(Provider::Alipay, &payment.handle)?;
-        (tap == Tap::Pay && stored.capture(trade_no, now().unix_timestamp())).then(|| stored.clone())
+        (tap == Tap::Pay && stored.capture(trade_no, now().unix_timestamp()))
+            .then(|| stored.clone())
     });
     if let Some(paid) = &captured {
         notify(sandbox, paid, None);

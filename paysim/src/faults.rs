@@ -14,8 +14,8 @@ pub struct Faults {
     pub lose_notification: f64,
     /// Every delivery is sent twice.
     pub duplicate_notification: f64,
-    /// The first notification of a payment is held back so a later one
-    /// (refund, failure) overtakes it.
+    /// The first notification of a payment is held back (a minute of
+    /// provider time) so a later one (refund, failure) overtakes it.
     pub out_of_order: f64,
     /// Every notification waits this long first (past the merchant's first
     /// query, say).
@@ -94,7 +94,9 @@ mod tests {
         };
         let draws = |seed| {
             let mut rng = StdRng::seed_from_u64(seed);
-            (0..64).map(|_| faults.draw_notification(&mut rng)).collect::<Vec<_>>()
+            (0..64)
+                .map(|_| faults.draw_notification(&mut rng))
+                .collect::<Vec<_>>()
         };
         assert_eq!(draws(7), draws(7));
         assert_ne!(draws(7), draws(8));

@@ -123,7 +123,11 @@ impl Ledger {
             .find(|p| p.provider == provider && p.merchant_ref == merchant_ref)
     }
 
-    pub fn by_transaction(&mut self, provider: Provider, transaction_id: &str) -> Option<&mut Payment> {
+    pub fn by_transaction(
+        &mut self,
+        provider: Provider,
+        transaction_id: &str,
+    ) -> Option<&mut Payment> {
         self.payments
             .iter_mut()
             .find(|p| p.provider == provider && p.transaction_id.as_deref() == Some(transaction_id))

@@ -119,7 +119,9 @@ impl Sandbox {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panicking handler must not take the whole sandbox down with it.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` on the ledger under the lock.

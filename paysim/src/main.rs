@@ -47,7 +47,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let listener = TcpListener::bind(&args.listen).await?;
     let running = serve(listener, config.clone(), keys).await?;
-    println!("Payment sandbox — no real money — on http://{}", running.addr);
+    println!(
+        "Payment sandbox — no real money — on http://{}",
+        running.addr
+    );
     println!("keys in {}", args.keys_dir.display());
     println!(
         "WeChat mchid {} appid {}; Alipay app_id {}; ledger at http://{}/sandbox/ledger",

@@ -72,7 +72,8 @@ impl Sandbox {
     async fn send_until_acknowledged(&self, delivery: Delivery, index: Option<usize>) {
         let mut first_wait = Duration::from_millis(delivery.faults.delay_ms);
         if delivery.faults.hold_back {
-            first_wait += self.scaled(delivery.schedule.get(1).copied().unwrap_or(15) * 4);
+            // A minute of provider time: long enough for the next one to pass.
+            first_wait += self.scaled(60);
         }
         tokio::time::sleep(first_wait).await;
         for wait in delivery.schedule {

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde_json::{Value, json};
 use wendan_payments::stripe::webhook::sign;
 
@@ -32,21 +32,37 @@ pub fn routes() -> Router<Arc<Sandbox>> {
 }
 
 fn stripe_error(status: StatusCode, kind: &str, message: &str) -> Response {
-    (status, axum::Json(json!({"error": {"type": kind, "message": message}}))).into_response()
+    (
+        status,
+        axum::Json(json!({"error": {"type": kind, "message": message}})),
+    )
+        .into_response()
 }
 
-fn check_key(sandbox: &Sandbox, headers: &HeaderMap) -> Result<(), Response> {
-    let expected = format!("Bearer {}", sandbox.keys.stripe_secret_key);
-    match headers.get("Authorization").and_then(|v| v.to_str().ok()) {
-        Some(given) if given == expected => Ok(()),
-        _ => Err(stripe_error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided")),
+/// A request refused before it reaches the API (bad key, unreadable form).
+struct Refused(StatusCode, String);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        stripe_error(self.0, "invalid_request_error", &self.1)
     }
 }
 
-fn form(body: &[u8]) -> Result<BTreeMap<String, String>, Response> {
+fn check_key(sandbox: &Sandbox, headers: &HeaderMap) -> Result<(), Refused> {
+    let expected = format!("Bearer {}", sandbox.keys.stripe_secret_key);
+    match headers.get("Authorization").and_then(|v| v.to_str().ok()) {
+        Some(given) if given == expected => Ok(()),
+        _ => Err(Refused(
+            StatusCode::UNAUTHORIZED,
+            "Invalid API Key provided".into(),
+        )),
+    }
+}
+
+fn form(body: &[u8]) -> Result<BTreeMap<String, String>, Refused> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .map(|pairs| pairs.into_iter().collect())
-        .map_err(|e| stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", &e.to_string()))
+        .map_err(|e| Refused(StatusCode::BAD_REQUEST, e.to_string()))
 }
 
 /// `metadata[k]=v` (or `payment_intent_data[metadata][k]=v`) pairs as an object.
@@ -54,7 +70,10 @@ fn metadata(params: &BTreeMap<String, String>, prefix: &str) -> Value {
     let object: serde_json::Map<String, Value> = params
         .iter()
         .filter_map(|(k, v)| {
-            let key = k.strip_prefix(prefix)?.strip_prefix('[')?.strip_suffix(']')?;
+            let key = k
+                .strip_prefix(prefix)?
+                .strip_prefix('[')?
+                .strip_suffix(']')?;
             Some((key.to_owned(), Value::String(v.clone())))
         })
         .collect();
@@ -131,19 +150,26 @@ fn intent_json(payment: &Payment, amount_delta: i64) -> Value {
     })
 }
 
-async fn create_session(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_session(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let params = match form(&body) {
         Ok(params) => params,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let handle = format!("cs_test_sandbox_{:016}", sandbox.next_id());
     idempotent(&sandbox, &headers, &body, || {
         let get = |k: &str| params.get(k).cloned();
-        let amount = get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok());
-        let quantity = get("line_items[0][quantity]").and_then(|q| q.parse::<i64>().ok()).unwrap_or(1);
+        let amount =
+            get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok());
+        let quantity = get("line_items[0][quantity]")
+            .and_then(|q| q.parse::<i64>().ok())
+            .unwrap_or(1);
         let (Some(amount), Some(currency), Some(success_url)) = (
             amount,
             get("line_items[0][price_data][currency]"),
@@ -184,18 +210,29 @@ async fn create_session(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap,
 
 fn find(sandbox: &Sandbox, by: impl Fn(&Payment) -> bool) -> Option<Payment> {
     sandbox.with_ledger(|ledger| {
-        let payment = ledger.payments.iter_mut().find(|p| p.provider == Provider::Stripe && by(p))?;
+        let payment = ledger
+            .payments
+            .iter_mut()
+            .find(|p| p.provider == Provider::Stripe && by(p))?;
         payment.expire_if_due(now().unix_timestamp());
         Some(payment.clone())
     })
 }
 
-async fn retrieve_session(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn retrieve_session(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let Some(payment) = find(&sandbox, |p| p.handle == id) else {
-        return stripe_error(StatusCode::NOT_FOUND, "invalid_request_error", "No such checkout.session");
+        return stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "No such checkout.session",
+        );
     };
     if let Some(fault) = sandbox.query_fault(&payment.merchant_ref).await {
         return fault;
@@ -203,9 +240,13 @@ async fn retrieve_session(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMa
     axum::Json(session_json(&sandbox, &payment, 0)).into_response()
 }
 
-async fn expire_session(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn expire_session(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let expired = sandbox.with_ledger(|ledger| {
         let payment = ledger.by_handle(Provider::Stripe, &id)?;
@@ -218,20 +259,40 @@ async fn expire_session(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap,
     });
     match expired {
         Some(Ok(payment)) => {
-            send_event(&sandbox, &payment, "checkout.session.expired", |delta| session_json(&sandbox, &payment, delta));
+            send_event(&sandbox, &payment, "checkout.session.expired", |delta| {
+                session_json(&sandbox, &payment, delta)
+            });
             axum::Json(session_json(&sandbox, &payment, 0)).into_response()
         }
-        Some(Err(_)) => stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "Only Checkout Sessions with a status of open can be expired"),
-        None => stripe_error(StatusCode::NOT_FOUND, "invalid_request_error", "No such checkout.session"),
+        Some(Err(_)) => stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "Only Checkout Sessions with a status of open can be expired",
+        ),
+        None => stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "No such checkout.session",
+        ),
     }
 }
 
-async fn retrieve_intent(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn retrieve_intent(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused;
+        return refused.into_response();
     }
-    let Some(payment) = find(&sandbox, |p| p.transaction_id.as_deref() == Some(id.as_str())) else {
-        return stripe_error(StatusCode::NOT_FOUND, "invalid_request_error", "No such payment_intent");
+    let Some(payment) = find(&sandbox, |p| {
+        p.transaction_id.as_deref() == Some(id.as_str())
+    }) else {
+        return stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "No such payment_intent",
+        );
     };
     if let Some(fault) = sandbox.query_fault(&payment.merchant_ref).await {
         return fault;
@@ -239,9 +300,13 @@ async fn retrieve_intent(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap
     axum::Json(intent_json(&payment, 0)).into_response()
 }
 
-async fn cancel_intent(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn cancel_intent(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let cancelled = sandbox.with_ledger(|ledger| {
         let payment = ledger.by_transaction(Provider::Stripe, &id)?;
@@ -253,33 +318,55 @@ async fn cancel_intent(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, 
     });
     match cancelled {
         Some(Ok(payment)) => axum::Json(intent_json(&payment, 0)).into_response(),
-        Some(Err(())) => stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "You cannot cancel this PaymentIntent because it has a status of succeeded."),
-        None => stripe_error(StatusCode::NOT_FOUND, "invalid_request_error", "No such payment_intent"),
+        Some(Err(())) => stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "You cannot cancel this PaymentIntent because it has a status of succeeded.",
+        ),
+        None => stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "No such payment_intent",
+        ),
     }
 }
 
-async fn create_refund(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_refund(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let params = match form(&body) {
         Ok(params) => params,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let refund_id = format!("re_sandbox_{:016}", sandbox.next_id());
     idempotent(&sandbox, &headers, &body, || {
         let intent = params.get("payment_intent").cloned().unwrap_or_default();
-        let refund_no = params.get("metadata[wendan_ref]").cloned().unwrap_or_else(|| refund_id.clone());
+        let refund_no = params
+            .get("metadata[wendan_ref]")
+            .cloned()
+            .unwrap_or_else(|| refund_id.clone());
         let refund_metadata = metadata(&params, "metadata");
         let outcome = sandbox.with_ledger(|ledger| {
-            let payment = ledger.by_transaction(Provider::Stripe, &intent).ok_or("No such payment_intent")?;
-            let amount = params.get("amount").and_then(|a| a.parse::<i64>().ok()).unwrap_or(payment.amount);
+            let payment = ledger
+                .by_transaction(Provider::Stripe, &intent)
+                .ok_or("No such payment_intent")?;
+            let amount = params
+                .get("amount")
+                .and_then(|a| a.parse::<i64>().ok())
+                .unwrap_or(payment.amount);
             if amount != payment.amount {
                 return Err("the sandbox refunds whole payments only");
             }
             match payment.refund(&refund_no, refund_id.clone(), now().unix_timestamp()) {
                 Some(_) => Ok(payment.clone()),
-                None if payment.status == Status::Refunded => Err("Charge has already been refunded."),
+                None if payment.status == Status::Refunded => {
+                    Err("Charge has already been refunded.")
+                }
                 None => Err("This PaymentIntent has no successful charge to refund."),
             }
         });
@@ -299,14 +386,24 @@ async fn create_refund(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap, 
                 });
                 (StatusCode::OK, refund.to_string())
             }
-            Err(message) => (StatusCode::BAD_REQUEST, json!({"error": {"type": "invalid_request_error", "message": message}}).to_string()),
+            Err(message) => (
+                StatusCode::BAD_REQUEST,
+                json!({"error": {"type": "invalid_request_error", "message": message}}).to_string(),
+            ),
         }
     })
 }
 
 /// Posts a signed event about `payment` to the registered endpoint.
-fn send_event(sandbox: &Arc<Sandbox>, payment: &Payment, kind: &str, object: impl Fn(i64) -> Value) {
-    let Some(url) = sandbox.config.stripe_webhook_url.clone() else { return };
+fn send_event(
+    sandbox: &Arc<Sandbox>,
+    payment: &Payment,
+    kind: &str,
+    object: impl Fn(i64) -> Value,
+) {
+    let Some(url) = sandbox.config.stripe_webhook_url.clone() else {
+        return;
+    };
     let faults = sandbox.notification_faults(&payment.merchant_ref);
     let created = now().unix_timestamp();
     let event = json!({
@@ -342,7 +439,9 @@ pub fn tap(sandbox: &Arc<Sandbox>, payment: &Payment, tap: Tap) -> Tapped {
         let stored = ledger.by_handle(Provider::Stripe, &payment.handle)?;
         let intent = stored.transaction_id.clone().unwrap_or(fresh_intent);
         match tap {
-            Tap::Pay => stored.capture(intent, now().unix_timestamp()).then(|| stored.clone()),
+            Tap::Pay => stored
+                .capture(intent, now().unix_timestamp())
+                .then(|| stored.clone()),
             Tap::Decline if matches!(stored.status, Status::Open | Status::Failed) => {
                 stored.status = Status::Failed;
                 stored.transaction_id = Some(intent);
@@ -353,10 +452,16 @@ pub fn tap(sandbox: &Arc<Sandbox>, payment: &Payment, tap: Tap) -> Tapped {
     });
     if let Some(changed) = &changed {
         if changed.status == Status::Paid {
-            send_event(sandbox, changed, "checkout.session.completed", |delta| session_json(sandbox, changed, delta));
-            send_event(sandbox, changed, "payment_intent.succeeded", |delta| intent_json(changed, delta));
+            send_event(sandbox, changed, "checkout.session.completed", |delta| {
+                session_json(sandbox, changed, delta)
+            });
+            send_event(sandbox, changed, "payment_intent.succeeded", |delta| {
+                intent_json(changed, delta)
+            });
         } else {
-            send_event(sandbox, changed, "payment_intent.payment_failed", |delta| intent_json(changed, delta));
+            send_event(sandbox, changed, "payment_intent.payment_failed", |delta| {
+                intent_json(changed, delta)
+            });
         }
     }
     let back_to = match tap {

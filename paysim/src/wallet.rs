@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
@@ -52,7 +52,12 @@ fn find(sandbox: &Sandbox, provider: Provider, handle: &str) -> Option<Payment> 
 }
 
 fn money(minor: i64, currency: &str) -> String {
-    format!("{}.{:02} {}", minor / 100, minor % 100, currency.to_uppercase())
+    format!(
+        "{}.{:02} {}",
+        minor / 100,
+        minor % 100,
+        currency.to_uppercase()
+    )
 }
 
 async fn page(
@@ -133,7 +138,10 @@ async fn tap(
     };
     if tap == Tap::Pay && sandbox.drop_after_pay(&tapped.merchant_ref) {
         // Captured, but the diner's network dropped: no way back to the shop.
-        return (StatusCode::BAD_GATEWAY, "sandbox fault: the network dropped after paying")
+        return (
+            StatusCode::BAD_GATEWAY,
+            "sandbox fault: the network dropped after paying",
+        )
             .into_response();
     }
     match tapped.back_to {

@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use wendan_payments::wechat::auth::{Authorization, WechatpayHeaders};
@@ -30,10 +30,19 @@ pub fn routes() -> Router<Arc<Sandbox>> {
     Router::new()
         .route("/v3/pay/transactions/jsapi", post(prepay))
         .route("/v3/pay/transactions/h5", post(prepay))
-        .route("/v3/pay/transactions/out-trade-no/{out_trade_no}", get(query))
-        .route("/v3/pay/transactions/out-trade-no/{out_trade_no}/close", post(close))
+        .route(
+            "/v3/pay/transactions/out-trade-no/{out_trade_no}",
+            get(query),
+        )
+        .route(
+            "/v3/pay/transactions/out-trade-no/{out_trade_no}/close",
+            post(close),
+        )
         .route("/v3/refund/domestic/refunds", post(refund))
-        .route("/v3/refund/domestic/refunds/{out_refund_no}", get(query_refund))
+        .route(
+            "/v3/refund/domestic/refunds/{out_refund_no}",
+            get(query_refund),
+        )
 }
 
 /// An answer signed with the platform key, as every real answer is.
@@ -71,6 +80,9 @@ fn error(sandbox: &Sandbox, status: StatusCode, code: &str, message: &str) -> Re
     )
 }
 
+/// Why the merchant's signature was not accepted (answered `401 SIGN_ERROR`).
+struct SignError(String);
+
 /// Checks the merchant's signature over this very request.
 fn check_merchant(
     sandbox: &Sandbox,
@@ -78,8 +90,8 @@ fn check_merchant(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), Response> {
-    let refuse = |why: String| error(sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
+) -> Result<(), SignError> {
+    let refuse = SignError;
     let header = headers
         .get("Authorization")
         .and_then(|v| v.to_str().ok())
@@ -93,7 +105,13 @@ fn check_merchant(
     let url = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
     let body = std::str::from_utf8(body).map_err(|_| refuse("body is not UTF-8".into()))?;
     authorization
-        .verify(method.as_str(), url, body, &sandbox.keys.wechat_merchant_public(), now())
+        .verify(
+            method.as_str(),
+            url,
+            body,
+            &sandbox.keys.wechat_merchant_public(),
+            now(),
+        )
         .map_err(|e| refuse(e.to_string()))
 }
 
@@ -141,15 +159,27 @@ async fn prepay(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
-        return refused;
+    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
+        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
     }
     let request: PrepayRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(e) => return error(&sandbox, StatusCode::BAD_REQUEST, "PARAM_ERROR", &e.to_string()),
+        Err(e) => {
+            return error(
+                &sandbox,
+                StatusCode::BAD_REQUEST,
+                "PARAM_ERROR",
+                &e.to_string(),
+            );
+        }
     };
     if request.mchid != sandbox.config.wechat_mchid || request.path() != uri.path() {
-        return error(&sandbox, StatusCode::BAD_REQUEST, "PARAM_ERROR", "mchid or scene does not match");
+        return error(
+            &sandbox,
+            StatusCode::BAD_REQUEST,
+            "PARAM_ERROR",
+            "mchid or scene does not match",
+        );
     }
     let fingerprint = serde_json::to_value(&request).unwrap_or_default();
     let fresh_handle = format!("wx{}", 20_000_000 + sandbox.next_id());
@@ -199,7 +229,10 @@ async fn prepay(
         serde_json::to_string(&JsapiPrepay { prepay_id })
     } else {
         serde_json::to_string(&H5Prepay {
-            h5_url: format!("{}/sandbox/wallet/wechat/{prepay_id}?prepay_id={prepay_id}", sandbox.public_url),
+            h5_url: format!(
+                "{}/sandbox/wallet/wechat/{prepay_id}?prepay_id={prepay_id}",
+                sandbox.public_url
+            ),
         })
     };
     signed(&sandbox, StatusCode::OK, answer.unwrap_or_default())
@@ -220,8 +253,8 @@ async fn query(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = check_merchant(&sandbox, &method, &uri, &headers, b"") {
-        return refused;
+    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, b"") {
+        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
     }
     if let Some(fault) = sandbox.query_fault(&out_trade_no).await {
         return fault;
@@ -232,7 +265,12 @@ async fn query(
             StatusCode::OK,
             serde_json::to_string(&transaction(&sandbox, &payment, 0)).unwrap_or_default(),
         ),
-        None => error(&sandbox, StatusCode::NOT_FOUND, "ORDER_NOT_EXIST", "no such order"),
+        None => error(
+            &sandbox,
+            StatusCode::NOT_FOUND,
+            "ORDER_NOT_EXIST",
+            "no such order",
+        ),
     }
 }
 
@@ -244,8 +282,8 @@ async fn close(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
-        return refused;
+    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
+        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
     }
     let closed = sandbox.with_ledger(|ledger| {
         let payment = ledger.by_ref(Provider::Wechat, &out_trade_no)?;
@@ -259,8 +297,18 @@ async fn close(
     });
     match closed {
         Some(true) => signed(&sandbox, StatusCode::NO_CONTENT, String::new()),
-        Some(false) => error(&sandbox, StatusCode::BAD_REQUEST, "ORDERPAID", "the order is already paid"),
-        None => error(&sandbox, StatusCode::NOT_FOUND, "ORDER_NOT_EXIST", "no such order"),
+        Some(false) => error(
+            &sandbox,
+            StatusCode::BAD_REQUEST,
+            "ORDERPAID",
+            "the order is already paid",
+        ),
+        None => error(
+            &sandbox,
+            StatusCode::NOT_FOUND,
+            "ORDER_NOT_EXIST",
+            "no such order",
+        ),
     }
 }
 
@@ -288,12 +336,19 @@ async fn refund(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
-        return refused;
+    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
+        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
     }
     let request: RefundRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(e) => return error(&sandbox, StatusCode::BAD_REQUEST, "PARAM_ERROR", &e.to_string()),
+        Err(e) => {
+            return error(
+                &sandbox,
+                StatusCode::BAD_REQUEST,
+                "PARAM_ERROR",
+                &e.to_string(),
+            );
+        }
     };
     let refund_id = format!("5030000{}", sandbox.next_id());
     let outcome = sandbox.with_ledger(|ledger| {
@@ -309,7 +364,8 @@ async fn refund(
         payment
             .refund(&request.out_refund_no, refund_id, now().unix_timestamp())
             .ok_or(("INVALID_REQUEST", "the order is not paid"))?;
-        let answer = refund_answer(payment, &request.out_refund_no).ok_or(("SYSTEM_ERROR", "lost"))?;
+        let answer =
+            refund_answer(payment, &request.out_refund_no).ok_or(("SYSTEM_ERROR", "lost"))?;
         Ok((answer, Some(payment.clone())))
     });
     match outcome {
@@ -319,13 +375,24 @@ async fn refund(
                 notified.status = None;
                 notified.refund_status = Some("SUCCESS".into());
                 let url = request.notify_url.clone().or(payment.notify_url.clone());
-                notify(&sandbox, &payment, url, "REFUND.SUCCESS", "refund", |delta| {
-                    let mut body = notified.clone();
-                    body.amount.refund += delta;
-                    serde_json::to_vec(&body).unwrap_or_default()
-                });
+                notify(
+                    &sandbox,
+                    &payment,
+                    url,
+                    "REFUND.SUCCESS",
+                    "refund",
+                    |delta| {
+                        let mut body = notified.clone();
+                        body.amount.refund += delta;
+                        serde_json::to_vec(&body).unwrap_or_default()
+                    },
+                );
             }
-            signed(&sandbox, StatusCode::OK, serde_json::to_string(&answer).unwrap_or_default())
+            signed(
+                &sandbox,
+                StatusCode::OK,
+                serde_json::to_string(&answer).unwrap_or_default(),
+            )
         }
         Err((code, message)) => error(&sandbox, StatusCode::BAD_REQUEST, code, message),
     }
@@ -338,8 +405,8 @@ async fn query_refund(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = check_merchant(&sandbox, &method, &uri, &headers, b"") {
-        return refused;
+    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, b"") {
+        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
     }
     let answer = sandbox.with_ledger(|ledger| {
         ledger
@@ -349,8 +416,17 @@ async fn query_refund(
             .find_map(|p| refund_answer(p, &out_refund_no))
     });
     match answer {
-        Some(answer) => signed(&sandbox, StatusCode::OK, serde_json::to_string(&answer).unwrap_or_default()),
-        None => error(&sandbox, StatusCode::NOT_FOUND, "RESOURCE_NOT_EXISTS", "no such refund"),
+        Some(answer) => signed(
+            &sandbox,
+            StatusCode::OK,
+            serde_json::to_string(&answer).unwrap_or_default(),
+        ),
+        None => error(
+            &sandbox,
+            StatusCode::NOT_FOUND,
+            "RESOURCE_NOT_EXISTS",
+            "no such refund",
+        ),
     }
 }
 
@@ -370,7 +446,9 @@ fn notify(
         return;
     };
     let nonce = sandbox.nonce(12);
-    let Ok(resource) = EncryptedResource::encrypt(&key, &nonce, original_type, original_type, &plaintext) else {
+    let Ok(resource) =
+        EncryptedResource::encrypt(&key, &nonce, original_type, original_type, &plaintext)
+    else {
         return;
     };
     let created = now()
@@ -425,12 +503,19 @@ pub fn corrupt(signature: &str) -> String {
 }
 
 /// The diner in WeChat's payment sheet.
-pub fn tap(sandbox: &Arc<Sandbox>, payment: &Payment, tap: Tap, redirect_url: Option<String>) -> Tapped {
+pub fn tap(
+    sandbox: &Arc<Sandbox>,
+    payment: &Payment,
+    tap: Tap,
+    redirect_url: Option<String>,
+) -> Tapped {
     let transaction_id = format!("42000{:023}", sandbox.next_id());
     let captured = sandbox.with_ledger(|ledger| {
         let stored = ledger.by_handle(Provider::Wechat, &payment.handle)?;
         match tap {
-            Tap::Pay => stored.capture(transaction_id, now().unix_timestamp()).then(|| stored.clone()),
+            Tap::Pay => stored
+                .capture(transaction_id, now().unix_timestamp())
+                .then(|| stored.clone()),
             Tap::Decline => {
                 if stored.status == Status::Open {
                     stored.status = Status::Failed;
@@ -441,9 +526,14 @@ pub fn tap(sandbox: &Arc<Sandbox>, payment: &Payment, tap: Tap, redirect_url: Op
         }
     });
     if let Some(paid) = captured {
-        notify(sandbox, &paid, paid.notify_url.clone(), "TRANSACTION.SUCCESS", "transaction", |delta| {
-            serde_json::to_vec(&transaction(sandbox, &paid, delta)).unwrap_or_default()
-        });
+        notify(
+            sandbox,
+            &paid,
+            paid.notify_url.clone(),
+            "TRANSACTION.SUCCESS",
+            "transaction",
+            |delta| serde_json::to_vec(&transaction(sandbox, &paid, delta)).unwrap_or_default(),
+        );
     }
     Tapped {
         merchant_ref: payment.merchant_ref.clone(),

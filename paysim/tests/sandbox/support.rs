@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 use wendan_payments::alipay::notification as alipay_notification;
@@ -81,47 +81,81 @@ impl Receiver {
     }
 }
 
-async fn wechat_notify(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
+async fn wechat_notify(
+    State(receiver): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let platform = PlatformKeys::new().with(
         receiver.keys.wechat_platform_serial.clone(),
         receiver.keys.wechat_platform.verifying_key(),
     );
     let verified = (|| {
         let key = ApiV3Key::new(&receiver.keys.wechat_api_v3_key).map_err(|e| e.to_string())?;
-        let signed = WechatpayHeaders::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))
-            .map_err(|e| e.to_string())?;
-        match verify_and_decrypt(&signed, &body, &platform, &key, OffsetDateTime::now_utc()).map_err(|e| e.to_string())? {
+        let signed =
+            WechatpayHeaders::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+                .map_err(|e| e.to_string())?;
+        match verify_and_decrypt(&signed, &body, &platform, &key, OffsetDateTime::now_utc())
+            .map_err(|e| e.to_string())?
+        {
             Notification::Transaction { transaction, .. } => transaction
                 .observation(Source::Notification)
                 .map(Some)
                 .map_err(|e| e.to_string()),
-            Notification::Refund { refund, .. } => refund.observation(Source::Notification).map_err(|e| e.to_string()),
+            Notification::Refund { refund, .. } => refund
+                .observation(Source::Notification)
+                .map_err(|e| e.to_string()),
         }
     })();
     if receiver.push("wechat", verified) {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"code": "FAIL", "message": "refused"}))).into_response()
+        (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({"code": "FAIL", "message": "refused"})),
+        )
+            .into_response()
     }
 }
 
 async fn alipay_notify(State(receiver): State<Receiver>, body: Bytes) -> Response {
-    let verified = alipay_notification::verify(&body, &receiver.config.alipay_app_id, &receiver.keys.alipay.verifying_key())
-        .and_then(|n| n.observation())
-        .map(Some)
-        .map_err(|e| e.to_string());
+    let verified = alipay_notification::verify(
+        &body,
+        &receiver.config.alipay_app_id,
+        &receiver.keys.alipay.verifying_key(),
+    )
+    .and_then(|n| n.observation())
+    .map(Some)
+    .map_err(|e| e.to_string());
     if receiver.push("alipay", verified) {
-        receiver.alipay_answer.lock().unwrap().clone().into_response()
+        receiver
+            .alipay_answer
+            .lock()
+            .unwrap()
+            .clone()
+            .into_response()
     } else {
         "fail".into_response()
     }
 }
 
-async fn stripe_webhook(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
-    let header = headers.get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let verified = Event::verified(&body, header, &receiver.keys.stripe_webhook_secret, OffsetDateTime::now_utc())
-        .and_then(|event| event.observation())
-        .map_err(|e| e.to_string());
+async fn stripe_webhook(
+    State(receiver): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = headers
+        .get("Stripe-Signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let verified = Event::verified(
+        &body,
+        header,
+        &receiver.keys.stripe_webhook_secret,
+        OffsetDateTime::now_utc(),
+    )
+    .and_then(|event| event.observation())
+    .map_err(|e| e.to_string());
     if receiver.push("stripe", verified) {
         StatusCode::OK.into_response()
     } else {
@@ -188,14 +222,29 @@ impl Harness {
 
     /// Sets faults for every payment.
     pub async fn faults(&self, faults: serde_json::Value) {
-        let status = self.http.post(self.url("/sandbox/faults")).json(&faults).send().await.unwrap().status();
+        let status = self
+            .http
+            .post(self.url("/sandbox/faults"))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap()
+            .status();
         assert_eq!(status, 204);
     }
 
     /// The diner taps in the wallet; returns the status and where it sent them.
-    pub async fn tap(&self, wallet_path: &str, tap: &str, redirect_url: Option<&str>) -> (u16, Option<String>) {
+    pub async fn tap(
+        &self,
+        wallet_path: &str,
+        tap: &str,
+        redirect_url: Option<&str>,
+    ) -> (u16, Option<String>) {
         let path = wallet_path.split('?').next().unwrap();
-        let form: Vec<(&str, &str)> = redirect_url.map(|url| ("redirect_url", url)).into_iter().collect();
+        let form: Vec<(&str, &str)> = redirect_url
+            .map(|url| ("redirect_url", url))
+            .into_iter()
+            .collect();
         let response = self
             .http
             .post(self.url(&format!("{path}/{tap}")))
@@ -211,7 +260,14 @@ impl Harness {
     }
 
     pub async fn ledger(&self) -> serde_json::Value {
-        self.http.get(self.url("/sandbox/ledger")).send().await.unwrap().json().await.unwrap()
+        self.http
+            .get(self.url("/sandbox/ledger"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 }
 

@@ -88,20 +88,37 @@ async fn a_jsapi_payment_is_created_once_paid_notified_queried_and_refunded_once
     for _ in 0..5 {
         let (status, answer) = call(&h, "POST", request.path(), &body).await;
         assert_eq!(status, 200, "{answer}");
-        ids.push(serde_json::from_str::<JsapiPrepay>(&answer).unwrap().prepay_id);
+        ids.push(
+            serde_json::from_str::<JsapiPrepay>(&answer)
+                .unwrap()
+                .prepay_id,
+        );
     }
     ids.dedup();
     assert_eq!(ids.len(), 1);
     // The same number with another amount is refused.
     let mut other = request.clone();
     other.amount.total = 1;
-    let (status, answer) = call(&h, "POST", other.path(), &serde_json::to_string(&other).unwrap()).await;
-    assert_eq!((status, answer.contains("INVALID_REQUEST")), (400, true), "{answer}");
+    let (status, answer) = call(
+        &h,
+        "POST",
+        other.path(),
+        &serde_json::to_string(&other).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, answer.contains("INVALID_REQUEST")),
+        (400, true),
+        "{answer}"
+    );
 
     // Before paying, the query says NOTPAY.
     let (_, answer) = query(&h, &reference).await;
     let transaction: Transaction = serde_json::from_str(&answer).unwrap();
-    assert_eq!(transaction.observation(Source::Query).unwrap().outcome, ProviderOutcome::NotPaid);
+    assert_eq!(
+        transaction.observation(Source::Query).unwrap().outcome,
+        ProviderOutcome::NotPaid
+    );
 
     // The diner pays in the wallet (JSAPI: no redirect back).
     let wallet = format!("/sandbox/wallet/wechat/{}", ids[0]);
@@ -124,18 +141,29 @@ async fn a_jsapi_payment_is_created_once_paid_notified_queried_and_refunded_once
     let (_, answer) = query(&h, &reference).await;
     let queried: Transaction = serde_json::from_str(&answer).unwrap();
     assert_eq!(
-        paid.payment.observe(&queried.observation(Source::Query).unwrap()),
-        Err(Refusal::NoChange { state: PaymentState::Paid })
+        paid.payment
+            .observe(&queried.observation(Source::Query).unwrap()),
+        Err(Refusal::NoChange {
+            state: PaymentState::Paid
+        })
     );
     // A paid order cannot be created again nor closed.
     let (status, answer) = call(&h, "POST", request.path(), &body).await;
-    assert_eq!((status, answer.contains("ORDERPAID")), (400, true), "{answer}");
-    let close_body = serde_json::to_string(&CloseRequest { mchid: merchant(&h).mchid }).unwrap();
+    assert_eq!(
+        (status, answer.contains("ORDERPAID")),
+        (400, true),
+        "{answer}"
+    );
+    let close_body = serde_json::to_string(&CloseRequest {
+        mchid: merchant(&h).mchid,
+    })
+    .unwrap();
     let (status, _) = call(&h, "POST", &close_url(&reference.to_string()), &close_body).await;
     assert_eq!(status, 400);
 
     // Refund twice with the same number: one refund.
-    let refund = RefundRequest::full(&reference, &Amount::cny(8800), "kitchen cancelled", None).unwrap();
+    let refund =
+        RefundRequest::full(&reference, &Amount::cny(8800), "kitchen cancelled", None).unwrap();
     let refund_body = serde_json::to_string(&refund).unwrap();
     let (status, first) = call(&h, "POST", "/v3/refund/domestic/refunds", &refund_body).await;
     assert_eq!(status, 200, "{first}");
@@ -166,14 +194,31 @@ async fn a_declined_h5_payment_is_closed_then_retried_under_a_new_number() {
     let h = Harness::start().await;
     let order = Uuid::new_v4();
     let first = MerchantRef::trade(order, 1).unwrap();
-    let request = prepay(&h, &first, Channel::H5 { payer_client_ip: "203.0.113.7".into() });
-    let (status, answer) = call(&h, "POST", request.path(), &serde_json::to_string(&request).unwrap()).await;
+    let request = prepay(
+        &h,
+        &first,
+        Channel::H5 {
+            payer_client_ip: "203.0.113.7".into(),
+        },
+    );
+    let (status, answer) = call(
+        &h,
+        "POST",
+        request.path(),
+        &serde_json::to_string(&request).unwrap(),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let h5_url = serde_json::from_str::<H5Prepay>(&answer).unwrap().h5_url;
     let wallet = h5_url.trim_start_matches(&h.url(""));
     // The merchant appends its return address, as with the real h5_url.
     let back = "https://shop.example/?order=1";
-    let page = h.http.get(format!("{h5_url}&redirect_url={back}")).send().await.unwrap();
+    let page = h
+        .http
+        .get(format!("{h5_url}&redirect_url={back}"))
+        .send()
+        .await
+        .unwrap();
     let html = page.text().await.unwrap();
     assert!(html.contains("Payment sandbox — no real money"), "{html}");
     assert!(html.contains(back));
@@ -181,7 +226,10 @@ async fn a_declined_h5_payment_is_closed_then_retried_under_a_new_number() {
     let (status, location) = h.tap(wallet, "decline", Some(back)).await;
     assert_eq!((status, location.as_deref()), (303, Some(back)));
     let (_, answer) = query(&h, &first).await;
-    let failed = serde_json::from_str::<Transaction>(&answer).unwrap().observation(Source::Query).unwrap();
+    let failed = serde_json::from_str::<Transaction>(&answer)
+        .unwrap()
+        .observation(Source::Query)
+        .unwrap();
     assert_eq!(failed.outcome, ProviderOutcome::Failed);
 
     let pending = Payment {
@@ -193,25 +241,48 @@ async fn a_declined_h5_payment_is_closed_then_retried_under_a_new_number() {
     assert_eq!(failed_payment.needs_close(), Some(first));
     assert!(failed_payment.begin().is_err(), "no retry before the close");
 
-    let close_body = serde_json::to_string(&CloseRequest { mchid: merchant(&h).mchid }).unwrap();
+    let close_body = serde_json::to_string(&CloseRequest {
+        mchid: merchant(&h).mchid,
+    })
+    .unwrap();
     let (status, _) = call(&h, "POST", &close_url(&first.to_string()), &close_body).await;
     assert_eq!(status, 204);
     let (_, answer) = query(&h, &first).await;
-    let closed = serde_json::from_str::<Transaction>(&answer).unwrap().observation(Source::Query).unwrap();
+    let closed = serde_json::from_str::<Transaction>(&answer)
+        .unwrap()
+        .observation(Source::Query)
+        .unwrap();
     let closed_payment = failed_payment.observe(&closed).unwrap().payment;
     assert_eq!(closed_payment.state, PaymentState::Closed);
 
     // The closed attempt cannot be paid any more: tapping captures nothing.
     h.tap(wallet, "pay", Some(back)).await;
-    assert!(h.ledger().await["payments"][0]["captures"].as_array().unwrap().is_empty());
+    assert!(
+        h.ledger().await["payments"][0]["captures"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // The retry is a new number, hence a new provider payment.
     let (_, wendan_payments::Begin::Create(second)) = closed_payment.begin().unwrap() else {
         panic!("a new attempt");
     };
     assert_ne!(second, first);
-    let retry = prepay(&h, &second, Channel::H5 { payer_client_ip: "203.0.113.7".into() });
-    let (status, _) = call(&h, "POST", retry.path(), &serde_json::to_string(&retry).unwrap()).await;
+    let retry = prepay(
+        &h,
+        &second,
+        Channel::H5 {
+            payer_client_ip: "203.0.113.7".into(),
+        },
+    );
+    let (status, _) = call(
+        &h,
+        "POST",
+        retry.path(),
+        &serde_json::to_string(&retry).unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(h.ledger().await["payments"].as_array().unwrap().len(), 2);
 }
@@ -232,7 +303,13 @@ async fn requests_not_signed_by_the_merchant_are_refused() {
     // Signed over another body.
     let authorization = h
         .wechat_signer()
-        .authorization("POST", "/v3/pay/transactions/jsapi", "{}", now().unix_timestamp(), "n")
+        .authorization(
+            "POST",
+            "/v3/pay/transactions/jsapi",
+            "{}",
+            now().unix_timestamp(),
+            "n",
+        )
         .unwrap();
     let forged = h
         .http
