@@ -2,13 +2,15 @@
 //! the kitchen page all follow.
 //!
 //! ```text
-//!            begin                 Paid (notification / query)
-//!  Unpaid ─────────► Pending ───────────────────────────► Paid ──refund──► RefundPending ──► Refunded
-//!    │  ▲              │ │ Failed                          ▲  ▲                 │ refund failed
-//!    │  │              │ └───────► Failed ──close──► Closed │  └─────────────────┘
-//!    │  │              └─ Closed (expired) ─────────► Closed ─begin─► Pending (next attempt)
-//!    │  └─────────────── (none: Unpaid is only the start)
-//!    └─choose counter─► Counter ──staff settles──► Paid (via the counter)
+//!          begin               captured (notification / query)
+//! Unpaid ────────► Pending ──────────────────────────────► Paid ──refund──► RefundPending ──► Refunded
+//!   │                │  │ failed                            ▲ ▲                │ refund failed
+//!   │                │  └───────► Failed ──close (关单)──┐   │ └────────────────┘
+//!   │                │ closed / expired                 ▼   │ captured after all (a close raced it)
+//!   │                └────────────────────────────► Closed ─┘
+//!   │                                                 │ begin: the next attempt, a new number
+//!   │                                                 └──────► Pending
+//!   └─ choose counter ─► Counter ── staff settles ──► Paid (via the counter)
 //! ```
 //!
 //! `Failed` is not the end: the provider payment may still be open, so a new

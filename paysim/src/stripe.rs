@@ -155,10 +155,7 @@ async fn create_session(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused.into_response();
-    }
-    let params = match form(&body) {
+    let params = match check_key(&sandbox, &headers).and_then(|()| form(&body)) {
         Ok(params) => params,
         Err(refused) => return refused.into_response(),
     };
@@ -336,10 +333,7 @@ async fn create_refund(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = check_key(&sandbox, &headers) {
-        return refused.into_response();
-    }
-    let params = match form(&body) {
+    let params = match check_key(&sandbox, &headers).and_then(|()| form(&body)) {
         Ok(params) => params,
         Err(refused) => return refused.into_response(),
     };

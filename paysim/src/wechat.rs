@@ -115,6 +115,28 @@ fn check_merchant(
         .map_err(|e| refuse(e.to_string()))
 }
 
+/// A merchant's signed JSON body, or the signed refusal to answer.
+#[allow(clippy::result_large_err)] // the refusal is the handler's own answer
+fn signed_body<T: serde::de::DeserializeOwned>(
+    sandbox: &Sandbox,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Response> {
+    if let Err(SignError(why)) = check_merchant(sandbox, method, uri, headers, body) {
+        return Err(error(sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        error(
+            sandbox,
+            StatusCode::BAD_REQUEST,
+            "PARAM_ERROR",
+            &e.to_string(),
+        )
+    })
+}
+
 fn trade_state(status: Status) -> &'static str {
     match status {
         Status::Open => "NOTPAY",
@@ -159,19 +181,9 @@ async fn prepay(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
-        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
-    }
-    let request: PrepayRequest = match serde_json::from_slice(&body) {
+    let request: PrepayRequest = match signed_body(&sandbox, &method, &uri, &headers, &body) {
         Ok(request) => request,
-        Err(e) => {
-            return error(
-                &sandbox,
-                StatusCode::BAD_REQUEST,
-                "PARAM_ERROR",
-                &e.to_string(),
-            );
-        }
+        Err(refused) => return refused,
     };
     if request.mchid != sandbox.config.wechat_mchid || request.path() != uri.path() {
         return error(
@@ -336,19 +348,9 @@ async fn refund(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(SignError(why)) = check_merchant(&sandbox, &method, &uri, &headers, &body) {
-        return error(&sandbox, StatusCode::UNAUTHORIZED, "SIGN_ERROR", &why);
-    }
-    let request: RefundRequest = match serde_json::from_slice(&body) {
+    let request: RefundRequest = match signed_body(&sandbox, &method, &uri, &headers, &body) {
         Ok(request) => request,
-        Err(e) => {
-            return error(
-                &sandbox,
-                StatusCode::BAD_REQUEST,
-                "PARAM_ERROR",
-                &e.to_string(),
-            );
-        }
+        Err(refused) => return refused,
     };
     let refund_id = format!("5030000{}", sandbox.next_id());
     let outcome = sandbox.with_ledger(|ledger| {

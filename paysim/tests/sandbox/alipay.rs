@@ -11,15 +11,44 @@ use wendan_payments::{Amount, MerchantRef, Payment, PaymentState, ProviderOutcom
 
 use crate::support::{Harness, now};
 
-fn app(h: &Harness) -> AppIds {
+pub fn app(h: &Harness) -> AppIds {
     AppIds {
         app_id: h.sandbox.sandbox.config.alipay_app_id.clone(),
         notify_url: format!("{}/alipay/notify", h.receiver_url),
     }
 }
 
+/// The diner's browser follows the signed redirect to the gateway, which
+/// opens the cashier (creating the trade); returns the wallet's path.
+pub async fn open_cashier(
+    h: &Harness,
+    reference: &MerchantRef,
+    amount: &Amount,
+    return_url: &str,
+) -> String {
+    let redirect = wap_pay(
+        &app(h),
+        &h.keys.alipay_app,
+        reference,
+        amount,
+        "Wendan order",
+        now() + time::Duration::minutes(15),
+        return_url,
+        now(),
+    )
+    .unwrap();
+    let response = h
+        .http
+        .get(redirect.url(&h.url("/gateway.do")).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
 /// Posts a signed call to the gateway and verifies the signed answer.
-async fn call(
+pub async fn call(
     h: &Harness,
     request: &SignedRequest,
     call: Call,
@@ -58,25 +87,13 @@ async fn a_wap_payment_redirects_is_paid_notified_queried_and_refunded_once() {
     assert_eq!(seen.outcome, ProviderOutcome::NotPaid);
 
     // The diner's browser follows the signed redirect to the gateway.
-    let redirect = wap_pay(
-        &app(&h),
-        key,
+    let wallet = open_cashier(
+        &h,
         &reference,
         &Amount::cny(8800),
-        "Wendan order",
-        now() + time::Duration::minutes(15),
         "https://shop.example/?order=1",
-        now(),
     )
-    .unwrap();
-    let response = h
-        .http
-        .get(redirect.url(&h.url("/gateway.do")).unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_redirection(), "{}", response.status());
-    let wallet = response.headers()["location"].to_str().unwrap().to_owned();
+    .await;
     let page = h
         .http
         .get(h.url(&wallet))
@@ -174,24 +191,7 @@ async fn an_unpaid_trade_is_closed_and_cannot_be_paid_after() {
     let h = Harness::start().await;
     let reference = MerchantRef::trade(Uuid::new_v4(), 1).unwrap();
     let key = &h.keys.alipay_app;
-    let redirect = wap_pay(
-        &app(&h),
-        key,
-        &reference,
-        &Amount::cny(500),
-        "Tea",
-        now() + time::Duration::minutes(15),
-        "https://shop.example/",
-        now(),
-    )
-    .unwrap();
-    let response = h
-        .http
-        .get(redirect.url(&h.url("/gateway.do")).unwrap())
-        .send()
-        .await
-        .unwrap();
-    let wallet = response.headers()["location"].to_str().unwrap().to_owned();
+    let wallet = open_cashier(&h, &reference, &Amount::cny(500), "https://shop.example/").await;
     let close = trade_call(&app(&h), key, TradeMethod::Close, &reference, now()).unwrap();
     let answer = call(&h, &close, Call::Close).await;
     assert_eq!(

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use uuid::Uuid;
-use wendan_payments::alipay::request::{AppIds, TradeMethod, trade_call, wap_pay};
+use wendan_payments::alipay::request::{TradeMethod, trade_call};
 use wendan_payments::wechat::refund::RefundRequest;
 use wendan_payments::wechat::transaction::{Channel, JsapiPrepay, Transaction, query_url};
 use wendan_payments::{
@@ -13,7 +13,7 @@ use wendan_payments::{
 };
 
 use crate::support::{Harness, now};
-use crate::{stripe, wechat};
+use crate::{alipay, stripe, wechat};
 
 fn pending(order: Uuid, amount: Amount) -> Payment {
     Payment {
@@ -248,28 +248,9 @@ async fn the_network_drops_after_paying_the_capture_stands_and_the_notification_
     h.faults(json!({"drop_after_pay": 1.0})).await;
     let order = Uuid::new_v4();
     let reference = MerchantRef::trade(order, 1).unwrap();
-    let app = AppIds {
-        app_id: h.sandbox.sandbox.config.alipay_app_id.clone(),
-        notify_url: format!("{}/alipay/notify", h.receiver_url),
-    };
-    let redirect = wap_pay(
-        &app,
-        &h.keys.alipay_app,
-        &reference,
-        &Amount::cny(3000),
-        "Noodles",
-        now() + time::Duration::minutes(15),
-        "https://shop.example/",
-        now(),
-    )
-    .unwrap();
-    let response = h
-        .http
-        .get(redirect.url(&h.url("/gateway.do")).unwrap())
-        .send()
-        .await
-        .unwrap();
-    let wallet = response.headers()["location"].to_str().unwrap().to_owned();
+    let app = alipay::app(&h);
+    let wallet =
+        alipay::open_cashier(&h, &reference, &Amount::cny(3000), "https://shop.example/").await;
     let (status, location) = h.tap(&wallet, "pay", None).await;
     assert_eq!((status, location), (502, None), "no way back to the shop");
     assert_eq!(
@@ -296,23 +277,7 @@ async fn the_network_drops_after_paying_the_capture_stands_and_the_notification_
         now(),
     )
     .unwrap();
-    let body = h
-        .http
-        .post(h.url("/gateway.do"))
-        .body(query.form().unwrap())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let answer = wendan_payments::alipay::response::verify(
-        &body,
-        wendan_payments::alipay::response::Call::Query,
-        &h.keys.alipay.verifying_key(),
-    )
-    .unwrap();
+    let answer = alipay::call(&h, &query, wendan_payments::alipay::response::Call::Query).await;
     assert_eq!(answer.trade_status.as_deref(), Some("TRADE_SUCCESS"));
 }
 
@@ -347,10 +312,6 @@ async fn notifications_are_retried_on_schedule_until_acknowledged() {
 async fn alipay_wants_exactly_success_and_faults_can_target_one_payment() {
     let h = Harness::start().await;
     *h.receiver.alipay_answer.lock().unwrap() = "SUCCESS".into();
-    let app = AppIds {
-        app_id: h.sandbox.sandbox.config.alipay_app_id.clone(),
-        notify_url: format!("{}/alipay/notify", h.receiver_url),
-    };
     let lost = MerchantRef::trade(Uuid::new_v4(), 1).unwrap();
     let kept = MerchantRef::trade(Uuid::new_v4(), 1).unwrap();
     let status = h
@@ -363,24 +324,8 @@ async fn alipay_wants_exactly_success_and_faults_can_target_one_payment() {
         .status();
     assert_eq!(status, 204);
     for reference in [&lost, &kept] {
-        let redirect = wap_pay(
-            &app,
-            &h.keys.alipay_app,
-            reference,
-            &Amount::cny(100),
-            "Tea",
-            now() + time::Duration::minutes(15),
-            "https://shop.example/",
-            now(),
-        )
-        .unwrap();
-        let response = h
-            .http
-            .get(redirect.url(&h.url("/gateway.do")).unwrap())
-            .send()
-            .await
-            .unwrap();
-        let wallet = response.headers()["location"].to_str().unwrap().to_owned();
+        let wallet =
+            alipay::open_cashier(&h, reference, &Amount::cny(100), "https://shop.example/").await;
         h.tap(&wallet, "pay", None).await;
     }
     let received = h.receiver.wait_for(1, Duration::from_secs(3)).await;

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use uuid::Uuid;
-use wendan_payments::stripe::checkout::{CheckoutSession, NewSession, expire_path, session_path};
+use wendan_payments::stripe::checkout::{
+    CheckoutSession, CreateRequest, NewSession, expire_path, session_path,
+};
 use wendan_payments::stripe::payment_intent::{
     PaymentIntent, Refund, cancel_path, payment_intent_path, refund_request,
 };
@@ -47,8 +49,9 @@ pub fn eur(minor: i64) -> Amount {
     Amount::new(minor, Currency::new("EUR").unwrap())
 }
 
-pub async fn create(h: &Harness, reference: &MerchantRef, amount: &Amount) -> CheckoutSession {
-    let request = NewSession {
+/// The create request for attempt `reference` of `amount`.
+pub fn new_session(reference: &MerchantRef, amount: &Amount) -> CreateRequest {
+    NewSession {
         merchant_ref: *reference,
         amount,
         name: "Wendan order",
@@ -57,7 +60,11 @@ pub async fn create(h: &Harness, reference: &MerchantRef, amount: &Amount) -> Ch
         expires_at: crate::support::now() + time::Duration::minutes(30),
     }
     .request()
-    .unwrap();
+    .unwrap()
+}
+
+pub async fn create(h: &Harness, reference: &MerchantRef, amount: &Amount) -> CheckoutSession {
+    let request = new_session(reference, amount);
     let (status, _, body) = post(
         h,
         "/v1/checkout/sessions",
@@ -74,17 +81,7 @@ async fn checkout_is_idempotent_paid_on_the_hosted_page_and_refunded_once() {
     let h = Harness::start().await;
     let order = Uuid::new_v4();
     let reference = MerchantRef::trade(order, 1).unwrap();
-    let amount = eur(1250);
-    let request = NewSession {
-        merchant_ref: reference,
-        amount: &amount,
-        name: "Wendan order",
-        success_url: "https://shop.example/?paid={CHECKOUT_SESSION_ID}",
-        cancel_url: "https://shop.example/?cancelled=1",
-        expires_at: crate::support::now() + time::Duration::minutes(30),
-    }
-    .request()
-    .unwrap();
+    let request = new_session(&reference, &eur(1250));
 
     // The same key and body: the same session, replayed.
     let (status, replayed, first) = post(
