@@ -18,6 +18,10 @@
 //! - [`wechat`], [`alipay`], [`stripe`]: the codecs, one module each.
 //! - `rsa_sha256`: SHA256withRSA keys, shared by WeChat and Alipay.
 //!
+//! The codecs and their cryptography sit behind the default `providers`
+//! feature: `default-features = false` leaves the states, the transition,
+//! the numbers and the schedule (for the widget's wasm).
+//!
 //! # How the server uses it (proposal)
 //!
 //! One trait in the server, one implementation per provider, each a thin
@@ -74,15 +78,19 @@
 //! ([`Begin::Create`] returns it for that), so a crash between the two leaves
 //! a pending attempt that the query schedule resolves, never a forgotten one.
 
+#[cfg(feature = "providers")]
 pub mod alipay;
 pub mod merchant_ref;
 pub mod money;
 pub mod observation;
 pub mod payment;
 pub mod query_schedule;
+#[cfg(feature = "providers")]
 pub mod rsa_sha256;
 pub mod state;
+#[cfg(feature = "providers")]
 pub mod stripe;
+#[cfg(feature = "providers")]
 pub mod wechat;
 
 pub use merchant_ref::{MerchantRef, MerchantRefError};
@@ -90,5 +98,6 @@ pub use money::{Amount, Currency, MoneyError};
 pub use observation::{Observation, ProviderOutcome, Source};
 pub use payment::{Begin, Capture, Change, FollowUp, Payment, Refusal};
 pub use query_schedule::{NextCheck, QuerySchedule};
+#[cfg(feature = "providers")]
 pub use rsa_sha256::{SigningKey, VerifyingKey};
 pub use state::PaymentState;
