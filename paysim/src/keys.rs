@@ -131,3 +131,31 @@ impl SandboxKeys {
         self.alipay_app.verifying_key()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_keys_read_back_the_same() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys");
+        let keys = SandboxKeys::read(&fixtures).unwrap();
+        let dir = std::env::temp_dir().join(format!("paysim-keys-{}", std::process::id()));
+        keys.write(&dir).unwrap();
+        let again = SandboxKeys::read(&dir).unwrap();
+        assert_eq!(
+            again.wechat_merchant_public(),
+            keys.wechat_merchant_public()
+        );
+        assert_eq!(again.alipay.verifying_key(), keys.alipay.verifying_key());
+        assert_eq!(again.wechat_api_v3_key, keys.wechat_api_v3_key);
+        assert_eq!(again.stripe_webhook_secret, keys.stripe_webhook_secret);
+        let public = std::fs::read_to_string(dir.join("alipay_public_key.pem")).unwrap();
+        assert_eq!(
+            VerifyingKey::from_pem(&public).unwrap(),
+            keys.alipay.verifying_key()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(SandboxKeys::read(&dir).is_err());
+    }
+}
