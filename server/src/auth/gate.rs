@@ -118,8 +118,10 @@ impl Gate {
             scope,
             forget: Some(set_cookie(scope, None, self.secure_cookies)),
         };
+        // Not even an id (e.g. a cookie from before sessions were random):
+        // refused and cleared, but not counted, so that a restaurant's
+        // tablets reloading after an upgrade do not hold its address back.
         let Some(id) = SessionId::from_cookie(value) else {
-            self.count_failure(scope, address)?;
             return Err(forget());
         };
         match self.storage.session(id.lookup_key()).await? {
