@@ -48,9 +48,11 @@ pub struct Config {
     #[arg(long = "static", env = "WENDAN_STATIC")]
     pub static_dir: Option<PathBuf>,
 
-    /// Bearer token for the kitchen API and display. With `--demo` and no
-    /// token, the demo token `demo-kitchen` is used; otherwise the kitchen
-    /// API stays locked until one is set.
+    /// Bearer token for the kitchen API and display: at least 16 characters
+    /// and not easily guessed (e.g. `openssl rand -base64 24`); the server
+    /// refuses to start with an empty one. With `--demo` and no token, the
+    /// demo token `demo-kitchen` is used; otherwise the kitchen API stays
+    /// locked until one is set.
     #[arg(long, env = "WENDAN_KITCHEN_TOKEN", hide_env_values = true)]
     pub kitchen_token: Option<String>,
 
@@ -61,9 +63,9 @@ pub struct Config {
     /// Minutes after which a kitchen ticket's timer turns red.
     #[arg(long, env = "WENDAN_KITCHEN_LATE_MINUTES", default_value_t = 10)]
     pub kitchen_late_minutes: u32,
-    /// Token for the admin pages (`/admin`) and API (`/api/v1/admin/…`).
-    /// With `--demo` and no token, `demo-admin` is used; otherwise admin stays
-    /// locked until one is set.
+    /// Token for the admin pages (`/admin`) and API (`/api/v1/admin/…`),
+    /// with the same rules as `--kitchen-token`. With `--demo` and no token,
+    /// `demo-admin` is used; otherwise admin stays locked until one is set.
     #[arg(long, env = "WENDAN_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
@@ -115,6 +117,16 @@ pub struct LimitFlags {
     )]
     pub orders_per_device_per_minute: u32,
 
+    /// Wrong tokens and unknown session cookies per minute from one client
+    /// address, per part (kitchen, admin), burst of the same size; past it,
+    /// every attempt is answered 429, the right token too.
+    #[arg(
+        long,
+        env = "WENDAN_WRONG_TOKENS_PER_ADDRESS_PER_MINUTE",
+        default_value_t = 10
+    )]
+    pub wrong_tokens_per_address_per_minute: u32,
+
     /// Take the client address from the last `X-Forwarded-For` entry: set it
     /// only behind a load balancer that appends one.
     #[arg(long, env = "WENDAN_TRUST_FORWARDED_FOR")]
@@ -156,6 +168,7 @@ pub const DEMO_KITCHEN_TOKEN: &str = "demo-kitchen";
 pub const DEMO_ADMIN_TOKEN: &str = "demo-admin";
 
 impl Config {
+    /// The kitchen token as configured, not yet validated (`auth::Tokens`).
     pub fn kitchen_token(&self) -> Option<&str> {
         match (&self.kitchen_token, self.demo) {
             (Some(token), _) => Some(token),
@@ -164,6 +177,7 @@ impl Config {
         }
     }
 
+    /// The admin token as configured, not yet validated (`auth::Tokens`).
     pub fn admin_token(&self) -> Option<&str> {
         match (&self.admin_token, self.demo) {
             (Some(token), _) => Some(token),

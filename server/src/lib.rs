@@ -4,9 +4,10 @@
 //! `idempotency` makes intake exactly-once; `intake` decides whether an order
 //! is taken and at what price; `storage` keeps orders durable (SQLite with a
 //! group-committing writer); `admission` sheds load with 503 + Retry-After;
-//! `limits` holds back scripts and connection floods;
+//! `limits` holds back scripts and connection floods; `auth` lets staff in
+//! (tokens, sessions, guessing held back);
 //! `menu` publishes the menu; `kitchen` is the kitchen display's domain
-//! (board, age timers, switches, session) and page; `problem` turns every error into RFC 9457
+//! (board, age timers, switches) and page; `problem` turns every error into RFC 9457
 //! problem details; `metrics` counts it all; `config` is the command line.
 
 pub mod admission;
@@ -61,12 +62,14 @@ pub async fn serve(
     let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
     let limits = Arc::clone(&state.order_limits);
+    let gate = Arc::clone(&state.gate);
     // Buckets that are full again are forgotten once a minute.
     let forgetting = tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
             limits.forget_idle();
+            gate.forget_idle();
         }
     });
     if config.demo_rush {

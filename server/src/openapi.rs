@@ -2,6 +2,9 @@
 //! protocol types, served at `GET /api/openapi.json`.
 
 use axum::Json;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -41,7 +44,7 @@ use crate::routes::{
         crate::embedding::routes::embed_config,
         crate::embedding::routes::csp_report,
     ),
-    modifiers(&KitchenToken, &AdminToken),
+    modifiers(&KitchenToken, &AdminToken, &WrongTokensHeldBack),
     tags(
         (name = "diner", description = "What the widget uses"),
         (name = "kitchen", description = "The kitchen display's API (bearer token)"),
@@ -76,7 +79,83 @@ impl Modify for AdminToken {
     }
 }
 
+/// Every operation that refuses a wrong token (401) also holds back an
+/// address that sent too many (429, `auth::throttle`): added here once
+/// rather than in each handler's attribute.
+struct WrongTokensHeldBack;
+
+impl Modify for WrongTokensHeldBack {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                let Some(RefOr::T(unauthorized)) = responses.get("401") else {
+                    continue;
+                };
+                let mut held_back = unauthorized.clone();
+                held_back.description = "rate-limited: too many wrong tokens from this address; \
+                    until `Retry-After` every attempt is refused, the right token too"
+                    .to_owned();
+                held_back.headers.insert(
+                    "Retry-After".to_owned(),
+                    RefOr::T(
+                        HeaderBuilder::new()
+                            .schema(Some(
+                                ObjectBuilder::new()
+                                    .schema_type(Type::Integer)
+                                    .minimum(Some(1)),
+                            ))
+                            .description(Some("Seconds until an attempt is heard again"))
+                            .build(),
+                    ),
+                );
+                responses
+                    .entry("429".to_owned())
+                    .or_insert(RefOr::T(held_back));
+            }
+        }
+    }
+}
+
 /// `GET /api/openapi.json`
 pub async fn serve_openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_that_refuses_a_token_documents_being_held_back() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");
+        let mut guarded = 0;
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("operations") {
+                let responses = &operation["responses"];
+                if responses.get("401").is_none() {
+                    continue;
+                }
+                guarded += 1;
+                let held_back = &responses["429"];
+                assert!(
+                    held_back["headers"]["Retry-After"].is_object(),
+                    "{method} {path}"
+                );
+                assert_eq!(
+                    held_back["content"], responses["401"]["content"],
+                    "{method} {path}: a problem document"
+                );
+            }
+        }
+        // At least the kitchen's seven, its login and the admin's four.
+        assert!(guarded >= 12, "{guarded}");
+    }
 }

@@ -7,6 +7,7 @@ use anyhow::Context;
 use tokio::sync::watch;
 
 use crate::admission::Admission;
+use crate::auth::{Gate, Tokens};
 use crate::config::Config;
 use crate::dashboard::IntakeCounts;
 use crate::idempotency::InFlight;
@@ -42,12 +43,12 @@ pub struct Shared {
     pub stream_limits: EventStreamLimits,
     /// Whether the client address comes from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
-    pub kitchen_token: Option<Arc<str>>,
+    /// Staff credentials: the tokens, their sessions, failed attempts.
+    pub gate: Arc<Gate>,
     /// When the display colours a ticket's age.
     pub age_thresholds: AgeThresholds,
     /// The kitchen's switches as last read from the database.
     controls: RwLock<KitchenControls>,
-    pub admin_token: Option<Arc<str>>,
     /// Where diners reach the widget (`--public-url`), for QR codes.
     pub public_url: Arc<str>,
     /// 409s, replays and 503s per minute, persisted for the dashboard.
@@ -55,6 +56,13 @@ pub struct Shared {
     /// Becomes true when the server is stopping: long-lived streams end so
     /// that the graceful shutdown is not held open by them.
     pub stopping: watch::Receiver<bool>,
+}
+
+/// What the `Kitchen` and `Admin` guards need of the state.
+impl axum::extract::FromRef<AppState> for Arc<Gate> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.gate)
+    }
 }
 
 /// The current menu and the versions published before it since start, so a
@@ -68,6 +76,9 @@ struct Menus {
 
 impl AppState {
     pub async fn open(config: &Config, stopping: watch::Receiver<bool>) -> anyhow::Result<Self> {
+        // Before anything is opened: a server that would let anyone in with
+        // an empty token does not start.
+        let tokens = Tokens::configured(config.kitchen_token(), config.admin_token(), config.demo)?;
         let menu = match &config.menu {
             Some(path) => PublishedMenu::from_file(path),
             None => PublishedMenu::demo(),
@@ -83,6 +94,13 @@ impl AppState {
         )
         .await
         .with_context(|| format!("cannot open the database {}", config.database))?;
+        let gate = Arc::new(Gate::new(
+            tokens,
+            storage.clone(),
+            config.limits.wrong_tokens_per_address_per_minute,
+            &config.public_url(),
+            config.limits.trust_forwarded_for,
+        ));
         let age_thresholds =
             AgeThresholds::from_minutes(config.kitchen_warn_minutes, config.kitchen_late_minutes)?;
         let base = menu.menu.clone();
@@ -108,10 +126,9 @@ impl AppState {
                 config.limits.max_event_streams_per_address,
             ),
             trust_forwarded_for: config.limits.trust_forwarded_for,
-            kitchen_token: config.kitchen_token().map(Arc::from),
+            gate,
             age_thresholds,
             controls: RwLock::new(KitchenControls::default()),
-            admin_token: config.admin_token().map(Arc::from),
             public_url: Arc::from(config.public_url()),
             intake_counts: IntakeCounts::default(),
             stopping,

@@ -9,24 +9,17 @@ use serde_json::{Value, json};
 use support::TestServer;
 use support::orders::{new_key, problem_type, tripe_and_pot};
 use support::seed::{SeedCount, SeedOrder};
+use support::staff::no_redirects;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-const TOKEN: &str = "test-admin-token";
-const KITCHEN: &str = "test-kitchen-token";
+const TOKEN: &str = "owner-office-M4t8Kz2w";
+const KITCHEN: &str = "kitchen-tablet-R7q2Vx9p";
 
 async fn start(extra: &[&str]) -> TestServer {
     let mut args = vec!["--admin-token", TOKEN, "--kitchen-token", KITCHEN];
     args.extend_from_slice(extra);
     TestServer::start(&args).await
-}
-
-/// A client that does not follow redirects, to see them.
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
 }
 
 /// A GET with the admin token that must answer 200.

@@ -10,7 +10,7 @@ use support::TestServer;
 use support::orders::problem_type;
 use support::sse::read_events;
 
-const TOKEN: &str = "test-kitchen-token";
+const TOKEN: &str = "kitchen-tablet-R7q2Vx9p";
 
 async fn place_order(server: &TestServer) -> String {
     let order = server.place().await;

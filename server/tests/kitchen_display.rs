@@ -11,7 +11,7 @@ use support::TestServer;
 use support::orders::{new_key, problem_type, tripe_and_pot};
 use support::sse::read_events;
 
-const TOKEN: &str = "test-kitchen-token";
+const TOKEN: &str = "kitchen-tablet-R7q2Vx9p";
 
 impl TestServer {
     async fn kitchen(

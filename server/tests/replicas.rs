@@ -12,7 +12,7 @@ use support::orders::{new_key, tripe_and_pot};
 use support::sse::read_events;
 use support::{TestServer, postgres_base_url};
 
-const TOKEN: &str = "replica-kitchen-token";
+const TOKEN: &str = "replica-tablets-N6w3Hy8c";
 
 async fn two_replicas() -> (TestServer, TestServer) {
     assert!(

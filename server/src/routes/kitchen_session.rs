@@ -1,17 +1,17 @@
 //! `POST /api/v1/kitchen/session`: the display trades the kitchen token for
-//! a session cookie (see `kitchen::session`); `DELETE` logs it out.
+//! a session cookie (see `auth::session`); `DELETE` logs it out.
 
 use axum::Json;
-use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use wendan_protocol::{Problem, ProblemType};
+use wendan_protocol::Problem;
 
-use crate::auth::tokens_match;
-use crate::kitchen::session::set_cookie;
+use crate::auth::{Refusal, Scope};
+use crate::limits::connections::Peer;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -31,32 +31,37 @@ pub struct Login {
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
     )
 )]
+/// Like every operation that answers 401, also 429 for an address that sent
+/// too many wrong tokens (added in `openapi`).
 pub async fn log_in(
     State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    headers: HeaderMap,
     login: Result<Json<Login>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(login) = login?;
-    match &state.kitchen_token {
-        Some(expected) if tokens_match(expected, login.token.trim()) => Ok((
-            StatusCode::NO_CONTENT,
-            [(SET_COOKIE, set_cookie(Some(expected)))],
-        )
-            .into_response()),
-        Some(_) => Err(ApiError::new(ProblemType::Unauthorized).detail("wrong kitchen token")),
-        None => Err(ApiError::new(ProblemType::Unauthorized)
-            .detail("no kitchen token is configured (--kitchen-token)")),
-    }
+) -> Result<Response, Response> {
+    let Json(login) = login.map_err(|rejection| ApiError::from(rejection).into_response())?;
+    let address = state.gate.client_address(peer, &headers);
+    let cookie = state
+        .gate
+        .log_in(Scope::Kitchen, address, &login.token)
+        .await
+        .map_err(Refusal::into_response)?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 
-/// `DELETE /api/v1/kitchen/session`: forgets the cookie on this device.
+/// `DELETE /api/v1/kitchen/session`: ends the session on every replica and
+/// clears the cookie on this device.
 #[utoipa::path(
     delete,
     path = "/api/v1/kitchen/session",
     tag = "kitchen",
     responses(
-        (status = 204, description = "Logged out: the session cookie is cleared"),
+        (status = 204, description = "Logged out: the session is ended and its cookie cleared"),
     )
 )]
-pub async fn log_out() -> Response {
-    (StatusCode::NO_CONTENT, [(SET_COOKIE, set_cookie(None))]).into_response()
+pub async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match state.gate.log_out(Scope::Kitchen, &headers).await {
+        Ok(forget) => (StatusCode::NO_CONTENT, [(SET_COOKIE, forget)]).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
 }

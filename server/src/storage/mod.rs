@@ -3,7 +3,7 @@
 //! before anyone is told "yes".
 
 /// Calls the same method on whichever backend is configured. Defined before
-/// the modules, so that `admin` dispatches with it too.
+/// the modules, so that `admin` and `sessions` dispatch with it too.
 macro_rules! dispatch {
     ($self:ident.$method:ident($($arg:expr),*)) => {
         match $self {
@@ -16,6 +16,7 @@ macro_rules! dispatch {
 pub mod admin;
 pub mod events;
 pub mod postgres;
+pub mod sessions;
 pub mod sqlite;
 
 use bytes::Bytes;
@@ -27,6 +28,7 @@ use crate::kitchen::controls::KitchenControls;
 pub use admin::PastOrder;
 pub use events::EventBus;
 pub use postgres::PostgresStore;
+pub use sessions::StoredSession;
 pub use sqlite::SqliteStore;
 
 /// An order the server has accepted and priced, not yet numbered or stored.

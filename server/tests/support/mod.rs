@@ -6,6 +6,7 @@
 pub mod orders;
 pub mod seed;
 pub mod sse;
+pub mod staff;
 
 use std::net::SocketAddr;
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 const SERVER_BIN = process.env.WENDAN_SERVER_BIN ?? 'target/server/wendan-server';
 const DIST = process.env.WENDAN_DIST ?? 'dist';
-export const KITCHEN_TOKEN = 'e2e-kitchen-token';
-export const ADMIN_TOKEN = 'e2e-admin-token';
+export const KITCHEN_TOKEN = 'e2e-kitchen-P5s9Dg3k';
+export const ADMIN_TOKEN = 'e2e-admin-B8m2Wq6j';
 
 /** A free loopback port, chosen by the kernel. */
 export async function freePort() {

@@ -3,25 +3,24 @@
 //! either typed into `/admin/login`, or given as `?token=` on any admin page
 //! (the link `cargo xtask demo` prints), which redirects at once to the same
 //! page without it, so the token does not stay in the address bar or history.
-//! The cookie holds a salted SHA-256 of the token (`auth::session_value`), is HttpOnly and SameSite=Strict (so
-//! no other site can make a browser post forms with it), and lasts 12 hours.
+//! The session is a random server-side one (`auth::session`) that lasts 12
+//! hours and ends on logout; its cookie is HttpOnly and SameSite=Strict (so
+//! no other site can make a browser post forms with it).
 
 use axum::Form;
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::{Section, page};
 use super::words::Lang;
-use crate::auth::{ADMIN_COOKIE, Admin, session_value, tokens_match};
+use crate::auth::{Refusal, Scope};
+use crate::limits::connections::Peer;
 use crate::state::AppState;
-
-/// How long a login lasts.
-const SESSION_SECS: u32 = 12 * 60 * 60;
 
 /// Proof that a page request is the admin's; otherwise the answer is a
 /// redirect, to log in or to drop `?token=` from the address.
@@ -34,6 +33,12 @@ impl FromRequestParts<AppState> for AdminPage {
         let query = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map(|Query(pairs)| pairs)
             .unwrap_or_default();
+        let lang = Lang::from_query(
+            query
+                .iter()
+                .find(|(key, _)| key == "lang")
+                .map(|(_, value)| value.as_str()),
+        );
         let (tokens, rest): (Vec<_>, Vec<_>) =
             query.into_iter().partition(|(key, _)| key == "token");
         let rest = serde_urlencoded::to_string(&rest).unwrap_or_default();
@@ -41,30 +46,41 @@ impl FromRequestParts<AppState> for AdminPage {
             "" => parts.uri.path().to_owned(),
             rest => format!("{}?{rest}", parts.uri.path()),
         };
-        if let (Some((_, token)), Some(expected)) = (tokens.first(), &state.admin_token)
-            && tokens_match(expected, token)
-        {
-            return Err(see_other(&here, Some(login_cookie(state, expected))));
-        }
-        if Admin::from_request_parts(parts, state).await.is_ok() && tokens.is_empty() {
-            return Ok(AdminPage);
-        }
+        let ConnectInfo(Peer(peer)) = ConnectInfo::<Peer>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let address = state.gate.client_address(peer, &parts.headers);
+        let refusal = match tokens.first() {
+            Some((_, token)) => match state.gate.log_in(Scope::Admin, address, token).await {
+                Ok(cookie) => return Err(see_other(&here, Some(cookie))),
+                Err(refusal) => refusal,
+            },
+            None => match state
+                .gate
+                .authorize(Scope::Admin, address, &parts.headers)
+                .await
+            {
+                Ok(()) => return Ok(AdminPage),
+                Err(refusal) => refusal,
+            },
+        };
+        let forget = match refusal {
+            Refusal::HeldBack(limited) => {
+                return Err(login_refused(
+                    lang,
+                    &here,
+                    Notice::HeldBack(limited.retry_after_secs),
+                ));
+            }
+            Refusal::Wrong { forget, .. } => forget,
+            Refusal::Locked(_) | Refusal::Missing(_) => None,
+            failed @ (Refusal::Storage(_) | Refusal::Random(_)) => {
+                return Err(failed.into_response());
+            }
+        };
         let next = serde_urlencoded::to_string([("next", here.as_str())]).unwrap_or_default();
-        Err(see_other(&format!("/admin/login?{next}"), None))
+        Err(see_other(&format!("/admin/login?{next}"), forget))
     }
-}
-
-fn login_cookie(state: &AppState, token: &str) -> HeaderValue {
-    let secure = if state.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{ADMIN_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}{secure}",
-        session_value("admin", token)
-    );
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// 303 to `location` (a local path), optionally setting a cookie.
@@ -96,7 +112,7 @@ pub struct LoginQuery {
 /// `GET /admin/login`
 pub async fn login_page(Query(query): Query<LoginQuery>) -> Response {
     let lang = Lang::from_query(query.lang.as_deref()).or_from_next(query.next.as_deref());
-    login_form(lang, safe_next(query.next.as_deref()), false).into_response()
+    login_form(lang, safe_next(query.next.as_deref()), Notice::None).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,27 +123,65 @@ pub struct LoginForm {
 }
 
 /// `POST /admin/login`
-pub async fn log_in(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+pub async fn log_in(
+    State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref());
-    match &state.admin_token {
-        Some(expected) if tokens_match(expected, form.token.trim()) => {
-            see_other(next, Some(login_cookie(&state, expected)))
+    let lang = Lang::from_query(form.lang.as_deref());
+    let address = state.gate.client_address(peer, &headers);
+    match state.gate.log_in(Scope::Admin, address, &form.token).await {
+        Ok(cookie) => see_other(next, Some(cookie)),
+        Err(Refusal::HeldBack(limited)) => {
+            login_refused(lang, next, Notice::HeldBack(limited.retry_after_secs))
         }
-        _ => {
-            let lang = Lang::from_query(form.lang.as_deref());
-            (StatusCode::UNAUTHORIZED, login_form(lang, next, true)).into_response()
+        Err(Refusal::Wrong { .. } | Refusal::Locked(_) | Refusal::Missing(_)) => {
+            login_refused(lang, next, Notice::WrongToken)
         }
+        Err(failed @ (Refusal::Storage(_) | Refusal::Random(_))) => failed.into_response(),
     }
 }
 
-/// `POST /admin/logout`
-pub async fn log_out() -> Response {
-    let expired = format!("{ADMIN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    see_other("/admin/login", HeaderValue::from_str(&expired).ok())
+/// `POST /admin/logout`: ends the session on every replica.
+pub async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match state.gate.log_out(Scope::Admin, &headers).await {
+        Ok(forget) => see_other("/admin/login", Some(forget)),
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
-fn login_form(lang: Lang, next: &str, wrong: bool) -> maud::Markup {
+/// What the login form says above the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    None,
+    WrongToken,
+    /// Too many wrong tokens from this address: seconds until it is heard.
+    HeldBack(u64),
+}
+
+/// The login form again, answered 401 (wrong token) or 429 (held back).
+fn login_refused(lang: Lang, next: &str, notice: Notice) -> Response {
+    let form = login_form(lang, next, notice);
+    match notice {
+        Notice::HeldBack(retry_after_secs) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(RETRY_AFTER, HeaderValue::from(retry_after_secs))],
+            form,
+        )
+            .into_response(),
+        Notice::WrongToken | Notice::None => (StatusCode::UNAUTHORIZED, form).into_response(),
+    }
+}
+
+fn login_form(lang: Lang, next: &str, notice: Notice) -> maud::Markup {
     let words = lang.words();
+    let alert = match notice {
+        Notice::None => None,
+        Notice::WrongToken => Some(words.wrong_token),
+        Notice::HeldBack(_) => Some(words.held_back),
+    };
     page(
         lang,
         Section::Login,
@@ -137,8 +191,8 @@ fn login_form(lang: Lang, next: &str, wrong: bool) -> maud::Markup {
             h1 { (words.log_in) }
             form class="login" method="post" action="/admin/login" {
                 p { (words.login_hint) }
-                @if wrong {
-                    p class="error" role="alert" { (words.wrong_token) }
+                @if let Some(alert) = alert {
+                    p class="error" role="alert" { (alert) }
                 }
                 label for="token" { (words.token) }
                 input id="token" name="token" type="password" autocomplete="current-password" required autofocus;

@@ -8,6 +8,7 @@ mod admin;
 mod controls;
 mod listener;
 mod migrations;
+mod sessions;
 
 use std::time::Duration;
 

@@ -103,7 +103,7 @@ impl SqliteStore {
         .map(drop)
     }
 
-    async fn write(&self, work: Box<WriteWork>) -> Result<usize, StorageError> {
+    pub(super) async fn write(&self, work: Box<WriteWork>) -> Result<usize, StorageError> {
         let (reply, answer) = oneshot::channel();
         self.submit(Job::Write { work, reply })?;
         answer.await.map_err(|_| StorageError::WriterGone)?

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_orders.sql"),
     include_str!("../../../migrations/sqlite/0002_kitchen.sql"),
     include_str!("../../../migrations/sqlite/0003_admin.sql"),
+    include_str!("../../../migrations/sqlite/0004_sessions.sql"),
 ];
 
 /// Brings the schema up to date in one transaction per migration.

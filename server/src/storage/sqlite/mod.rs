@@ -6,6 +6,7 @@ mod admin;
 mod controls;
 mod migrations;
 mod rows;
+mod sessions;
 pub mod writer;
 
 use std::path::Path;
