@@ -10,8 +10,9 @@
 //! holds; any other circle is a tangle.
 //!
 //! Written here because no tool fits: clippy has no lint for module cycles,
-//! and `cargo-modules dependencies --acyclic` loads the whole crate graph
-//! through rust-analyzer (a large install, and seconds to minutes a run).
+//! and `cargo-modules dependencies --acyclic` is a large install that loads
+//! the crate and all its dependencies through rust-analyzer to answer what
+//! reading a few dozen files answers.
 //! The lexing is proc-macro2's (comments, strings, raw strings, nesting);
 //! only reading paths out of the tokens is ours.
 
