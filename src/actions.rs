@@ -11,9 +11,11 @@ use wendan_protocol::order::ClientInfo;
 use crate::api;
 use crate::cart::{Cart, non_empty};
 use crate::delivery::{self, clock, signal};
+use crate::embed;
+use crate::errors::{ApiError, PlaceError, StoreError};
 use crate::i18n::{self, Msg, t};
 use crate::service_worker;
-use crate::store::{CachedMenu, Store, StoreError};
+use crate::store::{CachedMenu, Store};
 use crate::widget::Widget;
 
 const DEVICE_ID_KEY: &str = "wendan.device";
@@ -96,7 +98,7 @@ async fn fetch_and_show_menu(widget: Widget) -> Option<CachedMenu> {
             widget.menu.set(Some(fresh.clone()));
             Some(fresh)
         }
-        Err(api::ApiError::Network(_)) => {
+        Err(ApiError::Network(_)) => {
             widget.reachable.set(Some(false));
             None
         }
@@ -148,19 +150,6 @@ pub async fn reload_orders(widget: Widget) {
     }
 }
 
-/// Why "Place order" saved nothing; the cart stays as it was.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PlaceError {
-    #[error("storage is not open")]
-    NoStorage,
-    #[error("no menu")]
-    NoMenu,
-    #[error("no random source for the order key")]
-    NoRandomSource,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Places the cart as an order: saved with a fresh key and emptied from the
 /// cart in one transaction, shown at once, then delivered.
 pub async fn place_order(widget: Widget) -> Result<(), PlaceError> {
@@ -200,7 +189,7 @@ pub async fn place_order(widget: Widget) -> Result<(), PlaceError> {
         // Tap to durable: the order is committed to the phone's storage.
         let _ = performance.measure_with_start_mark("order-durable", "place-order-tap");
     }
-    crate::embed::order_placed(widget, &entry);
+    embed::order_placed(widget, &entry);
     widget.cart.set(emptied);
     signal::cart_changed();
     signal::outbox_changed();

@@ -4,18 +4,10 @@ use gloo_net::http::Request;
 use wendan_protocol::Menu;
 use wendan_protocol::theme::EmbedConfig;
 
+use crate::errors::ApiError;
+
 pub const MENU_PATH: &str = "/api/v1/menu";
 pub const EMBED_PATH: &str = "/api/v1/embed";
-
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ApiError {
-    #[error("the network request failed: {0}")]
-    Network(String),
-    #[error("the server answered {0}")]
-    Status(u16),
-    #[error("the server's answer could not be read: {0}")]
-    Decode(String),
-}
 
 /// Fetches the menu and its ETag. No `If-None-Match` of our own: the server
 /// marks the menu `no-cache` with a strong ETag, so the browser's HTTP cache

@@ -13,6 +13,7 @@ use crate::delivery::{clock, signal};
 use crate::i18n::{Msg, t};
 use crate::language::Language;
 use crate::live_status;
+use crate::url::query_param;
 use crate::widget::Widget;
 
 const LANGUAGE_KEY: &str = "wendan.lang";
@@ -122,10 +123,4 @@ fn initial_language() -> Language {
         .filter_map(|tag| tag.as_string())
         .collect();
     Language::choose(requested.as_deref(), preferences.iter().map(String::as_str))
-}
-
-pub(crate) fn query_param(name: &str) -> Option<String> {
-    let search = window().location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get(name).filter(|value| !value.trim().is_empty())
 }

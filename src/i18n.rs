@@ -6,10 +6,8 @@
 
 use wendan_protocol::ProblemType;
 
-use crate::actions::PlaceError;
-use crate::api::ApiError;
+use crate::errors::{ApiError, PlaceError, StoreError};
 use crate::language::Language;
-use crate::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {

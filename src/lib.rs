@@ -1,27 +1,52 @@
 //! Wendan's diner widget: browse the menu and order, on any network.
 //!
-//! Plain domain first: `cart` (priced by the shared protocol code), the
-//! outbox (crate `wendan-outbox`), `profile` (what is remembered between
-//! orders), `language` and `i18n`. Then the browser edges: `store`
-//! (IndexedDB, localStorage fallback), `delivery` (the one delivery loop,
-//! with its lock, clock and HTTP attempt), `api` (the menu).
-//! Then the UI: `widget` (shared signals), `actions`, `components`, `app`.
+//! The modules form layers. A module imports only from the layers below
+//! it (and from its own folder), never from a layer above, so there is no
+//! import circle; `cargo xtask layers` fails on one.
+//!
+//! 1. Leaves, which import nothing above them: `url` (the page's `?`
+//!    parameters), `language`, `errors` (every failure a diner is told
+//!    about), `i18n` (the words, for those errors too), `profile` (what is
+//!    remembered between orders) and `cart` (priced by the shared protocol
+//!    code; the outbox itself is the crate `wendan-outbox`).
+//! 2. Browser edges: `api` (the server's menu and embedding settings),
+//!    `store` (IndexedDB, localStorage fallback), `delivery` (the one
+//!    delivery loop, with its lock, clock and HTTP attempt), and the service
+//!    worker's two sides, `service_worker` (the page's) and `worker` (its own).
+//! 3. State: `widget`, the shared signals around the plain values.
+//! 4. Actions on that state, each using only those before it: `embed` (host
+//!    pages and mini-programs), `ready_notice` (telling the diner an order
+//!    moved on), `actions` (load, refresh, save, place, deliver) and
+//!    `live_status` (following the kitchen).
+//! 5. Components: `components` (one piece of the page per file), and `app`,
+//!    which puts them together and starts the actions.
 
-pub mod actions;
-pub mod api;
-pub mod app;
+// 1. Leaves
 pub mod cart;
-pub mod components;
-pub mod delivery;
-pub mod embed;
+pub mod errors;
 pub mod i18n;
 pub mod language;
-pub mod live_status;
 pub mod profile;
-pub mod ready_notice;
+pub mod url;
+
+// 2. Browser edges
+pub mod api;
+pub mod delivery;
 pub mod service_worker;
 pub mod store;
-pub mod widget;
 pub mod worker;
+
+// 3. State
+pub mod widget;
+
+// 4. Actions
+pub mod actions;
+pub mod embed;
+pub mod live_status;
+pub mod ready_notice;
+
+// 5. Components
+pub mod app;
+pub mod components;
 
 pub use app::App;

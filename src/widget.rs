@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use wendan_outbox::OutboxEntry;
 
 use crate::cart::Cart;
+use crate::errors::StoreError;
+use crate::i18n::store_error_text;
 use crate::language::Language;
-use crate::store::{CachedMenu, Store, StoreError};
+use crate::store::{CachedMenu, Store};
 
 /// Everything the components share, passed through context.
 #[derive(Clone, Copy)]
@@ -61,7 +63,7 @@ impl Widget {
     /// Tells the diner about a storage failure, in their language: it is
     /// never dropped silently.
     pub fn show_store_error(&self, error: &StoreError) {
-        let text = crate::i18n::store_error_text(self.language.get_untracked(), error);
+        let text = store_error_text(self.language.get_untracked(), error);
         self.notice.set(Some(text));
     }
 }

@@ -17,10 +17,11 @@ use web_sys::{
     ServiceWorkerGlobalScope,
 };
 
-use crate::delivery;
 use wendan_outbox::schedule::pending_count;
 
-use crate::store::{Store, StoreError, schema};
+use crate::delivery;
+use crate::errors::StoreError;
+use crate::store::{Store, schema};
 
 const SHELL_PREFIX: &str = "wendan-shell-";
 const API_CACHE: &str = "wendan-api";

@@ -14,7 +14,8 @@ use futures_util::future::join_all;
 use wendan_outbox::schedule::due;
 use wendan_outbox::{Backoff, OutboxEntry};
 
-use crate::store::{Store, StoreError};
+use crate::errors::StoreError;
+use crate::store::Store;
 
 /// What a delivery run saw, for the connectivity line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

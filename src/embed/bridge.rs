@@ -12,8 +12,8 @@ use wendan_protocol::theme::Theme;
 
 use super::host::{self, HostRefused};
 use super::messages::{HostCommand, HostEvent, table_from_host};
-use crate::app::query_param;
 use crate::language::Language;
+use crate::url::query_param;
 use crate::widget::Widget;
 
 thread_local! {

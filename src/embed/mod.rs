@@ -18,6 +18,7 @@ use wendan_outbox::OutboxEntry;
 use wendan_protocol::theme::Theme;
 
 use crate::api;
+use crate::url::query_param;
 use crate::widget::Widget;
 use messages::{HostEvent, StatusTracker};
 
@@ -26,7 +27,7 @@ use messages::{HostEvent, StatusTracker};
 /// mini-program, when the WeChat JSSDK is there).
 pub fn start(widget: Widget) {
     webview::load_jssdk_if_in_mini_program(widget.webview);
-    if crate::app::query_param("embed").as_deref() == Some("1")
+    if query_param("embed").as_deref() == Some("1")
         && let Some(root) = document().document_element()
     {
         // The loader's close button sits over the top right corner.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wendan_protocol::theme::Theme;
 
-use crate::app::query_param;
+use crate::url::query_param;
 
 /// The loader's attributes, passed as `?color=&radius=&logo=`.
 pub fn from_query() -> Theme {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::messages::HostEvent;
-use crate::app::query_param;
+use crate::url::query_param;
 
 /// The JSSDK a web-view page loads to talk to its mini-program.
 pub const JSSDK_URL: &str = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js";

@@ -8,8 +8,9 @@ use wendan_outbox::OutboxEntry;
 
 use super::record::Record;
 use super::schema::{self, CART, CURRENT, MENU, OUTBOX, PROFILE, QUARANTINE};
-use super::{CachedMenu, OutboxLoad, StoreError};
+use super::{CachedMenu, OutboxLoad};
 use crate::cart::Cart;
+use crate::errors::StoreError;
 use crate::profile::Profile;
 
 #[derive(Clone)]

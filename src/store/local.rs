@@ -14,8 +14,9 @@ use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
 use wendan_outbox::OutboxEntry;
 
-use super::{CachedMenu, OutboxLoad, StoreError};
+use super::{CachedMenu, OutboxLoad};
 use crate::cart::Cart;
+use crate::errors::StoreError;
 use crate::profile::Profile;
 
 const CART_KEY: &str = "wendan.cart";

@@ -13,38 +13,8 @@ use wendan_outbox::OutboxEntry;
 use wendan_protocol::Menu;
 
 use crate::cart::Cart;
+use crate::errors::StoreError;
 use crate::profile::Profile;
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum StoreError {
-    #[error("storage is unavailable: {0}")]
-    Unavailable(String),
-    #[error("the phone's storage for this site is full")]
-    Quota,
-    #[error("record {key} could not be read: {why}")]
-    Corrupt { key: String, why: String },
-    #[error("could not encode a record: {0}")]
-    Encode(String),
-    #[error("this order is already saved")]
-    AlreadyPlaced,
-    #[error("the cart changed (perhaps ordered in another tab)")]
-    CartChanged,
-    #[error("storage failed: {0}")]
-    Failed(String),
-}
-
-impl StoreError {
-    /// Classifies a browser storage error by its DOMException name.
-    pub fn from_browser(message: String) -> Self {
-        if message.contains("QuotaExceeded") {
-            StoreError::Quota
-        } else if message.contains("ConstraintError") {
-            StoreError::AlreadyPlaced
-        } else {
-            StoreError::Failed(message)
-        }
-    }
-}
 
 /// The menu as last fetched, with what is needed to refresh it cheaply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use super::StoreError;
+use crate::errors::StoreError;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {

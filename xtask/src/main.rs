@@ -9,6 +9,7 @@ mod demo_site;
 mod embed_size;
 mod fuzz;
 mod inline_scripts;
+mod layers;
 mod postgres;
 mod process;
 mod schemathesis;
@@ -19,7 +20,7 @@ mod test;
 use std::path::PathBuf;
 
 const USAGE: &str =
-    "usage: cargo xtask <setup | demo | test | bench | chaos | simulate | fuzz | schemathesis>
+    "usage: cargo xtask <setup | demo | test | layers | bench | chaos | simulate | fuzz | schemathesis>
 
   setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
           Chromium, npm test tools); idempotent
@@ -27,6 +28,9 @@ const USAGE: &str =
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
           and its website, embedding the widget, on http://127.0.0.1:8081/
   test    every test: lint, native, wasm in Chromium, server, end-to-end
+  layers [DIR...]
+          fails on an import circle between a crate's modules (the widget,
+          protocol, outbox, simulation; the server and xtask are only reported)
   bench   benchmarks (first-load transfer of the widget, embed.js size)
   chaos   diners in Chromium order through injected faults and kill -9;
           every order must arrive once (--diners --orders --seed --postgres)
@@ -48,6 +52,7 @@ fn main() -> anyhow::Result<()> {
         "demo" => demo::run(&root),
         "demo-site" => demo_site::serve(&root),
         "test" => test::run(&root),
+        "layers" => layers::run(&root, &args[2..]),
         "bench" => bench::run(&root),
         "chaos" => chaos::run(&root),
         "simulate" => simulate::run(&root, &args[2..]),

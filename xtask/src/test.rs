@@ -13,6 +13,9 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     step("format");
     execute(tool(root, "cargo").args(["fmt", "--all", "--check"]))?;
 
+    step("layers: no import circles between modules (reads the source, compiles nothing)");
+    crate::layers::run(root, &[])?;
+
     step("lint (native and wasm)");
     execute(tool(root, "cargo").args([
         "clippy",
