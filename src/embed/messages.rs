@@ -1,6 +1,8 @@
 //! What the widget tells a host page, and what a host page may ask of it.
 //! Only what a host needs to react (count, total, number, state): never the
-//! dishes or the diner's name — the host page is not the diner's.
+//! dishes or the diner's name — the host page is not the diner's — and never
+//! an order's idempotency key: whoever holds a key could send another body
+//! under it first. Orders are named by the reference on the diner's receipt.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,9 +28,10 @@ pub enum HostEvent {
         currency: String,
     },
     /// Saved on the phone: it will reach the kitchen, online or not.
+    /// `reference` is the one on the diner's receipt (`OutboxEntry::local_ref`).
     #[serde(rename = "wendan:order-placed")]
     OrderPlaced {
-        key: String,
+        reference: String,
         table: Option<String>,
         total_minor: i64,
         currency: String,
@@ -37,7 +40,7 @@ pub enum HostEvent {
     /// cancelled, rejected, price_changed or expired; `number` once received.
     #[serde(rename = "wendan:order-status")]
     OrderStatus {
-        key: String,
+        reference: String,
         state: &'static str,
         number: Option<u32>,
     },
@@ -57,7 +60,7 @@ impl HostEvent {
 
     pub fn placed(entry: &OutboxEntry, currency: String) -> Self {
         HostEvent::OrderPlaced {
-            key: entry.key.to_string(),
+            reference: entry.local_ref(),
             table: entry.request.table.clone(),
             total_minor: entry.request.client.total_minor,
             currency,
@@ -149,7 +152,11 @@ impl StatusTracker {
                     DeliveryState::Received { order } => Some(order.number),
                     _ => None,
                 };
-                events.push(HostEvent::OrderStatus { key, state, number });
+                events.push(HostEvent::OrderStatus {
+                    reference: entry.local_ref(),
+                    state,
+                    number,
+                });
             }
         }
         events
@@ -182,7 +189,7 @@ mod tests {
         assert_eq!(
             events,
             vec![HostEvent::OrderStatus {
-                key: old.key.to_string(),
+                reference: old.local_ref(),
                 state: "expired",
                 number: None
             }]
@@ -203,7 +210,7 @@ mod tests {
     #[test]
     fn events_serialise_with_their_type_names() {
         let event = HostEvent::OrderStatus {
-            key: "k".into(),
+            reference: "K3Y000".into(),
             state: "ready",
             number: Some(7),
         };
@@ -212,6 +219,22 @@ mod tests {
         assert_eq!(json["number"], 7);
         let close = serde_json::to_value(HostEvent::CloseRequest).expect("json");
         assert_eq!(close, serde_json::json!({"type": "wendan:close-request"}));
+    }
+
+    #[test]
+    fn the_host_never_hears_an_idempotency_key() {
+        let mut tracker = StatusTracker::default();
+        let mut placed = entry();
+        tracker.placed(&placed);
+        placed.state = DeliveryState::Expired;
+        let mut events = vec![HostEvent::placed(&placed, "CNY".into())];
+        events.extend(tracker.observe(std::slice::from_ref(&placed)));
+        assert_eq!(events.len(), 2);
+        for event in events {
+            let json = serde_json::to_string(&event).expect("json");
+            assert!(!json.contains(placed.key.as_str()), "{json}");
+            assert!(json.contains(&placed.local_ref()), "{json}");
+        }
     }
 
     #[test]

@@ -40,6 +40,12 @@ test('a host page on another origin opens the widget, orders, and hears the orde
     await expect.poll(() => eventsOfType(page, 'wendan:order-placed')).toHaveLength(1);
     const [placed] = await eventsOfType(page, 'wendan:order-placed');
     expect(placed).toMatchObject({ table: 'A12', total_minor: 2000, currency: 'CNY' });
+    // The order is named by the reference on the diner's receipt, never by its
+    // idempotency key: whoever holds a key could send another body under it.
+    expect(placed).not.toHaveProperty('key');
+    const card = frame.locator('[data-order-key]');
+    const orderKey = await card.getAttribute('data-order-key');
+    await expect(card.locator('.order-ref')).toContainText(placed.reference);
     // The host hears totals and states, never the dishes.
     expect(JSON.stringify(await hostEvents(page))).not.toContain('potato');
 
@@ -50,7 +56,8 @@ test('a host page on another origin opens the widget, orders, and hears the orde
     await expect.poll(async () => (await eventsOfType(page, 'wendan:order-status')).map((e) => e.state))
       .toContain('preparing');
     const statuses = await eventsOfType(page, 'wendan:order-status');
-    expect(statuses.every((event) => event.key === placed.key)).toBe(true);
+    expect(statuses.every((event) => event.reference === placed.reference)).toBe(true);
+    expect(JSON.stringify(await hostEvents(page))).not.toContain(orderKey);
     expect(statuses.at(-1).number).toBe(order.number);
 
     // The cart is empty again; the host can close the overlay with a command.
