@@ -24,6 +24,7 @@ pub mod limits;
 pub mod menu;
 pub mod metrics;
 pub mod openapi;
+pub mod payments;
 pub mod problem;
 pub mod routes;
 pub mod state;
