@@ -9,7 +9,9 @@
 //! - [`wechat`], [`alipay`], [`stripe`], [`counter`]: one thin adapter per
 //!   provider over `wendan-payments`' codecs.
 //! - [`http`]: the HTTPS client they share (rustls, timeouts).
-//! - [`flags`]: the command line: [`PaymentMode`], the credentials.
+//! - [`registry`]: the providers a restaurant enabled, and its [`PaymentMode`].
+//! - [`flags`], [`setup`], [`sandbox`]: the command line, read and checked at
+//!   start; `--payment-sandbox` points every provider at `wendan-paysim`.
 //! - [`paths`]: the notify and return URLs the providers are told.
 //!
 //! The payment states and the one transition every observation goes through
@@ -23,6 +25,9 @@ pub mod flags;
 pub mod http;
 pub mod paths;
 pub mod provider;
+pub mod registry;
+pub mod sandbox;
+pub mod setup;
 pub mod stripe;
 pub mod wechat;
 
@@ -33,3 +38,5 @@ pub use paths::PublicUrls;
 pub use provider::{
     Attempt, CaptureRefund, Channel, Created, Handoff, PaymentProvider, ProviderId,
 };
+pub use registry::PaymentProviders;
+pub use setup::PaymentConfigError;
