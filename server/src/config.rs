@@ -86,6 +86,10 @@ pub struct Config {
     /// Embedding in restaurants' sites: `--frame-ancestors`, the brand.
     #[command(flatten)]
     pub embed: crate::embedding::EmbedArgs,
+
+    /// Online payment: `--payment`, each provider's credentials, the sandbox.
+    #[command(flatten)]
+    pub payments: crate::payments::PaymentFlags,
 }
 
 /// Maintenance commands, run beside (or instead of) the server.

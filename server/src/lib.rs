@@ -25,6 +25,7 @@ pub mod limits;
 pub mod menu;
 pub mod metrics;
 pub mod openapi;
+pub mod payments;
 pub mod problem;
 pub mod routes;
 pub mod state;
@@ -58,6 +59,13 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // Checked before anything else: a half-configured provider, an unreadable
+    // key or `pay-first` without an online provider refuses to start.
+    let payments = config
+        .payments
+        .providers(&config.public_url())
+        .context("cannot set up payments")?;
+    tracing::info!(?payments, "payments");
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = state::AppState::open(&config, stopping).await?;
     let storage = state.storage.clone();
