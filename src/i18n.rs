@@ -226,7 +226,24 @@ pub fn violation_text(language: Language, code: &str) -> &'static str {
         "too_many_options" => ("选项过多", "too many choices"),
         "note_too_long" => ("备注太长", "note too long"),
         "table_missing" => ("缺少桌号", "table missing"),
+        "unknown_table" => (
+            "没有这个桌号，请重新扫描桌上的二维码",
+            "no such table: scan the code on your table again",
+        ),
+        "table_not_allowed" => ("自取订单不需要桌号", "a pickup order has no table"),
         "pickup_name_missing" => ("缺少取餐人姓名", "pickup name missing"),
+        "pickup_name_not_allowed" => (
+            "堂食订单不需要取餐人姓名",
+            "a dine-in order has no pickup name",
+        ),
+        "device_id_invalid" => (
+            "此设备标识无效，请刷新页面",
+            "this phone's id is not valid: reload the page",
+        ),
+        "sent_before_created" | "device_clock_wrong" => (
+            "手机时间不正确，请在设置中开启自动设置时间",
+            "this phone's clock is wrong: set the time automatically in its settings",
+        ),
         _ => ("有误", "not accepted"),
     };
     match language {
@@ -269,6 +286,24 @@ mod tests {
 
     fn has_chinese(text: &str) -> bool {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    /// The refusals a diner cannot fix by editing the order say what to do.
+    #[test]
+    fn the_new_refusals_of_an_order_are_told_in_both_languages() {
+        for code in [
+            "unknown_table",
+            "table_not_allowed",
+            "pickup_name_not_allowed",
+            "device_id_invalid",
+            "sent_before_created",
+            "device_clock_wrong",
+        ] {
+            let zh = violation_text(Language::ZhCn, code);
+            let en = violation_text(Language::En, code);
+            assert!(has_chinese(zh), "{code}: {zh}");
+            assert_ne!(en, violation_text(Language::En, "no-such-code"), "{code}");
+        }
     }
 
     /// Each failure a diner can meet reads in their language, and keeps the

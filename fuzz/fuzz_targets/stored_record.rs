@@ -13,6 +13,11 @@ mod server;
 #[path = "../../src/cart.rs"]
 mod cart;
 
+/// What `cart.rs` prefills a new cart from.
+#[allow(dead_code)]
+#[path = "../../src/profile.rs"]
+mod profile;
+
 use libfuzzer_sys::fuzz_target;
 use time::Duration;
 use wendan_outbox::random::SplitMix64;

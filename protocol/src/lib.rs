@@ -4,8 +4,10 @@
 //! so the same code compiles for `wasm32-unknown-unknown` and native, and the
 //! widget and server can never disagree about what an order is or costs.
 
+pub mod device_clock;
 pub mod fixtures;
 pub mod idempotency_key;
+pub mod limits;
 pub mod localized;
 pub mod menu;
 pub mod money;

@@ -15,10 +15,12 @@ pub enum OrderMode {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRequest {
     pub mode: OrderMode,
-    /// Required for dine-in: the table the QR code named.
+    /// Required for dine-in, and only there: the id of a table the
+    /// restaurant created, as its QR code names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
-    /// Required for pickup: the name called out at the counter.
+    /// Required for pickup, and only there: the name called out at the
+    /// counter (at most 40 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pickup_name: Option<String>,
     pub items: Vec<OrderLine>,
@@ -41,10 +43,13 @@ pub struct OrderLine {
 }
 
 /// Facts from the diner's device. Both timestamps come from the same device
-/// clock, so their difference is trustworthy even when the clock is wrong.
+/// clock, so their difference is trustworthy even when the clock is wrong
+/// (see `device_clock` for how far from the server's it may be).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientInfo {
+    /// The phone's own random id, 1–64 of `[A-Za-z0-9_-]` (the widget makes a
+    /// UUID): it scopes the idempotency key and keys the per-device limit.
     pub device_id: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,

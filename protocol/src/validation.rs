@@ -3,15 +3,14 @@
 
 use std::collections::HashSet;
 
+use crate::limits::{MAX_DEVICE_ID_CHARS, fits, is_device_id};
+pub use crate::limits::{MAX_NOTE_CHARS, MAX_PICKUP_NAME_CHARS, MAX_TABLE_CHARS};
 use crate::menu::{Item, Menu};
 use crate::order::{OrderLine, OrderMode, OrderRequest};
 use crate::problem::FieldError;
 
 pub const MAX_QTY: i64 = 99;
-pub const MAX_NOTE_CHARS: usize = 140;
 pub const MAX_LINES: usize = 100;
-pub const MAX_TABLE_CHARS: usize = 32;
-pub const MAX_PICKUP_NAME_CHARS: usize = 40;
 
 /// Stable machine-readable codes; the widget translates them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +27,18 @@ pub enum Violation {
     NoteTooLong,
     TableMissing,
     TableTooLong,
+    /// A pickup order naming a table: it would show as "Table …" in the kitchen.
+    TableNotAllowed,
+    /// No table with this id exists (checked by the server, which has the list).
+    UnknownTable,
     PickupNameMissing,
     PickupNameTooLong,
+    /// A dine-in order with a pickup name.
+    PickupNameNotAllowed,
+    DeviceIdInvalid,
+    SentBeforeCreated,
+    /// The phone's clock is too far from the server's to tell the order's age.
+    DeviceClockWrong,
 }
 
 impl Violation {
@@ -47,12 +56,18 @@ impl Violation {
             Violation::NoteTooLong => "note_too_long",
             Violation::TableMissing => "table_missing",
             Violation::TableTooLong => "table_too_long",
+            Violation::TableNotAllowed => "table_not_allowed",
+            Violation::UnknownTable => "unknown_table",
             Violation::PickupNameMissing => "pickup_name_missing",
             Violation::PickupNameTooLong => "pickup_name_too_long",
+            Violation::PickupNameNotAllowed => "pickup_name_not_allowed",
+            Violation::DeviceIdInvalid => "device_id_invalid",
+            Violation::SentBeforeCreated => "sent_before_created",
+            Violation::DeviceClockWrong => "device_clock_wrong",
         }
     }
 
-    fn at(self, pointer: impl Into<String>, detail: impl Into<String>) -> FieldError {
+    pub fn at(self, pointer: impl Into<String>, detail: impl Into<String>) -> FieldError {
         FieldError {
             pointer: pointer.into(),
             code: self.code().to_owned(),
@@ -65,6 +80,12 @@ impl Violation {
 pub fn validate(menu: &Menu, order: &OrderRequest) -> Vec<FieldError> {
     let mut errors = Vec::new();
     check_destination(order, &mut errors);
+    if !is_device_id(&order.client.device_id) {
+        errors.push(Violation::DeviceIdInvalid.at(
+            "/client/device_id",
+            format!("a device id is 1 to {MAX_DEVICE_ID_CHARS} letters, digits, `-` or `_`"),
+        ));
+    }
     if order.items.is_empty() {
         errors.push(Violation::EmptyOrder.at("/items", "an order needs at least one item"));
     }
@@ -88,6 +109,7 @@ pub fn validate(menu: &Menu, order: &OrderRequest) -> Vec<FieldError> {
     errors
 }
 
+/// Each mode has its own field, required, and must not carry the other's.
 fn check_destination(order: &OrderRequest, errors: &mut Vec<FieldError>) {
     let (field, value, limit, missing, too_long) = match order.mode {
         OrderMode::DineIn => (
@@ -108,15 +130,29 @@ fn check_destination(order: &OrderRequest, errors: &mut Vec<FieldError>) {
     let pointer = format!("/{field}");
     match value.as_deref().map(str::trim) {
         None | Some("") => errors.push(missing.at(pointer, format!("`{field}` is required"))),
-        Some(text) if text.chars().count() > limit => {
+        Some(text) if !fits(text, limit) => {
             errors.push(too_long.at(pointer, format!("at most {limit} characters")))
         }
         Some(_) => {}
     }
+    let (other, other_value, not_allowed) = match order.mode {
+        OrderMode::DineIn => (
+            "pickup_name",
+            &order.pickup_name,
+            Violation::PickupNameNotAllowed,
+        ),
+        OrderMode::Pickup => ("table", &order.table, Violation::TableNotAllowed),
+    };
+    if other_value.is_some() {
+        errors.push(not_allowed.at(
+            format!("/{other}"),
+            format!("`{other}` does not belong to this kind of order"),
+        ));
+    }
 }
 
 fn check_note(note: Option<&str>, pointer: &str, errors: &mut Vec<FieldError>) {
-    if note.is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS) {
+    if note.is_some_and(|note| !fits(note, MAX_NOTE_CHARS)) {
         errors.push(Violation::NoteTooLong.at(
             pointer,
             format!("a note may have at most {MAX_NOTE_CHARS} characters"),
@@ -172,9 +208,4 @@ fn check_line(item: &Item, line: &OrderLine, pointer: &str, errors: &mut Vec<Fie
             ));
         }
     }
-}
-
-/// Whether the order waited on the device longer than the menu allows.
-pub fn is_expired(menu: &Menu, order: &OrderRequest) -> bool {
-    order.age_on_device() > time::Duration::seconds(i64::from(menu.max_order_age_secs))
 }

@@ -1,12 +1,13 @@
 //! An order is priced from the menu, and every problem with it is reported at once.
 
 use time::macros::datetime;
+use wendan_protocol::device_clock::{DeviceClock, max_age};
 use wendan_protocol::fixtures::{dine_in, line};
 use wendan_protocol::menu::{Category, Item, ItemOption, OptionGroup, Restaurant};
 use wendan_protocol::opening_hours::{OpeningHours, OpeningPeriod};
 use wendan_protocol::order::{OrderLine, OrderMode};
 use wendan_protocol::pricing::{changed_lines, quote};
-use wendan_protocol::validation::{is_expired, validate};
+use wendan_protocol::validation::validate;
 use wendan_protocol::{Localized, Menu, OrderRequest};
 
 fn text(en: &str) -> Localized {
@@ -135,6 +136,7 @@ fn every_problem_is_reported_with_its_pointer() {
 fn pickup_needs_a_name_and_an_order_needs_items() {
     let mut pickup = order(vec![]);
     pickup.mode = OrderMode::Pickup;
+    pickup.table = None;
     pickup.pickup_name = Some("   ".into());
     assert_eq!(
         codes(&pickup),
@@ -155,11 +157,52 @@ fn an_option_chosen_twice_is_rejected() {
 }
 
 #[test]
+fn an_order_carries_only_its_own_modes_field() {
+    let mut pickup = order(vec![line("noodles", 1, &[])]);
+    pickup.mode = OrderMode::Pickup;
+    pickup.pickup_name = Some("Li".into());
+    pickup.table = Some("A9".into());
+    assert_eq!(
+        codes(&pickup),
+        vec![("/table".into(), "table_not_allowed".into())]
+    );
+    pickup.table = None;
+    assert_eq!(codes(&pickup), vec![]);
+
+    let mut dine_in = order(vec![line("noodles", 1, &[])]);
+    dine_in.pickup_name = Some("x".repeat(30_000));
+    assert_eq!(
+        codes(&dine_in),
+        vec![("/pickup_name".into(), "pickup_name_not_allowed".into())]
+    );
+}
+
+#[test]
+fn a_device_id_is_required_plain_and_short() {
+    for device in ["", "dev ice", "设备", &"d".repeat(65)] {
+        let mut from = order(vec![line("noodles", 1, &[])]);
+        from.client.device_id = device.to_owned();
+        assert_eq!(
+            codes(&from),
+            vec![("/client/device_id".into(), "device_id_invalid".into())],
+            "{device:?}"
+        );
+    }
+}
+
+#[test]
 fn age_is_measured_on_the_device_clock() {
     let mut old = order(vec![line("pot", 1, &["mild"])]);
-    assert!(!is_expired(&menu(), &old));
+    // The phone's clock is three hours ahead; only the difference counts.
+    let received = old.client.created_at - time::Duration::hours(3);
+    let age = |order: &OrderRequest| {
+        DeviceClock::read(order, received + order.age_on_device())
+            .expect("readable")
+            .age_on_device
+    };
+    assert!(age(&old) <= max_age(&menu()));
     old.client.sent_at = old.client.created_at + time::Duration::seconds(2701);
-    assert!(is_expired(&menu(), &old));
+    assert!(age(&old) > max_age(&menu()));
 }
 
 #[test]

@@ -23,13 +23,14 @@ pub fn offset(utc_offset_minutes: i16) -> UtcOffset {
     UtcOffset::from_whole_seconds(i32::from(utc_offset_minutes) * 60).unwrap_or(UtcOffset::UTC)
 }
 
-/// When the trading day `day` begins and the next one does, in its offset.
-pub fn bounds(day: Date, utc_offset_minutes: i16) -> (OffsetDateTime, OffsetDateTime) {
+/// When the trading day `day` begins and the next one does, in its offset;
+/// `None` at the end of the calendar, where the next day cannot be written.
+pub fn bounds(day: Date, utc_offset_minutes: i16) -> Option<(OffsetDateTime, OffsetDateTime)> {
     let start = day
         .with_time(Time::MIDNIGHT)
         .assume_offset(offset(utc_offset_minutes))
-        + Duration::hours(DAY_STARTS_AT_HOUR);
-    (start, start + Duration::days(1))
+        .checked_add(Duration::hours(DAY_STARTS_AT_HOUR))?;
+    Some((start, start.checked_add(Duration::days(1))?))
 }
 
 #[cfg(test)]
@@ -39,8 +40,14 @@ mod tests {
     use super::{bounds, business_day};
 
     #[test]
+    fn the_last_day_of_the_calendar_has_no_end() {
+        assert_eq!(bounds(date!(9999 - 12 - 31), 480), None);
+        assert!(bounds(date!(9999 - 12 - 30), 480).is_some());
+    }
+
+    #[test]
     fn a_trading_day_runs_from_four_to_four_local_time() {
-        let (start, end) = bounds(date!(2026 - 11 - 23), 480);
+        let (start, end) = bounds(date!(2026 - 11 - 23), 480).expect("in range");
         assert_eq!(start, datetime!(2026-11-22 20:00 UTC));
         assert_eq!(end, datetime!(2026-11-23 20:00 UTC));
         assert_eq!(business_day(start, 480), "2026-11-23");

@@ -80,6 +80,9 @@ pub async fn serve(
             gate.forget_idle();
         }
     });
+    if config.demo {
+        seed_demo_tables(&state).await?;
+    }
     if config.demo_rush {
         seed_demo_rush(&state).await?;
     }
@@ -117,6 +120,23 @@ pub async fn serve(
         .context("cannot close the database cleanly")?;
     tracing::info!("stopped cleanly");
     served
+}
+
+/// The demo restaurant's tables on its first start, so that `/?table=A1`
+/// takes orders at once (intake takes dine-in orders only for tables that
+/// exist). Tables the admin has defined are left alone.
+async fn seed_demo_tables(state: &state::AppState) -> anyhow::Result<()> {
+    if !state.storage.tables().await?.is_empty() {
+        return Ok(());
+    }
+    for table in tables::demo_tables() {
+        state
+            .storage
+            .put_table(table)
+            .await
+            .context("cannot create the demo tables")?;
+    }
+    Ok(())
 }
 
 async fn seed_demo_rush(state: &state::AppState) -> anyhow::Result<()> {

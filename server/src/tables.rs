@@ -7,10 +7,8 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use wendan_protocol::validation::MAX_TABLE_CHARS;
+use wendan_protocol::limits::{MAX_TABLE_CHARS, MAX_TABLE_LABEL_CHARS, fits, is_plain_id};
 
-/// Longest label, e.g. "窗边 Window".
-pub const MAX_LABEL_CHARS: usize = 40;
 /// More seats than any table has; catches a typo.
 pub const MAX_SEATS: u16 = 100;
 
@@ -36,7 +34,7 @@ pub enum TableError {
     IdTooLong,
     #[error("a table id may hold only letters, digits, `-` and `_`")]
     IdCharacters,
-    #[error("a label is at most {MAX_LABEL_CHARS} characters")]
+    #[error("a label is at most {MAX_TABLE_LABEL_CHARS} characters")]
     LabelTooLong,
     #[error("seats must be between 1 and {MAX_SEATS}")]
     Seats,
@@ -50,13 +48,10 @@ impl DiningTable {
         if id.is_empty() {
             return Err(TableError::EmptyId);
         }
-        if id.chars().count() > MAX_TABLE_CHARS {
+        if !fits(&id, MAX_TABLE_CHARS) {
             return Err(TableError::IdTooLong);
         }
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !is_plain_id(&id) {
             return Err(TableError::IdCharacters);
         }
         let label = self
@@ -65,7 +60,7 @@ impl DiningTable {
             .filter(|label| !label.is_empty());
         if label
             .as_ref()
-            .is_some_and(|label| label.chars().count() > MAX_LABEL_CHARS)
+            .is_some_and(|label| !fits(label, MAX_TABLE_LABEL_CHARS))
         {
             return Err(TableError::LabelTooLong);
         }
@@ -86,6 +81,23 @@ impl DiningTable {
     pub fn widget_url(&self, public_url: &str) -> String {
         format!("{}/?table={}", public_url.trim_end_matches('/'), self.id)
     }
+}
+
+/// The demo restaurant's tables, there from its first start: A1–A12 in the
+/// main room (four seats), B1–B8 by the window (two).
+pub fn demo_tables() -> Vec<DiningTable> {
+    let room = |prefix: &str, count: u16, label: &str, seats: u16| {
+        (1..=count)
+            .map(|n| DiningTable {
+                id: format!("{prefix}{n}"),
+                label: Some(label.to_owned()),
+                seats: Some(seats),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut tables = room("A", 12, "大厅 Hall", 4);
+    tables.extend(room("B", 8, "窗边 Window", 2));
+    tables
 }
 
 /// Staff order: A2 before A10, then B1.
@@ -177,6 +189,18 @@ mod tests {
         let mut no_seats = table("B1");
         no_seats.seats = Some(0);
         assert_eq!(no_seats.checked(), Err(TableError::Seats));
+    }
+
+    #[test]
+    fn the_demo_tables_are_valid_and_cover_the_tests_tables() {
+        let tables = demo_tables();
+        assert_eq!(tables.len(), 20);
+        for table in &tables {
+            assert_eq!(table.clone().checked().as_ref(), Ok(table));
+        }
+        for id in ["A1", "A3", "A12", "B2", "B7", "B8"] {
+            assert!(tables.iter().any(|t| t.id == id), "{id}");
+        }
     }
 
     #[test]

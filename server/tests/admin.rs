@@ -55,7 +55,9 @@ async fn the_admin_api_needs_the_admin_token_not_the_kitchens() {
         let (status, kind, _) = problem_type(request.send().await.expect("GET")).await;
         assert_eq!((status, kind.as_str()), (401, "unauthorized"), "{token:?}");
     }
-    assert_eq!(admin_json(&server, "/api/v1/admin/tables").await, json!([]));
+    // The demo restaurant starts with its tables, A1–A12 and B1–B8.
+    let tables = admin_json(&server, "/api/v1/admin/tables").await;
+    assert_eq!(tables.as_array().map(Vec::len), Some(20), "{tables}");
 }
 
 #[tokio::test]
@@ -127,7 +129,10 @@ async fn a_browser_logs_in_with_the_token_once_and_then_holds_a_cookie() {
 
 #[tokio::test]
 async fn tables_are_kept_and_each_gets_a_qr_code_for_its_widget_link() {
-    let server = start(&["--public-url", "https://order.example.com/"]).await;
+    // A restaurant of its own (not the demo, which starts with its tables).
+    let menu = concat!(env!("CARGO_MANIFEST_DIR"), "/menus/demo-hotpot.json");
+    let server = start(&["--menu", menu, "--public-url", "https://order.example.com/"]).await;
+    assert_eq!(admin_json(&server, "/api/v1/admin/tables").await, json!([]));
     for (id, body) in [
         ("A12", json!({"label": "窗边", "seats": 4})),
         ("A2", json!({})),
@@ -201,7 +206,7 @@ fn seeded_day() -> (Vec<SeedOrder>, Vec<SeedCount>) {
             id: "o1",
             business_day: "2026-11-20",
             received_at: noon + s(10),
-            client_created_at: noon + s(9),
+            placed_at: noon + s(9),
             later: vec![
                 ("preparing", noon + s(180)),
                 ("ready", noon + s(610)),
@@ -215,7 +220,7 @@ fn seeded_day() -> (Vec<SeedOrder>, Vec<SeedCount>) {
             id: "o2",
             business_day: "2026-11-20",
             received_at: noon + s(40),
-            client_created_at: noon + s(40) - Duration::minutes(5),
+            placed_at: noon + s(40) - Duration::minutes(5),
             later: vec![("ready", noon + s(40) + Duration::minutes(20))],
         },
         // Half a second; cancelled, never ready.
@@ -223,7 +228,7 @@ fn seeded_day() -> (Vec<SeedOrder>, Vec<SeedCount>) {
             id: "o3",
             business_day: "2026-11-20",
             received_at: noon + s(125),
-            client_created_at: noon + s(125) - Duration::milliseconds(500),
+            placed_at: noon + s(125) - Duration::milliseconds(500),
             later: vec![("cancelled", noon + s(200))],
         },
         // The device's clock ran 10 s ahead: no delay, not a negative one.
@@ -231,7 +236,7 @@ fn seeded_day() -> (Vec<SeedOrder>, Vec<SeedCount>) {
             id: "o4",
             business_day: "2026-11-20",
             received_at: noon + s(150),
-            client_created_at: noon + s(160),
+            placed_at: noon + s(160),
             later: vec![("ready", noon + s(450))],
         },
         // 00:30 on the 21st still belongs to the 20th's trading day.
@@ -239,7 +244,7 @@ fn seeded_day() -> (Vec<SeedOrder>, Vec<SeedCount>) {
             id: "o5",
             business_day: "2026-11-20",
             received_at: datetime!(2026-11-21 00:30 +8),
-            client_created_at: datetime!(2026-11-21 00:30 +8) - s(2),
+            placed_at: datetime!(2026-11-21 00:30 +8) - s(2),
             later: vec![],
         },
         // The next trading day: not counted.
@@ -247,7 +252,7 @@ fn seeded_day() -> (Vec<SeedOrder>, Vec<SeedCount>) {
             id: "o6",
             business_day: "2026-11-21",
             received_at: datetime!(2026-11-21 12:00 +8),
-            client_created_at: datetime!(2026-11-21 11:00 +8),
+            placed_at: datetime!(2026-11-21 11:00 +8),
             later: vec![("ready", datetime!(2026-11-21 13:00 +8))],
         },
     ];
@@ -370,13 +375,14 @@ async fn replays_and_sheds_are_on_the_dashboard_after_a_restart() {
     let server = start(&[]).await;
     let key = new_key();
     let mut order = tripe_and_pot();
-    // Tapped 90 s ago: it waited in the outbox.
-    let created = OffsetDateTime::now_utc() - Duration::seconds(90);
-    let created = created
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("formattable");
-    order["client"]["created_at"] = json!(created);
-    order["client"]["sent_at"] = json!(created);
+    // Tapped 90 s ago: it waited in the outbox, and is sent now.
+    let now = OffsetDateTime::now_utc();
+    let rfc3339 = |at: OffsetDateTime| {
+        at.format(&time::format_description::well_known::Rfc3339)
+            .expect("formattable")
+    };
+    order["client"]["created_at"] = json!(rfc3339(now - Duration::seconds(90)));
+    order["client"]["sent_at"] = json!(rfc3339(now));
     for _ in 0..3 {
         let response = server.post_order(Some(&key), &order).await;
         assert_eq!(response.status(), StatusCode::CREATED);

@@ -79,7 +79,7 @@ async fn the_board_marks_add_ons_counts_all_day_and_times_tickets() {
     .await;
     let first = server.place_at("A1").await;
     server.place_at("B2").await;
-    let add_on = server.place_at("a1").await;
+    let add_on = server.place_at("A1").await;
     let board = server.board().await;
     assert_eq!(numbers(&board), [1, 2, 3]);
     let tickets = board["tickets"].as_array().expect("tickets");

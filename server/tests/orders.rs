@@ -188,8 +188,11 @@ async fn an_invalid_order_lists_one_error_per_problem() {
 async fn an_order_that_waited_too_long_on_the_phone_is_expired() {
     let server = TestServer::start(&[]).await;
     let mut body = tripe_and_pot();
-    body["client"]["created_at"] = json!("2026-11-23T04:00:00Z");
-    body["client"]["sent_at"] = json!("2026-11-23T04:45:01Z");
+    let sent = time::OffsetDateTime::now_utc();
+    let created = sent - time::Duration::seconds(45 * 60 + 1);
+    let rfc3339 = time::format_description::well_known::Rfc3339;
+    body["client"]["created_at"] = json!(created.format(&rfc3339).expect("formattable"));
+    body["client"]["sent_at"] = json!(sent.format(&rfc3339).expect("formattable"));
     let (status, kind, _) = problem_type(server.post_order(Some(&new_key()), &body).await).await;
     assert_eq!((status, kind.as_str()), (422, "order-expired"));
 }

@@ -1,6 +1,7 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wendan_protocol::limits::{MAX_NOTE_CHARS, MAX_PICKUP_NAME_CHARS};
 use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
 
@@ -110,7 +111,7 @@ pub fn CartPanel() -> impl IntoView {
                                 <div class="cart-line-text">
                                     <span class="cart-line-name">{name.clone()}</span>
                                     <span class="cart-line-options">{options}</span>
-                                    <input type="text" maxlength="140" aria-label=format!("{} {name}", t(language, Msg::Note))
+                                    <input type="text" maxlength=MAX_NOTE_CHARS aria-label=format!("{} {name}", t(language, Msg::Note))
                                         placeholder=t(language, Msg::Note)
                                         prop:value=note
                                         on:change=move |ev| change_cart(widget, |c| c.set_line_note(id, &event_target_value(&ev))) />
@@ -141,7 +142,7 @@ pub fn CartPanel() -> impl IntoView {
             None => view! {
                 <label class="field">
                     {t(language, Msg::PickupName)}
-                    <input type="text" maxlength="40" autocomplete="name"
+                    <input type="text" maxlength=MAX_PICKUP_NAME_CHARS autocomplete="name"
                         prop:value=move || widget.cart.with(|c| c.pickup_name.clone())
                         on:change=move |ev| change_cart(widget, |c| c.set_pickup_name(&event_target_value(&ev))) />
                 </label>
@@ -175,7 +176,7 @@ pub fn CartPanel() -> impl IntoView {
                 <ul class="cart-lines" class:reviewing=move || reviewing.get()>{lines}</ul>
                 <label class="field">
                     {move || t(language(), Msg::OrderNote)}
-                    <input type="text" maxlength="140"
+                    <input type="text" maxlength=MAX_NOTE_CHARS
                         prop:value=move || widget.cart.with(|c| c.note.clone())
                         on:change=move |ev| change_cart(widget, |c| c.set_note(&event_target_value(&ev))) />
                 </label>

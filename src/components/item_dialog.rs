@@ -1,5 +1,6 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
+use wendan_protocol::limits::MAX_NOTE_CHARS;
 use wendan_protocol::money::format_minor;
 
 use crate::actions::change_cart;
@@ -128,7 +129,7 @@ pub fn ItemDialog() -> impl IntoView {
             {groups}
             <label class="field">
                 {t(language, Msg::Note)}
-                <input type="text" maxlength="140"
+                <input type="text" maxlength=MAX_NOTE_CHARS
                     prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev)) />
             </label>

@@ -31,15 +31,20 @@ test('an admin logs in, adds tables and gets one QR code per table linking to th
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(`${server.url}/admin/tables?lang=en`);
 
-  for (const [id, label] of [['A12', 'Window'], ['A2', ''], ['B1', '']]) {
+  for (const [id, label] of [['C12', 'Window'], ['C2', ''], ['D1', '']]) {
     await page.getByLabel('Table', { exact: true }).fill(id);
     await page.getByLabel('Label').fill(label);
     await page.getByRole('button', { name: 'Add or update a table' }).click();
   }
+  // The demo restaurant's own twenty (A1–A12, B1–B8), then these in staff order.
   const cards = page.locator('.qr-card');
-  await expect(cards).toHaveCount(3);
-  await expect(cards.locator('.qr-table')).toHaveText(['A2', 'A12', 'B1']);
-  for (const id of ['A2', 'A12', 'B1']) {
+  await expect(cards).toHaveCount(23);
+  await expect(cards.locator('.qr-table')).toHaveText([
+    ...Array.from({ length: 12 }, (_, n) => `A${n + 1}`),
+    ...Array.from({ length: 8 }, (_, n) => `B${n + 1}`),
+    'C2', 'C12', 'D1',
+  ]);
+  for (const id of ['C2', 'C12', 'D1']) {
     const card = page.locator(`.qr-card[data-table="${id}"]`);
     await expect(card.locator('svg.qr')).toHaveCount(1);
     await expect(card.locator('svg.qr path')).toHaveAttribute('d', /^M/);
@@ -51,8 +56,8 @@ test('an admin logs in, adds tables and gets one QR code per table linking to th
   await expectNoInlineCode(page);
   await expectNoSeriousViolations(page, 'tables');
 
-  await page.getByRole('button', { name: 'Delete A2' }).click();
-  await expect(cards).toHaveCount(2);
+  await page.getByRole('button', { name: 'Delete C2' }).click();
+  await expect(cards).toHaveCount(22);
 });
 
 for (const lang of ['en', 'zh-CN']) {

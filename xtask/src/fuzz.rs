@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 
 use crate::process::{execute, stdout_of, tool};
 
-pub const TARGETS: [&str; 3] = ["order", "menu", "stored_record"];
+pub const TARGETS: [&str; 4] = ["order", "menu", "stored_record", "query"];
 const FLAGS: [&str; 2] = ["--sanitizer=none", "--debug-assertions"];
 
 pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {

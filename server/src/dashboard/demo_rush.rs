@@ -12,7 +12,8 @@ use wendan_protocol::{IdempotencyKey, Menu, OrderRequest, OrderStatus, PlacedOrd
 
 use super::counts::{CountKind, MinuteCount, minute_of};
 use crate::business_day::{bounds, business_day};
-use crate::storage::{NewOrder, PastOrder, Storage, StorageError};
+use crate::storage::{NewOrder, PastOrder, ScopedKey, Storage, StorageError};
+use crate::tables::demo_tables;
 
 /// Seeds the last finished lunch with a rush, unless that day has orders
 /// already (so restarting the demo does not add a second rush). Returns the
@@ -44,7 +45,9 @@ pub fn latest_finished_lunch(now: OffsetDateTime, utc_offset_minutes: i16) -> Da
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .unwrap_or(now.date());
-    let (start, _) = bounds(today, utc_offset_minutes);
+    let Some((start, _)) = bounds(today, utc_offset_minutes) else {
+        return today;
+    };
     let lunch_over = start + Duration::hours(LUNCH_FROM_HOURS) + Duration::minutes(LUNCH_MINUTES);
     if now >= lunch_over {
         today
@@ -79,10 +82,12 @@ pub fn lunch_rush(
     seed: u64,
 ) -> (Vec<PastOrder>, Vec<MinuteCount>) {
     let mut random = SplitMix64::new(seed);
-    let (start, _) = bounds(day, utc_offset_minutes);
-    let lunch = start + Duration::hours(LUNCH_FROM_HOURS);
     let mut orders = Vec::new();
     let mut counts = Vec::new();
+    let Some((start, _)) = bounds(day, utc_offset_minutes) else {
+        return (orders, counts);
+    };
+    let lunch = start + Duration::hours(LUNCH_FROM_HOURS);
     let mut recent: Vec<i64> = Vec::new();
     for minute in 0..LUNCH_MINUTES {
         let rate = arrival_rate(minute);
@@ -157,7 +162,8 @@ fn order(
         DISHES[pick(random, DISHES.len())],
         1 + pick(random, 3) as i64,
     ));
-    let table = format!("A{}", 1 + pick(random, 16));
+    let tables = demo_tables();
+    let table = tables[pick(random, tables.len())].id.clone();
     let device = format!("demo-device-{}", random.next_u64() % 10_000);
     let request = OrderRequest {
         mode: OrderMode::DineIn,
@@ -177,10 +183,13 @@ fn order(
     let id = format!("{:016x}{:016x}", random.next_u64(), random.next_u64());
     let key = IdempotencyKey::new(&format!("demo-{id}")).ok()?;
     Some(NewOrder {
-        key,
+        key: ScopedKey {
+            device_id: device,
+            key,
+        },
         fingerprint: format!("demo-{id}"),
-        device_id: device,
         business_day: day.to_string(),
+        placed_at: created,
         order: PlacedOrder {
             id,
             number: 0,
@@ -243,13 +252,13 @@ mod tests {
                 .iter()
                 .map(|o| OrderTimes {
                     received_at: o.order.order.received_at,
-                    client_created_at: o.order.order.client_created_at,
+                    placed_at: o.order.placed_at,
                     ready_at: o.later.get(1).map(|(_, at)| *at),
                 })
                 .collect(),
             counts,
         };
-        let figures = DayFigures::compute("2026-11-20", 480, &records);
+        let figures = DayFigures::compute("2026-11-20", 480, Duration::minutes(45), &records);
         let peak = figures.peak.expect("a peak");
         assert!((11..=12).contains(&peak.start.hour()), "{peak:?}");
         assert!(figures.totals.shed > 0 && figures.totals.replays > 0);

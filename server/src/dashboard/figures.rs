@@ -1,5 +1,5 @@
 //! A trading day's figures, minute by minute, from what storage keeps: the
-//! orders (received, and created on the device), their first `ready`, and
+//! orders (received, and placed by the diner), their first `ready`, and
 //! the per-minute counts of replays, 409s and 503s. Pure: tested directly.
 
 use std::collections::BTreeMap;
@@ -19,16 +19,20 @@ pub const DELAYED_AFTER: Duration = Duration::minutes(1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OrderTimes {
     pub received_at: OffsetDateTime,
-    pub client_created_at: OffsetDateTime,
+    /// When the diner placed it, on the server's clock (`DeviceClock`).
+    pub placed_at: OffsetDateTime,
     /// The first time the kitchen marked it ready, if it did.
     pub ready_at: Option<OffsetDateTime>,
 }
 
 impl OrderTimes {
-    /// How long it took from the diner's tap to the server. A device clock
-    /// ahead of the server's would make this negative: that is no delay.
-    pub fn delivery_delay(&self) -> Duration {
-        (self.received_at - self.client_created_at).max(Duration::ZERO)
+    /// How long it took from the diner's tap to the server, at most
+    /// `longest`: intake takes no order older than the menu allows, but rows
+    /// stored before `placed_at` was corrected for the phone's clock hold that
+    /// clock's time, and one of them must not make the day's slowest delivery
+    /// read 2,000 years. Never negative.
+    pub fn delivery_delay(&self, longest: Duration) -> Duration {
+        (self.received_at - self.placed_at).clamp(Duration::ZERO, longest.max(Duration::ZERO))
     }
 
     /// From received to ready: the kitchen's ticket time.
@@ -155,9 +159,15 @@ fn slot(kind: CountKind) -> usize {
 }
 
 impl DayFigures {
-    /// Bucketes `records` by minute of receipt (orders) or of counting
-    /// (replays, 409s, 503s), shown in the restaurant's local time.
-    pub fn compute(business_day: &str, utc_offset_minutes: i16, records: &DayRecords) -> Self {
+    /// Buckets `records` by minute of receipt (orders) or of counting
+    /// (replays, 409s, 503s), shown in the restaurant's local time. No
+    /// delivery delay counts as longer than `longest_delay`.
+    pub fn compute(
+        business_day: &str,
+        utc_offset_minutes: i16,
+        longest_delay: Duration,
+        records: &DayRecords,
+    ) -> Self {
         let local = offset(utc_offset_minutes);
         let mut buckets: BTreeMap<i64, Bucket> = BTreeMap::new();
         let mut totals = Totals::default();
@@ -166,7 +176,7 @@ impl DayFigures {
             let bucket = buckets.entry(minute_of(order.received_at)).or_default();
             bucket.orders += 1;
             totals.orders += 1;
-            let delay = order.delivery_delay();
+            let delay = order.delivery_delay(longest_delay);
             if delay >= DELAYED_AFTER {
                 totals.delayed_orders += 1;
             }
@@ -236,10 +246,12 @@ mod tests {
 
     use super::*;
 
+    const LONGEST: Duration = Duration::minutes(45);
+
     fn order(received: OffsetDateTime, delay_s: i64, ticket_s: Option<i64>) -> OrderTimes {
         OrderTimes {
             received_at: received,
-            client_created_at: received - Duration::seconds(delay_s),
+            placed_at: received - Duration::seconds(delay_s),
             ready_at: ticket_s.map(|s| received + Duration::seconds(s)),
         }
     }
@@ -273,7 +285,7 @@ mod tests {
                 count: 3,
             }],
         };
-        let figures = DayFigures::compute("2026-11-23", 480, &records);
+        let figures = DayFigures::compute("2026-11-23", 480, LONGEST, &records);
         let shape: Vec<_> = figures
             .minutes
             .iter()
@@ -309,13 +321,27 @@ mod tests {
             orders: vec![order(noon, -30, None)],
             counts: vec![],
         };
-        let figures = DayFigures::compute("2026-11-23", 480, &records);
+        let figures = DayFigures::compute("2026-11-23", 480, LONGEST, &records);
         assert_eq!(figures.delivery_delay.map(|d| d.max_ms), Some(0));
     }
 
     #[test]
+    fn one_order_from_year_zero_does_not_poison_the_days_delays() {
+        let noon = datetime!(2026-11-23 04:00 UTC);
+        let mut ancient = order(noon, 0, None);
+        ancient.placed_at = datetime!(0000-01-01 00:00 UTC);
+        let records = DayRecords {
+            orders: vec![order(noon, 2, None), order(noon, 4, None), ancient],
+            counts: vec![],
+        };
+        let figures = DayFigures::compute("2026-11-23", 480, LONGEST, &records);
+        let delay = figures.delivery_delay.expect("delays");
+        assert_eq!((delay.p50_ms, delay.max_ms), (4_000, 45 * 60_000));
+    }
+
+    #[test]
     fn an_empty_day_has_no_minutes_and_no_percentiles() {
-        let figures = DayFigures::compute("2026-11-23", 480, &DayRecords::default());
+        let figures = DayFigures::compute("2026-11-23", 480, LONGEST, &DayRecords::default());
         assert!(figures.minutes.is_empty());
         assert_eq!(figures.peak, None);
         assert_eq!(figures.delivery_delay, None);

@@ -1,5 +1,8 @@
 //! Exactly-once order intake by `Idempotency-Key` (IETF draft, Stripe's semantics).
 //!
+//! - A key is unique per device (`storage::ScopedKey`): the same key from
+//!   another device is another order, so a key that leaks can neither
+//!   replay nor block the diner's order.
 //! - The first request for a key that is accepted stores its answer with the
 //!   order, in one transaction; the same key and body later get that answer
 //!   again, marked `Idempotent-Replayed: true`, also after a restart.

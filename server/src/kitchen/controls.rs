@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use wendan_protocol::Menu;
+use wendan_protocol::limits::{MAX_PAUSE_MESSAGE_CHARS, fits};
 
 /// The switches as stored, and as the display shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -45,14 +46,11 @@ pub struct SoldOutChange {
     pub sold_out: bool,
 }
 
-/// The longest pause message kept; diners read it on a phone.
-pub const MAX_MESSAGE_CHARS: usize = 200;
-
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum IntakeChangeError {
     #[error("say why intake is paused: diners are shown the message")]
     MissingMessage,
-    #[error("the message may be at most {MAX_MESSAGE_CHARS} characters")]
+    #[error("the message may be at most {MAX_PAUSE_MESSAGE_CHARS} characters")]
     MessageTooLong,
 }
 
@@ -66,7 +64,7 @@ impl IntakeChange {
         if message.is_empty() {
             return Err(IntakeChangeError::MissingMessage);
         }
-        if message.chars().count() > MAX_MESSAGE_CHARS {
+        if !fits(message, MAX_PAUSE_MESSAGE_CHARS) {
             return Err(IntakeChangeError::MessageTooLong);
         }
         Ok(Some(message.to_owned()))
@@ -125,7 +123,7 @@ mod tests {
             change(true, Some("  ")).paused_message(),
             Err(IntakeChangeError::MissingMessage)
         );
-        let long = "满".repeat(MAX_MESSAGE_CHARS + 1);
+        let long = "满".repeat(MAX_PAUSE_MESSAGE_CHARS + 1);
         assert_eq!(
             change(true, Some(&long)).paused_message(),
             Err(IntakeChangeError::MessageTooLong)

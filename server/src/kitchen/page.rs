@@ -8,10 +8,25 @@
 //! files rather than inline: the Content-Security-Policy forbids inline
 //! scripts and styles.
 
+use std::sync::LazyLock;
+
 use axum::http::header;
 use axum::response::IntoResponse;
+use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, MAX_PAUSE_MESSAGE_CHARS};
 
-const HTML: &str = include_str!("../../kitchen-display/kitchen.html");
+/// The page with its inputs' `maxlength` filled in from the limits the
+/// server enforces, so the two cannot drift apart.
+static HTML: LazyLock<String> = LazyLock::new(|| {
+    include_str!("../../kitchen-display/kitchen.html")
+        .replace(
+            "{{MAX_CANCEL_REASON_CHARS}}",
+            &MAX_CANCEL_REASON_CHARS.to_string(),
+        )
+        .replace(
+            "{{MAX_PAUSE_MESSAGE_CHARS}}",
+            &MAX_PAUSE_MESSAGE_CHARS.to_string(),
+        )
+});
 const SCRIPT: &str = include_str!("../../kitchen-display/kitchen.js");
 const STYLE: &str = include_str!("../../kitchen-display/kitchen.css");
 
@@ -22,7 +37,7 @@ const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache")
 pub async fn page() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE],
-        HTML,
+        HTML.as_str(),
     )
 }
 
@@ -43,4 +58,20 @@ pub async fn style() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), NO_CACHE],
         STYLE,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inputs_are_bounded_by_the_servers_limits() {
+        assert!(!HTML.contains("{{"), "every placeholder filled");
+        assert!(HTML.contains(&format!(
+            "id=\"cancel-reason\" name=\"reason\" required maxlength=\"{MAX_CANCEL_REASON_CHARS}\""
+        )));
+        assert!(HTML.contains(&format!(
+            "id=\"pause-message\" name=\"message\" required maxlength=\"{MAX_PAUSE_MESSAGE_CHARS}\""
+        )));
+    }
 }

@@ -5,6 +5,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use time::OffsetDateTime;
+use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
 use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
 
 use crate::auth::Kitchen;
@@ -42,7 +43,7 @@ pub async fn open_orders(
     request_body = StatusChange,
     responses(
         (status = 200, description = "The order with its new status", body = PlacedOrder),
-        (status = 400, description = "malformed-request: the body is not a JSON status change", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "malformed-request: the body is not a JSON status change, or the reason is longer than 200 characters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "invalid-transition", body = Problem, content_type = "application/problem+json"),
@@ -55,6 +56,15 @@ pub async fn change_status(
     change: Result<Json<StatusChange>, JsonRejection>,
 ) -> Result<Json<PlacedOrder>, ApiError> {
     let Json(change) = change?;
+    if change
+        .reason
+        .as_deref()
+        .is_some_and(|reason| !fits(reason, MAX_CANCEL_REASON_CHARS))
+    {
+        return Err(ApiError::new(ProblemType::MalformedRequest).detail(format!(
+            "a reason is at most {MAX_CANCEL_REASON_CHARS} characters: the diner reads it on a phone"
+        )));
+    }
     let cancelling = change.status == OrderStatus::Cancelled;
     let has_reason = change
         .reason

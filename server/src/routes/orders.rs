@@ -15,13 +15,13 @@ use wendan_protocol::{
 use crate::business_day::business_day;
 use crate::dashboard::CountKind;
 use crate::idempotency::{self, fingerprint};
-use crate::intake;
+use crate::intake::{self, Circumstances};
 use crate::limits::client_ip::client_ip;
 use crate::limits::connections::Peer;
 use crate::metrics::ProblemLabel;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{Created, NewOrder, StorageError};
+use crate::storage::{Created, NewOrder, ScopedKey, StorageError};
 
 /// Largest order body accepted; a real order is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -32,17 +32,17 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
     tag = "diner",
     params((
         "Idempotency-Key" = String, Header,
-        description = "16–128 of [A-Za-z0-9_-], quoted (structured field) or bare; one per order, reused for its retries",
+        description = "16–128 of [A-Za-z0-9_-], quoted (structured field) or bare; one per order, reused for its retries; unique per `client.device_id`, so another device's key never names this device's order",
         pattern = r#"^([A-Za-z0-9_-]{16,128}|"[A-Za-z0-9_-]{16,128}")$"#
     )),
     request_body(content = OrderRequest, description = "The order; at most 64 KiB"),
     responses(
         (status = 201, description = "Durably stored. `Location` names it; a replay adds `Idempotent-Replayed: true`", body = PlacedOrder),
-        (status = 400, description = "Missing or malformed key, malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Missing, malformed or repeated key, malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "idempotency-key-in-use: retry unchanged", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "payload-too-large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate-limited: too many new orders from this device or address; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate-limited: too many new orders from this device or address (only new, valid orders count); retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: retry after `Retry-After` seconds, plus jitter", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -68,8 +68,12 @@ pub async fn post_order(
     let request: OrderRequest = serde_json::from_slice(&body)
         .map_err(|error| ApiError::new(ProblemType::MalformedRequest).detail(error.to_string()))?;
     let fingerprint = fingerprint(&request);
+    let key = ScopedKey {
+        device_id: request.client.device_id.clone(),
+        key,
+    };
 
-    let Some(_claim) = state.in_flight.claim(key.as_str()) else {
+    let Some(_claim) = state.in_flight.claim(&key) else {
         state.metrics.conflicts.inc();
         state
             .intake_counts
@@ -77,39 +81,40 @@ pub async fn post_order(
         return Err(ApiError::new(ProblemType::IdempotencyKeyInUse)
             .detail("the first request with this key is still being handled; retry it unchanged"));
     };
+    // A retry of an order stored earlier gets its answer again, even if it
+    // would not pass today (sold out since, too old by now); it creates
+    // nothing, so it costs the device none of its budget.
+    if let Some(stored) = state.storage.find_by_key(&key).await? {
+        return replay(&state, stored, &fingerprint);
+    }
+    let now = OffsetDateTime::now_utc();
+    let published = state.menu();
+    let menu_then = state.menu_version(&request.client.menu_version);
+    let table_exists = match intake::table_to_look_up(&request) {
+        Some(table) => state.storage.table(table).await?.is_some(),
+        None => false,
+    };
+    let paused = state.paused();
+    let circumstances = Circumstances {
+        menu: &published.menu,
+        menu_then: menu_then.as_ref().map(|then| &then.menu),
+        now,
+        paused: paused.as_deref(),
+        table_exists,
+    };
+    let taken =
+        intake::check(circumstances, &request).map_err(|problem| reject(&state, problem))?;
+    // Only a new, valid order counts against the budgets: replays and
+    // refusals above create nothing.
     let address = client_ip(peer, &headers, state.trust_forwarded_for);
-    if let Err(limited) = state.order_limits.check(address, &request.client.device_id) {
-        // Retries of a stored order are never limited: they create nothing,
-        // and the diner is waiting for that answer.
-        if let Some(stored) = state.storage.find_by_key(&key).await? {
-            return replay(&state, stored, &fingerprint);
-        }
+    if let Err(limited) = state.order_limits.check(address, &key.device_id) {
         state.metrics.rate_limited.inc();
         return Err(ApiError::new(ProblemType::RateLimited)
             .detail("too many new orders from this device or network; try again shortly")
             .retry_after(limited.retry_after_secs));
     }
-    let now = OffsetDateTime::now_utc();
-    let published = state.menu();
-    let menu_then = state.menu_version(&request.client.menu_version);
-    let checked = intake::check(
-        &published.menu,
-        menu_then.as_ref().map(|then| &then.menu),
-        &request,
-        now,
-        state.paused().as_deref(),
-    );
-    let quote = match checked {
-        Ok(quote) => quote,
-        // A retry of an order stored earlier gets its answer again, even if
-        // it would not pass today (sold out since, too old by now).
-        Err(problem) => match state.storage.find_by_key(&key).await? {
-            Some(stored) => return replay(&state, stored, &fingerprint),
-            None => return Err(reject(&state, problem)),
-        },
-    };
-    // A retry that passes the checks is recognised by the store itself,
-    // which answers `Existing` for a key it already has.
+    // A retry racing this one on another replica is recognised by the store
+    // itself, which answers `Existing` for a key it already has.
 
     let order = PlacedOrder {
         id: new_order_id(),
@@ -118,9 +123,9 @@ pub async fn post_order(
         mode: request.mode,
         table: request.table.map(|table| table.trim().to_owned()),
         pickup_name: request.pickup_name.map(|name| name.trim().to_owned()),
-        items: quote.lines,
+        items: taken.quote.lines,
         note: request.note,
-        total_minor: quote.total_minor,
+        total_minor: taken.quote.total_minor,
         currency: published.menu.currency.clone(),
         received_at: now,
         client_created_at: request.client.created_at,
@@ -129,8 +134,8 @@ pub async fn post_order(
     let new = NewOrder {
         key,
         fingerprint: fingerprint.clone(),
-        device_id: request.client.device_id,
         business_day: business_day(now, published.menu.opening_hours.utc_offset_minutes),
+        placed_at: taken.placed_at,
         order,
     };
     let created = state.storage.create(new).await.inspect_err(|error| {
@@ -171,11 +176,18 @@ pub async fn get_order(
     }
 }
 
+/// The request's one key. Two `Idempotency-Key` headers are refused rather
+/// than one of them chosen: a proxy that adds one must not decide the order.
 fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
-    let value = headers.get(IDEMPOTENCY_KEY).ok_or_else(|| {
+    let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
+    let value = values.next().ok_or_else(|| {
         ApiError::new(ProblemType::IdempotencyKeyMissing)
             .detail("send an Idempotency-Key header, made once per order and kept for its retries")
     })?;
+    if values.next().is_some() {
+        return Err(ApiError::new(ProblemType::IdempotencyKeyMalformed)
+            .detail("send one Idempotency-Key header, not several"));
+    }
     let text = value.to_str().map_err(|_| {
         ApiError::new(ProblemType::IdempotencyKeyMalformed).detail("the key is not ASCII")
     })?;

@@ -24,7 +24,7 @@ pub struct PastOrder {
 pub(crate) struct OrderRow {
     pub id: String,
     pub received_at: OffsetDateTime,
-    pub client_created_at: OffsetDateTime,
+    pub placed_at: OffsetDateTime,
 }
 
 /// The orders with their first `ready` among `ready_events` (order id, at).
@@ -45,7 +45,7 @@ pub(crate) fn day_records(
             .into_iter()
             .map(|row| OrderTimes {
                 received_at: row.received_at,
-                client_created_at: row.client_created_at,
+                placed_at: row.placed_at,
                 ready_at: first_ready.get(&row.id).copied(),
             })
             .collect(),
@@ -57,6 +57,12 @@ impl Storage {
     /// Every table, in no particular order.
     pub async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
         dispatch!(self.tables())
+    }
+
+    /// The table with `id`, read from the database on every call, so a
+    /// table created on another replica takes orders at once.
+    pub async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
+        dispatch!(self.table(id))
     }
 
     /// Creates or replaces the table with `table.id`.

@@ -31,14 +31,28 @@ pub use postgres::PostgresStore;
 pub use sessions::StoredSession;
 pub use sqlite::SqliteStore;
 
+/// An idempotency key in its scope: the device that made it. Keys are
+/// unique per device, in the database's constraint as in the in-flight set,
+/// so a key another device sends names that device's own order: whoever
+/// learns a diner's key can neither replay the diner's order nor block it.
+/// When restaurants become tenants, the restaurant joins the scope here and
+/// in the constraint (`UNIQUE (restaurant_id, device_id, idempotency_key)`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScopedKey {
+    pub device_id: String,
+    pub key: IdempotencyKey,
+}
+
 /// An order the server has accepted and priced, not yet numbered or stored.
 #[derive(Debug, Clone)]
 pub struct NewOrder {
-    pub key: IdempotencyKey,
+    pub key: ScopedKey,
     pub fingerprint: String,
-    pub device_id: String,
     /// The restaurant's trading day, for the daily order number.
     pub business_day: String,
+    /// When the diner placed it, on the server's clock (`DeviceClock`),
+    /// for the dashboard's delivery delay.
+    pub placed_at: OffsetDateTime,
     /// Complete but for `number`, which the store assigns.
     pub order: PlacedOrder,
 }
@@ -166,10 +180,8 @@ impl Storage {
         anyhow::bail!("unsupported --database `{url}`: expected sqlite://PATH or postgres://…")
     }
 
-    pub async fn find_by_key(
-        &self,
-        key: &IdempotencyKey,
-    ) -> Result<Option<StoredAnswer>, StorageError> {
+    /// The answer stored for `key`, if an order was made with it.
+    pub async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
         dispatch!(self.find_by_key(key))
     }
 

@@ -13,7 +13,7 @@ pub struct SeedOrder {
     pub id: &'static str,
     pub business_day: &'static str,
     pub received_at: OffsetDateTime,
-    pub client_created_at: OffsetDateTime,
+    pub placed_at: OffsetDateTime,
     pub later: Vec<(&'static str, OffsetDateTime)>,
 }
 
@@ -40,7 +40,7 @@ impl TestServer {
                 connection
                     .execute(
                         "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
-                             status, device_id, received_at, client_created_at, total_minor,
+                             status, device_id, received_at, placed_at, total_minor,
                              response_status, response_body)
                          VALUES (?1, ?1, 'seed', ?2, ?3, ?4, 'seed', ?5, ?6, 100, 201, X'7B7D')",
                         rusqlite::params![
@@ -49,7 +49,7 @@ impl TestServer {
                             number,
                             status,
                             text(order.received_at),
-                            text(order.client_created_at)
+                            text(order.placed_at)
                         ],
                     )
                     .expect("insert order");
@@ -80,7 +80,7 @@ impl TestServer {
             client
                 .execute(
                     "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
-                         status, device_id, received_at, client_created_at, total_minor,
+                         status, device_id, received_at, placed_at, total_minor,
                          response_status, response_body)
                      VALUES ($1, $1, 'seed', $2, $3, $4, 'seed', $5::text::timestamptz,
                              $6::text::timestamptz, 100, 201, '\\x7b7d')",
@@ -90,7 +90,7 @@ impl TestServer {
                         &number,
                         &status,
                         &text(order.received_at),
-                        &text(order.client_created_at),
+                        &text(order.placed_at),
                     ],
                 )
                 .await

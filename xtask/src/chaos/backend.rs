@@ -17,6 +17,9 @@ use crate::process::stdout_of;
 /// The chaos suite's own cluster: never the port `cargo xtask test` uses.
 const POSTGRES_PORT: u16 = 54339;
 const POSTGRES_DIR: &str = "/tmp/wendan-chaos-postgres";
+/// The admin token `--demo` uses when none is given (wendan-server's
+/// `DEMO_ADMIN_TOKEN`; xtask does not build the server's crate).
+const DEMO_ADMIN_TOKEN: &str = "demo-admin";
 
 /// One wendan-server process that can be killed and started again on the
 /// same port and database.
@@ -277,6 +280,21 @@ impl Backend {
         Ok(())
     }
 
+    /// Creates the dining tables `ids` through the admin API, as a
+    /// restaurant would: intake takes dine-in orders only at tables that
+    /// exist, and the demo's own are A1–A12 and B1–B8.
+    pub fn create_tables(&self, ids: impl IntoIterator<Item = String>) -> anyhow::Result<()> {
+        for id in ids {
+            let path = format!("/api/v1/admin/tables/{id}");
+            let status = admin_put(self.address(), &path, "{}")
+                .with_context(|| format!("cannot create table {id}"))?;
+            if status != 200 {
+                bail!("PUT {path} answered {status}");
+            }
+        }
+        Ok(())
+    }
+
     /// For PostgreSQL: how nginx spread the requests over the replicas.
     pub fn balancer_summary(&self, work: &Path) -> Option<String> {
         let Backend::Postgres { replicas, .. } = self else {
@@ -292,7 +310,8 @@ impl Backend {
     }
 
     /// Every stored order's key and delivery delay (server received_at −
-    /// device created_at, in ms), read from the database itself.
+    /// placed_at, the diner's tap on the server's clock, in ms), read from
+    /// the database itself.
     pub fn stored_orders(&self) -> anyhow::Result<Vec<(String, f64)>> {
         let output = match self {
             Backend::Sqlite { database, .. } => stdout_of(
@@ -301,7 +320,7 @@ impl Backend {
                     .arg(database)
                     .arg(
                         "SELECT idempotency_key, \
-                         (julianday(received_at) - julianday(client_created_at)) * 86400000.0 \
+                         (julianday(received_at) - julianday(placed_at)) * 86400000.0 \
                          FROM orders",
                     ),
             ),
@@ -311,7 +330,7 @@ impl Backend {
                     .args(["-X", "-A", "-t", "-F", "|", "-c"])
                     .arg(
                         "SELECT idempotency_key, \
-                         EXTRACT(EPOCH FROM received_at - client_created_at) * 1000 \
+                         EXTRACT(EPOCH FROM received_at - placed_at) * 1000 \
                          FROM orders",
                     ),
             ),
@@ -341,6 +360,27 @@ impl Backend {
             }
         }
     }
+}
+
+/// `PUT path` with a JSON `body` and the demo admin token; the status code.
+/// Raw HTTP/1.0 over a socket, like `http_get`: one request, no client crate.
+fn admin_put(address: SocketAddr, path: &str, body: &str) -> anyhow::Result<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "PUT {path} HTTP/1.0\r\nHost: {address}\r\nAuthorization: Bearer {DEMO_ADMIN_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .context("no HTTP status line")
 }
 
 fn free_port() -> anyhow::Result<u16> {

@@ -148,6 +148,8 @@ fn exercise(
     schedule: &Schedule,
     backend: &mut Backend,
 ) -> anyhow::Result<verify::Report> {
+    // Diner n orders at table C<n> (tests/chaos/chaos.mjs).
+    backend.create_tables((1..=options.diners).map(|n| format!("C{n}")))?;
     let proxy = Proxy::start(backend.address(), schedule.clone())?;
     let out = work.join("diners.json");
     let mut diners = tool(root, "node")

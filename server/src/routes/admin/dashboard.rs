@@ -5,22 +5,21 @@ use axum::Json;
 use axum::extract::{Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
-use time::{Date, Duration, OffsetDateTime};
+use time::OffsetDateTime;
+use wendan_protocol::device_clock::max_age;
 use wendan_protocol::{Problem, ProblemType};
 
 use super::layout::{Section, page};
 use super::session::AdminPage;
 use super::words::{Lang, Words};
 use crate::auth::Admin;
-use crate::business_day::{bounds, business_day};
+use crate::business_day::business_day;
 use crate::dashboard::DayFigures;
 use crate::dashboard::chart::{Chart, Series, Style, format_value};
+use crate::dashboard::day::ShownDay;
 use crate::dashboard::figures::Percentiles;
 use crate::problem::ApiError;
 use crate::state::AppState;
-
-const DAY_FORMAT: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct DayQuery {
@@ -31,23 +30,28 @@ pub struct DayQuery {
 }
 
 /// The trading day asked for, or today's.
-fn chosen_day(state: &AppState, day: Option<&str>) -> Result<Date, ApiError> {
+fn chosen_day(state: &AppState, day: Option<&str>) -> Result<ShownDay, ApiError> {
     let offset = state.menu().menu.opening_hours.utc_offset_minutes;
     let text = match day.map(str::trim).filter(|day| !day.is_empty()) {
         Some(day) => day.to_owned(),
         None => business_day(OffsetDateTime::now_utc(), offset),
     };
-    Date::parse(&text, DAY_FORMAT).map_err(|_| {
-        ApiError::new(ProblemType::MalformedRequest).detail("`day` must be YYYY-MM-DD")
-    })
+    ShownDay::parse(&text, offset)
+        .map_err(|error| ApiError::new(ProblemType::MalformedRequest).detail(error.to_string()))
 }
 
-async fn figures(state: &AppState, day: Date) -> Result<DayFigures, ApiError> {
-    let offset = state.menu().menu.opening_hours.utc_offset_minutes;
-    let (from, to) = bounds(day, offset);
-    let name = day.to_string();
-    let records = state.storage.day_records(&name, from, to).await?;
-    Ok(DayFigures::compute(&name, offset, &records))
+async fn figures(state: &AppState, day: &ShownDay) -> Result<DayFigures, ApiError> {
+    let menu = &state.menu().menu;
+    let name = day.name();
+    let records = state.storage.day_records(&name, day.from, day.to).await?;
+    // No order older than the menu allows is taken, so no delay is longer.
+    let longest = max_age(menu);
+    Ok(DayFigures::compute(
+        &name,
+        menu.opening_hours.utc_offset_minutes,
+        longest,
+        &records,
+    ))
 }
 
 /// `GET /api/v1/admin/dashboard?day=YYYY-MM-DD`
@@ -59,7 +63,7 @@ async fn figures(state: &AppState, day: Date) -> Result<DayFigures, ApiError> {
     params(DayQuery),
     responses(
         (status = 200, description = "The trading day's figures, minute by minute", body = DayFigures),
-        (status = 400, description = "malformed-request: `day` is not YYYY-MM-DD", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "malformed-request: `day` is not YYYY-MM-DD from 1970-01-01 to 9999-12-30", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -69,7 +73,7 @@ pub async fn api(
     Query(query): Query<DayQuery>,
 ) -> Result<Json<DayFigures>, ApiError> {
     let day = chosen_day(&state, query.day.as_deref())?;
-    Ok(Json(figures(&state, day).await?))
+    Ok(Json(figures(&state, &day).await?))
 }
 
 /// `GET /admin`
@@ -80,8 +84,8 @@ pub async fn page_get(
 ) -> Result<Markup, ApiError> {
     let lang = Lang::from_query(query.lang.as_deref());
     let day = chosen_day(&state, query.day.as_deref())?;
-    let figures = figures(&state, day).await?;
-    Ok(render(lang, day, &figures))
+    let figures = figures(&state, &day).await?;
+    Ok(render(lang, &day, &figures))
 }
 
 fn seconds(ms: i64) -> String {
@@ -110,19 +114,22 @@ fn percentiles(
     }
 }
 
-fn render(lang: Lang, day: Date, figures: &DayFigures) -> Markup {
+fn render(lang: Lang, day: &ShownDay, figures: &DayFigures) -> Markup {
     let words = lang.words();
-    let keep = format!("day={day}&");
-    let neighbour = |delta: i64| (day + Duration::days(delta)).to_string();
+    let keep = format!("day={}&", day.name());
     let totals = &figures.totals;
     let body = html! {
         h1 { (words.dashboard) }
         form class="day-picker" method="get" action="/admin" {
-            a href={ "/admin?day=" (neighbour(-1)) "&lang=" (lang.code()) } { (words.previous_day) }
-            label { (words.day) " " input type="date" name="day" value=(day.to_string()); }
+            @if let Some(previous) = day.previous {
+                a href={ "/admin?day=" (previous) "&lang=" (lang.code()) } { (words.previous_day) }
+            }
+            label { (words.day) " " input type="date" name="day" value=(day.name()); }
             input type="hidden" name="lang" value=(lang.code());
             button type="submit" { (words.show) }
-            a href={ "/admin?day=" (neighbour(1)) "&lang=" (lang.code()) } { (words.next_day) }
+            @if let Some(next) = day.next {
+                a href={ "/admin?day=" (next) "&lang=" (lang.code()) } { (words.next_day) }
+            }
         }
         @if figures.minutes.is_empty() {
             p class="empty" { (words.no_orders) }

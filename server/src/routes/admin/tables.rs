@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
+use wendan_protocol::limits::{MAX_TABLE_CHARS, MAX_TABLE_LABEL_CHARS};
 use wendan_protocol::{Problem, ProblemType};
 
 use super::layout::{Section, page};
@@ -198,8 +199,8 @@ fn render(state: &AppState, lang: Lang, tables: &[DiningTable], error: Option<&s
                 @if let Some(error) = error {
                     p class="error" role="alert" { (error) }
                 }
-                label { (words.table_id) input name="id" required maxlength="32" pattern="[A-Za-z0-9_\\-]+" placeholder="A12"; }
-                label { (words.label) input name="label" maxlength="40"; }
+                label { (words.table_id) input name="id" required maxlength=(MAX_TABLE_CHARS) pattern="[A-Za-z0-9_\\-]+" placeholder="A12"; }
+                label { (words.label) input name="label" maxlength=(MAX_TABLE_LABEL_CHARS); }
                 label { (words.seats) input name="seats" type="number" min="1" max="100"; }
                 input type="hidden" name="lang" value=(lang.code());
                 button type="submit" { (words.add_table) }

@@ -16,16 +16,18 @@ impl PostgresStore {
         let rows = client
             .query("SELECT id, label, seats FROM dining_tables", &[])
             .await?;
-        Ok(rows
-            .iter()
-            .map(|row| DiningTable {
-                id: row.get(0),
-                label: row.get(1),
-                seats: row
-                    .get::<_, Option<i32>>(2)
-                    .and_then(|seats| u16::try_from(seats).ok()),
-            })
-            .collect())
+        Ok(rows.iter().map(table_row).collect())
+    }
+
+    pub async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT id, label, seats FROM dining_tables WHERE id = $1",
+                &[&id],
+            )
+            .await?;
+        Ok(row.as_ref().map(table_row))
     }
 
     pub async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
@@ -79,7 +81,7 @@ impl PostgresStore {
         let client = self.pool.get().await?;
         let orders = client
             .query(
-                "SELECT id, received_at, client_created_at FROM orders WHERE business_day = $1",
+                "SELECT id, received_at, placed_at FROM orders WHERE business_day = $1",
                 &[&business_day],
             )
             .await?
@@ -87,7 +89,7 @@ impl PostgresStore {
             .map(|row| OrderRow {
                 id: row.get(0),
                 received_at: row.get(1),
-                client_created_at: row.get(2),
+                placed_at: row.get(2),
             })
             .collect();
         let ready = client
@@ -161,5 +163,15 @@ impl PostgresStore {
         }
         transaction.commit().await?;
         Ok(())
+    }
+}
+
+fn table_row(row: &tokio_postgres::Row) -> DiningTable {
+    DiningTable {
+        id: row.get(0),
+        label: row.get(1),
+        seats: row
+            .get::<_, Option<i32>>(2)
+            .and_then(|seats| u16::try_from(seats).ok()),
     }
 }

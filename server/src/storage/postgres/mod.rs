@@ -17,12 +17,12 @@ use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
 use time::OffsetDateTime;
 use tokio_postgres::{NoTls, Row};
-use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
+use wendan_protocol::{OrderStatus, PlacedOrder, StatusChange};
 
 use self::listener::{CHANNEL, Payload};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    ControlChange, Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer,
+    ControlChange, Created, EventBus, NewOrder, ScopedKey, StatusEvent, StorageError, StoredAnswer,
     order_from_stored, parse_status,
 };
 
@@ -62,18 +62,15 @@ impl PostgresStore {
         Ok(Self { pool })
     }
 
-    pub async fn find_by_key(
-        &self,
-        key: &IdempotencyKey,
-    ) -> Result<Option<StoredAnswer>, StorageError> {
+    pub async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
         let client = self.pool.get().await?;
-        answer_for_key(&client, key.as_str()).await
+        answer_for_key(&client, key).await
     }
 
     pub async fn create(&self, mut new: NewOrder) -> Result<Created, StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
-        if let Some(existing) = answer_for_key(&transaction, new.key.as_str()).await? {
+        if let Some(existing) = answer_for_key(&transaction, &new.key).await? {
             return Ok(Created::Existing(existing));
         }
         let number = next_number(&transaction, &new.business_day).await?;
@@ -85,7 +82,7 @@ impl PostgresStore {
             // Another replica committed this key while we waited on the
             // counter: its order is the order.
             transaction.rollback().await?;
-            return answer_for_key(&client, new.key.as_str())
+            return answer_for_key(&client, &new.key)
                 .await?
                 .map(Created::Existing)
                 .ok_or_else(|| StorageError::Database("key vanished after conflict".into()));
@@ -247,20 +244,20 @@ async fn insert_order(
     Ok(client
         .execute(
             "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
-                                 status, device_id, received_at, client_created_at,
+                                 status, device_id, received_at, placed_at,
                                  total_minor, response_status, response_body)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11)
-             ON CONFLICT (idempotency_key) DO NOTHING",
+             ON CONFLICT (device_id, idempotency_key) DO NOTHING",
             &[
                 &order.id,
-                &new.key.as_str(),
+                &new.key.key.as_str(),
                 &new.fingerprint,
                 &new.business_day,
                 &number,
                 &status.as_str(),
-                &new.device_id,
+                &new.key.device_id,
                 &order.received_at,
-                &order.client_created_at,
+                &new.placed_at,
                 &order.total_minor,
                 &body,
             ],
@@ -302,13 +299,13 @@ async fn record_event(
 
 async fn answer_for_key(
     client: &impl GenericClient,
-    key: &str,
+    key: &ScopedKey,
 ) -> Result<Option<StoredAnswer>, StorageError> {
     let row = client
         .query_opt(
             "SELECT fingerprint, response_status, response_body, id
-             FROM orders WHERE idempotency_key = $1",
-            &[&key],
+             FROM orders WHERE device_id = $1 AND idempotency_key = $2",
+            &[&key.device_id, &key.key.as_str()],
         )
         .await?;
     Ok(row.map(|row| StoredAnswer {

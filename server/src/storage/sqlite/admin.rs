@@ -1,7 +1,7 @@
 //! The admin's tables, intake counts and dashboard reads on SQLite. Writes go
 //! through the single writer thread like every other write.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use wendan_protocol::OrderStatus;
@@ -19,14 +19,19 @@ impl SqliteStore {
         self.read(|connection| {
             let mut statement =
                 connection.prepare_cached("SELECT id, label, seats FROM dining_tables")?;
-            let rows = statement.query_map([], |row| {
-                Ok(DiningTable {
-                    id: row.get(0)?,
-                    label: row.get(1)?,
-                    seats: row.get(2)?,
-                })
-            })?;
+            let rows = statement.query_map([], table_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    pub async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |connection| {
+            Ok(connection
+                .prepare_cached("SELECT id, label, seats FROM dining_tables WHERE id = ?1")?
+                .query_row([id], table_row)
+                .optional()?)
         })
         .await
     }
@@ -110,15 +115,22 @@ impl SqliteStore {
     }
 }
 
+fn table_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DiningTable> {
+    Ok(DiningTable {
+        id: row.get(0)?,
+        label: row.get(1)?,
+        seats: row.get(2)?,
+    })
+}
+
 fn read_day(
     connection: &Connection,
     day: &str,
     from: OffsetDateTime,
     to: OffsetDateTime,
 ) -> Result<DayRecords, StorageError> {
-    let mut statement = connection.prepare_cached(
-        "SELECT id, received_at, client_created_at FROM orders WHERE business_day = ?1",
-    )?;
+    let mut statement = connection
+        .prepare_cached("SELECT id, received_at, placed_at FROM orders WHERE business_day = ?1")?;
     let orders = statement
         .query_map([day], |row| {
             Ok((
@@ -128,11 +140,11 @@ fn read_day(
             ))
         })?
         .map(|row| {
-            let (id, received, created) = row?;
+            let (id, received, placed) = row?;
             Ok(OrderRow {
                 id,
                 received_at: parse_timestamp(&received)?,
-                client_created_at: parse_timestamp(&created)?,
+                placed_at: parse_timestamp(&placed)?,
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;

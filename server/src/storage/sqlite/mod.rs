@@ -16,12 +16,12 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
-use wendan_protocol::{IdempotencyKey, PlacedOrder, StatusChange};
+use wendan_protocol::{PlacedOrder, StatusChange};
 
 use self::writer::{BatchObserver, Job};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    ControlChange, Created, EventBus, NewOrder, StatusEvent, StorageError, StoredAnswer,
+    ControlChange, Created, EventBus, NewOrder, ScopedKey, StatusEvent, StorageError, StoredAnswer,
 };
 
 /// Orders that may wait for the writer; past this, intake answers 503.
@@ -60,11 +60,8 @@ impl SqliteStore {
         })
     }
 
-    pub async fn find_by_key(
-        &self,
-        key: &IdempotencyKey,
-    ) -> Result<Option<StoredAnswer>, StorageError> {
-        let key = key.as_str().to_owned();
+    pub async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
+        let key = key.clone();
         self.read(move |connection| rows::answer_for_key(connection, &key))
             .await
     }

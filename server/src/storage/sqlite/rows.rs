@@ -7,7 +7,7 @@ use time::format_description::well_known::Rfc3339;
 use wendan_protocol::{OrderStatus, PlacedOrder};
 
 use crate::storage::{
-    NewOrder, StatusEvent, StorageError, StoredAnswer, order_from_stored, parse_status,
+    NewOrder, ScopedKey, StatusEvent, StorageError, StoredAnswer, order_from_stored, parse_status,
 };
 
 pub fn timestamp(at: OffsetDateTime) -> Result<String, StorageError> {
@@ -21,13 +21,14 @@ pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
 
 pub fn answer_for_key(
     connection: &Connection,
-    key: &str,
+    key: &ScopedKey,
 ) -> Result<Option<StoredAnswer>, StorageError> {
     let mut statement = connection.prepare_cached(
-        "SELECT fingerprint, response_status, response_body, id FROM orders WHERE idempotency_key = ?1",
+        "SELECT fingerprint, response_status, response_body, id FROM orders
+         WHERE device_id = ?1 AND idempotency_key = ?2",
     )?;
     let row = statement
-        .query_row([key], |row| {
+        .query_row(params![key.device_id, key.key.as_str()], |row| {
             Ok(StoredAnswer {
                 fingerprint: row.get(0)?,
                 status: row.get(1)?,
@@ -110,19 +111,19 @@ pub fn insert_order(
     connection
         .prepare_cached(
             "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number, status, device_id,
-                                 received_at, client_created_at, total_minor, response_status, response_body)
+                                 received_at, placed_at, total_minor, response_status, response_body)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11)",
         )?
         .execute(params![
             order.id,
-            new.key.as_str(),
+            new.key.key.as_str(),
             new.fingerprint,
             new.business_day,
             number,
             status.as_str(),
-            new.device_id,
+            new.key.device_id,
             received_at,
-            timestamp(order.client_created_at)?,
+            timestamp(new.placed_at)?,
             order.total_minor,
             body,
         ])?;

@@ -262,7 +262,7 @@ fn insert_order(
     mut new: NewOrder,
     numbers: &mut DayNumbers,
 ) -> Result<Inserted, StorageError> {
-    if let Some(existing) = rows::answer_for_key(connection, new.key.as_str())? {
+    if let Some(existing) = rows::answer_for_key(connection, &new.key)? {
         return Ok(Inserted {
             created: Created::Existing(existing),
             event: None,
