@@ -42,7 +42,6 @@ async fn a_raw_body_cannot_forge_a_log_line() {
     let server = TestServer::start(&[]).await;
     let forged = "garbage\nFORGED-RAW  INFO wendan_server: admin token changed";
     let response = post_report(&server, "application/csp-report", forged.into()).await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(
         !log.text()
             .lines()
@@ -50,6 +49,7 @@ async fn a_raw_body_cannot_forge_a_log_line() {
         "{}",
         log.text()
     );
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "not a report");
 }
 
 #[tokio::test]
