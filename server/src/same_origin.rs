@@ -83,9 +83,11 @@ pub fn check(method: &Method, headers: &HeaderMap, own: &OwnOrigin) -> Result<()
     if is_safe(method) {
         return Ok(());
     }
+    let mut same_origin_by_fetch_site = false;
     for site in headers.get_all(SEC_FETCH_SITE) {
         match site.as_bytes() {
-            b"same-origin" | b"none" => {}
+            b"same-origin" => same_origin_by_fetch_site = true,
+            b"none" => {}
             b"same-site" => return Err(Forgery::FetchSite("origin of this site")),
             _ => return Err(Forgery::FetchSite("site")),
         }
@@ -95,21 +97,26 @@ pub fn check(method: &Method, headers: &HeaderMap, own: &OwnOrigin) -> Result<()
         return Ok(());
     };
     let origin_text = String::from_utf8_lossy(origin.as_bytes()).into_owned();
+    if origins.next().is_some() {
+        return Err(Forgery::ForeignOrigin(format!("{origin_text} and another")));
+    }
+    // A page with `Referrer-Policy: no-referrer` sends `Origin: null` even
+    // with its own form posts; the browser's `Sec-Fetch-Site` still says
+    // where the page is. Without that word, `null` is refused.
+    if origin == "null" && same_origin_by_fetch_site {
+        return Ok(());
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|host| host.to_str().ok());
-    let ours = origins.next().is_none()
-        && origin.to_str().ok().is_some_and(|origin| {
-            let Some(origin) = origin_of(origin) else {
-                return false;
-            };
-            own.public.as_deref() == Some(origin.as_str())
-                || host.is_some_and(|host| {
-                    origin
-                        .split_once("://")
-                        .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
-                })
-        });
+    let ours = origin_of(&origin_text).is_some_and(|origin| {
+        own.public.as_deref() == Some(origin.as_str())
+            || host.is_some_and(|host| {
+                origin
+                    .split_once("://")
+                    .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
+            })
+    });
     if ours {
         Ok(())
     } else {
@@ -195,6 +202,14 @@ mod tests {
             assert!(matches!(refused, Err(Forgery::FetchSite(_))), "{site}");
         }
         assert_eq!(post(&[("sec-fetch-site", "none")]), Ok(()));
+    }
+
+    #[test]
+    fn a_null_origin_passes_only_when_the_browser_says_same_origin() {
+        let no_referrer_page = [("origin", "null"), ("sec-fetch-site", "same-origin")];
+        assert_eq!(post(&no_referrer_page), Ok(()));
+        let sandboxed = [("origin", "null"), ("sec-fetch-site", "cross-site")];
+        assert!(post(&sandboxed).is_err());
     }
 
     #[test]
