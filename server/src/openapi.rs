@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{Object, Type};
+use utoipa::openapi::schema::{Object, SchemaType};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
@@ -109,10 +109,11 @@ impl Modify for EdgeAnswers {
 
 fn add_edge_answers(operation: &mut Operation) {
     if operation.request_body.is_none() {
-        let object = Object::with_type(Type::Object);
+        // Any JSON: the endpoint reads none of it.
+        let anything = Object::with_type(SchemaType::AnyValue);
         let body = RequestBodyBuilder::new()
-            .description(Some("Nothing to say: send `{}`"))
-            .content("application/json", Content::new(Some(object)))
+            .description(Some("Nothing is read from it: send `{}`"))
+            .content("application/json", Content::new(Some(anything)))
             .required(Some(Required::True))
             .build();
         operation.request_body = Some(RefOr::T(body));
