@@ -27,11 +27,14 @@ pub enum ProblemType {
     MethodNotAllowed,
     Unauthorized,
     InvalidTransition,
+    CrossOriginRequest,
+    UnsupportedMediaType,
+    RequestTimeout,
     Internal,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 17] = [
+    pub const ALL: [ProblemType; 20] = [
         ProblemType::IdempotencyKeyMissing,
         ProblemType::IdempotencyKeyMalformed,
         ProblemType::IdempotencyKeyReused,
@@ -48,6 +51,9 @@ impl ProblemType {
         ProblemType::MethodNotAllowed,
         ProblemType::Unauthorized,
         ProblemType::InvalidTransition,
+        ProblemType::CrossOriginRequest,
+        ProblemType::UnsupportedMediaType,
+        ProblemType::RequestTimeout,
         ProblemType::Internal,
     ];
 
@@ -69,6 +75,9 @@ impl ProblemType {
             ProblemType::MethodNotAllowed => "method-not-allowed",
             ProblemType::Unauthorized => "unauthorized",
             ProblemType::InvalidTransition => "invalid-transition",
+            ProblemType::CrossOriginRequest => "cross-origin-request",
+            ProblemType::UnsupportedMediaType => "unsupported-media-type",
+            ProblemType::RequestTimeout => "request-timeout",
             ProblemType::Internal => "internal",
         }
     }
@@ -90,10 +99,13 @@ impl ProblemType {
             | ProblemType::IdempotencyKeyMalformed
             | ProblemType::MalformedRequest => 400,
             ProblemType::Unauthorized => 401,
+            ProblemType::CrossOriginRequest => 403,
             ProblemType::NotFound => 404,
             ProblemType::MethodNotAllowed => 405,
+            ProblemType::RequestTimeout => 408,
             ProblemType::IdempotencyKeyInUse | ProblemType::InvalidTransition => 409,
             ProblemType::PayloadTooLarge => 413,
+            ProblemType::UnsupportedMediaType => 415,
             ProblemType::IdempotencyKeyReused
             | ProblemType::InvalidOrder
             | ProblemType::OrderExpired
@@ -128,6 +140,9 @@ impl ProblemType {
             ProblemType::MethodNotAllowed => "Method not allowed",
             ProblemType::Unauthorized => "A valid token is required",
             ProblemType::InvalidTransition => "That status change is not allowed",
+            ProblemType::CrossOriginRequest => "A page on another origin may not make this request",
+            ProblemType::UnsupportedMediaType => "The request body must be JSON",
+            ProblemType::RequestTimeout => "The request took too long to arrive",
             ProblemType::Internal => "Internal server error",
         }
     }

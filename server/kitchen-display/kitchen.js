@@ -421,7 +421,10 @@ $('items').addEventListener('click', async () => {
   }
 });
 
-$('undo').addEventListener('click', () => act('/api/v1/kitchen/undo'));
+// The API takes only JSON (a form from another site cannot send it): `{}`.
+const undo = () => act('/api/v1/kitchen/undo', {});
+
+$('undo').addEventListener('click', undo);
 
 $('language').addEventListener('click', () => {
   state.language = state.language === 'en' ? 'zh-CN' : 'en';
@@ -445,7 +448,7 @@ document.addEventListener('keydown', (event) => {
     setStatus(ticket.order.id, ticket.order.status === 'ready' ? 'completed' : 'ready');
     event.preventDefault();
   } else if (event.key === 'u' || event.key === 'U') {
-    act('/api/v1/kitchen/undo');
+    undo();
     event.preventDefault();
   }
 });

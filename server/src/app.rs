@@ -1,31 +1,39 @@
 //! The router, assembled in one place.
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{any, get, post, put};
+use axum::routing::{MethodRouter, any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::embedding;
+use crate::embedding::routes::ReportLimits;
+use crate::json_body::require_json;
 use crate::kitchen::page;
+use crate::limits::request_body::{BodyDeadline, enforce_body_deadline, problem_for_bare_413};
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
 use crate::routes::{
     admin, health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events,
     orders,
 };
+use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
+use crate::widget_files;
 
 pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let api = Router::new()
         .route("/api/v1/menu", get(menu::get_menu))
         .route(
             "/api/v1/orders",
-            post(orders::post_order).layer(DefaultBodyLimit::max(orders::MAX_BODY_BYTES)),
+            json_only(post(orders::post_order))
+                .layer(DefaultBodyLimit::max(orders::MAX_BODY_BYTES)),
         )
         .route("/api/v1/orders/{id}", get(orders::get_order))
         .route(
@@ -35,22 +43,25 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/api/v1/kitchen/orders", get(kitchen::open_orders))
         .route(
             "/api/v1/kitchen/orders/{id}/status",
-            post(kitchen::change_status),
+            json_only(post(kitchen::change_status)),
         )
         .route("/api/v1/kitchen/board", get(kitchen::kitchen_board))
-        .route("/api/v1/kitchen/undo", post(kitchen::undo_bump))
+        .route("/api/v1/kitchen/undo", json_only(post(kitchen::undo_bump)))
         .route(
             "/api/v1/kitchen/events",
             get(kitchen_events::kitchen_events),
         )
-        .route("/api/v1/kitchen/intake", put(kitchen_controls::set_intake))
+        .route(
+            "/api/v1/kitchen/intake",
+            json_only(put(kitchen_controls::set_intake)),
+        )
         .route(
             "/api/v1/kitchen/items/{id}/sold-out",
-            put(kitchen_controls::set_sold_out),
+            json_only(put(kitchen_controls::set_sold_out)),
         )
         .route(
             "/api/v1/kitchen/session",
-            post(kitchen_session::log_in).delete(kitchen_session::log_out),
+            json_only(post(kitchen_session::log_in).delete(kitchen_session::log_out)),
         )
         .route("/kitchen", get(page::page))
         .route("/kitchen/kitchen.js", get(page::script))
@@ -64,24 +75,31 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .method_not_allowed_fallback(health::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), track_latency))
         .with_state(state)
-        .merge(embedding::routes::routes(config.embed.published()));
+        .merge(embedding::routes::routes(
+            config.embed.published(),
+            ReportLimits::new(config.limits.trust_forwarded_for),
+        ));
     let app = match &config.static_dir {
-        Some(dir) => {
-            // `cargo xtask` writes .br and .gz copies next to each file.
-            let index = ServeFile::new(dir.join("index.html"))
-                .precompressed_br()
-                .precompressed_gzip();
-            let widget = ServeDir::new(dir)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(index);
-            api.fallback_service(widget)
-        }
+        Some(dir) => api.fallback_service(widget_files::router(dir)),
         None => api,
     };
     let app = embedding::harden(app, &config.embed.frame_ancestors)?;
+    let body_deadline = BodyDeadline(Duration::from_secs(config.limits.body_timeout_secs));
+    // The last layer added is the first to see a request. A body announced
+    // bigger than the largest any endpoint takes (an order's) is refused
+    // before it is read; endpoints that take less say so themselves.
     Ok(app
         .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(orders::MAX_BODY_BYTES))
+        .layer(middleware::map_response(problem_for_bare_413))
+        .layer(middleware::from_fn_with_state(
+            body_deadline,
+            enforce_body_deadline,
+        ))
+        .layer(middleware::from_fn_with_state(
+            OwnOrigin::new(&config.public_url()),
+            refuse_cross_origin,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::new()))
 }
@@ -95,6 +113,12 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
         path = %request.uri().path(),
         version = ?request.version(),
     )
+}
+
+/// A state-changing API endpoint: its methods take only JSON (see
+/// `json_body`); a method it does not have is still 405.
+fn json_only(endpoint: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    endpoint.route_layer(middleware::from_fn(require_json))
 }
 
 /// The admin's pages and API (see `routes::admin`).
@@ -119,6 +143,6 @@ fn admin_routes() -> Router<AppState> {
         .route("/api/v1/admin/tables", get(admin::tables::list))
         .route(
             "/api/v1/admin/tables/{id}",
-            put(admin::tables::put).delete(admin::tables::delete),
+            json_only(put(admin::tables::put).delete(admin::tables::delete)),
         )
 }

@@ -80,6 +80,12 @@ pub struct Config {
     #[arg(long, env = "WENDAN_MAX_PENDING_ORDERS", default_value_t = 4096)]
     pub max_pending_orders: usize,
 
+    /// A second address serving only `GET /metrics`, without a token, for a
+    /// scraper on a private network. Without it, `/metrics` on `--listen`
+    /// needs the admin token.
+    #[arg(long, env = "WENDAN_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     #[command(flatten)]
     pub limits: LimitFlags,
 
@@ -151,6 +157,27 @@ pub struct LimitFlags {
     /// Seconds a connection may stay silent in both directions.
     #[arg(long, env = "WENDAN_IDLE_TIMEOUT_SECS", default_value_t = 60)]
     pub idle_timeout_secs: u64,
+
+    /// Seconds a request's head may take to arrive whole, however its bytes
+    /// trickle; also how long a kept-alive connection waits for its next
+    /// request.
+    #[arg(
+        long,
+        env = "WENDAN_HEADER_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request's body may take to arrive whole, from its head
+    /// (an order is at most 64 KiB; the widget gives up after 15 s).
+    #[arg(
+        long,
+        env = "WENDAN_BODY_TIMEOUT_SECS",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub body_timeout_secs: u64,
 
     /// Live status streams in all.
     #[arg(long, env = "WENDAN_MAX_EVENT_STREAMS", default_value_t = 4096)]

@@ -4,8 +4,10 @@
 //! `idempotency` makes intake exactly-once; `intake` decides whether an order
 //! is taken and at what price; `storage` keeps orders durable (SQLite with a
 //! group-committing writer); `admission` sheds load with 503 + Retry-After;
-//! `limits` holds back scripts and connection floods; `auth` lets staff in
-//! (tokens, sessions, guessing held back);
+//! `limits` holds back scripts, connection floods and slow clients; `auth`
+//! lets staff in (tokens, sessions, guessing held back); `same_origin` and
+//! `json_body` refuse requests forged by other sites' pages; `http_server`
+//! serves connections with deadlines; `widget_files` serves the built widget;
 //! `menu` publishes the menu; `kitchen` is the kitchen display's domain
 //! (board, age timers, switches) and page; `problem` turns every error into RFC 9457
 //! problem details; `metrics` counts it all; `config` is the command line.
@@ -18,8 +20,10 @@ pub mod business_day;
 pub mod config;
 pub mod dashboard;
 pub mod embedding;
+pub mod http_server;
 pub mod idempotency;
 pub mod intake;
+pub mod json_body;
 pub mod kitchen;
 pub mod limits;
 pub mod menu;
@@ -28,9 +32,11 @@ pub mod openapi;
 pub mod payments;
 pub mod problem;
 pub mod routes;
+pub mod same_origin;
 pub mod state;
 pub mod storage;
 pub mod tables;
+pub mod widget_files;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -92,23 +98,34 @@ pub async fn serve(
             .clone()
             .flush_periodically(storage.clone(), state.stopping.clone()),
     );
+    let head_deadline = Duration::from_secs(config.limits.header_timeout_secs);
+    let metrics_server = match config.metrics_listen {
+        Some(address) => {
+            let listener = TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {address}"))?;
+            tracing::info!(address = %listener.local_addr()?, "serving /metrics");
+            Some(tokio::spawn(http_server::serve(
+                limited(listener, &config),
+                metrics::metrics_only(Arc::clone(&state.metrics)),
+                head_deadline,
+                state::stopped(state.stopping.clone()),
+            )))
+        }
+        None => None,
+    };
     let router = app::router(state, &config)?;
     tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
     let shutdown = async move {
         shutdown.await;
         let _ = stop.send(true);
     };
-    let listener = LimitedListener::new(
-        listener,
-        config.limits.max_connections,
-        config.limits.max_connections_per_address,
-        Duration::from_secs(config.limits.idle_timeout_secs),
-    );
-    let router = router.into_make_service_with_connect_info::<limits::connections::Peer>();
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server failed");
+    http_server::serve(limited(listener, &config), router, head_deadline, shutdown).await;
+    if let Some(metrics_server) = metrics_server
+        && let Err(error) = metrics_server.await
+    {
+        tracing::error!(%error, "the metrics listener failed");
+    }
     forgetting.abort();
     // Every accepted request has had its answer; flush and checkpoint.
     if let Err(error) = intake_counts.flush(&storage).await {
@@ -119,7 +136,17 @@ pub async fn serve(
         .await
         .context("cannot close the database cleanly")?;
     tracing::info!("stopped cleanly");
-    served
+    Ok(())
+}
+
+/// `listener` with the connection caps and idle timeout of `config`.
+fn limited(listener: TcpListener, config: &Config) -> LimitedListener {
+    LimitedListener::new(
+        listener,
+        config.limits.max_connections,
+        config.limits.max_connections_per_address,
+        Duration::from_secs(config.limits.idle_timeout_secs),
+    )
 }
 
 /// The demo restaurant's tables on its first start, so that `/?table=A1`

@@ -2,11 +2,15 @@
 //! protocol types, served at `GET /api/openapi.json`.
 
 use axum::Json;
-use utoipa::openapi::RefOr;
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
+use wendan_protocol::ProblemType;
 
 use crate::routes::admin::{dashboard as admin_dashboard, tables as admin_tables};
 use crate::routes::{
@@ -44,7 +48,7 @@ use crate::routes::{
         crate::embedding::routes::embed_config,
         crate::embedding::routes::csp_report,
     ),
-    modifiers(&KitchenToken, &AdminToken, &WrongTokensHeldBack),
+    modifiers(&KitchenToken, &AdminToken, &WrongTokensHeldBack, &EdgeAnswers),
     tags(
         (name = "diner", description = "What the widget uses"),
         (name = "kitchen", description = "The kitchen display's API (bearer token)"),
@@ -121,6 +125,61 @@ impl Modify for WrongTokensHeldBack {
                     .or_insert(RefOr::T(held_back));
             }
         }
+    }
+}
+
+/// What every state-changing API request may meet before its handler: a
+/// refusal from another origin (`same_origin`), a body that is not JSON
+/// (`json_body`), too big or too slow (`limits::request_body`). Requests
+/// that take no body still send `{}` as JSON, so the document says so.
+struct EdgeAnswers;
+
+impl Modify for EdgeAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/") || path == crate::embedding::routes::CSP_REPORTS_PATH {
+                continue;
+            }
+            let changing = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in changing.into_iter().flatten() {
+                add_edge_answers(operation);
+            }
+        }
+    }
+}
+
+fn add_edge_answers(operation: &mut Operation) {
+    if operation.request_body.is_none() {
+        // Any JSON: the endpoint reads none of it.
+        let anything = Object::with_type(SchemaType::AnyValue);
+        let body = RequestBodyBuilder::new()
+            .description(Some("Nothing is read from it: send `{}`"))
+            .content("application/json", Content::new(Some(anything)))
+            .required(Some(Required::True))
+            .build();
+        operation.request_body = Some(RefOr::T(body));
+    }
+    for kind in [
+        ProblemType::CrossOriginRequest,
+        ProblemType::RequestTimeout,
+        ProblemType::PayloadTooLarge,
+        ProblemType::UnsupportedMediaType,
+    ] {
+        let problem = Content::new(Some(Ref::from_schema_name("Problem")));
+        let response = ResponseBuilder::new()
+            .description(format!("{}: {}", kind.slug(), kind.title()))
+            .content(crate::problem::PROBLEM_JSON, problem)
+            .build();
+        operation
+            .responses
+            .responses
+            .entry(kind.status().to_string())
+            .or_insert(RefOr::T(response));
     }
 }
 

@@ -178,6 +178,7 @@ async fn tables_are_kept_and_each_gets_a_qr_code_for_its_widget_link() {
         .client
         .delete(server.url("/api/v1/admin/tables/A2"))
         .bearer_auth(TOKEN)
+        .json(&json!({}))
         .send()
         .await
         .expect("DELETE");
@@ -186,6 +187,7 @@ async fn tables_are_kept_and_each_gets_a_qr_code_for_its_widget_link() {
         .client
         .delete(server.url("/api/v1/admin/tables/A2"))
         .bearer_auth(TOKEN)
+        .json(&json!({}))
         .send()
         .await
         .expect("DELETE");

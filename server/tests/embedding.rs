@@ -21,6 +21,22 @@ fn widget_dir() -> tempfile::TempDir {
     dir
 }
 
+/// A server with the widget in `dir` and `extra` flags.
+async fn serving(dir: &tempfile::TempDir, extra: &[&str]) -> TestServer {
+    let mut args = vec!["--static", dir.path().to_str().expect("utf-8 path")];
+    args.extend_from_slice(extra);
+    TestServer::start(&args).await
+}
+
+async fn get(server: &TestServer, path: &str) -> reqwest::Response {
+    server
+        .client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("GET")
+}
+
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response
         .headers()
@@ -33,21 +49,13 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn the_widget_page_has_a_strict_policy_naming_the_allowed_sites() {
     let dir = widget_dir();
-    let static_dir = dir.path().to_str().expect("utf-8 path");
-    let server = TestServer::start(&[
-        "--static",
-        static_dir,
+    let allowed = [
         "--frame-ancestors",
         "https://Shop.Example/,http://127.0.0.1:8081",
-    ])
-    .await;
+    ];
+    let server = serving(&dir, &allowed).await;
     for path in ["/", "/?embed=1&table=A1", "/api/v1/menu"] {
-        let response = server
-            .client
-            .get(server.url(path))
-            .send()
-            .await
-            .expect("GET");
+        let response = get(&server, path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let policy = header(&response, "content-security-policy");
         assert!(!policy.contains("unsafe-inline"), "{policy}");
@@ -72,14 +80,8 @@ async fn the_widget_page_has_a_strict_policy_naming_the_allowed_sites() {
 #[tokio::test]
 async fn without_a_list_only_the_ordering_site_may_frame_the_widget() {
     let dir = widget_dir();
-    let static_dir = dir.path().to_str().expect("utf-8 path");
-    let server = TestServer::start(&["--static", static_dir]).await;
-    let response = server
-        .client
-        .get(server.url("/"))
-        .send()
-        .await
-        .expect("GET");
+    let server = serving(&dir, &[]).await;
+    let response = get(&server, "/").await;
     assert!(header(&response, "content-security-policy").contains("frame-ancestors 'self';"));
     assert_eq!(header(&response, "x-frame-options"), "SAMEORIGIN");
 }
@@ -137,4 +139,35 @@ fn a_frame_ancestor_that_is_not_an_origin_is_refused_at_start() {
         let parsed = Config::try_parse_from(["wendan-server", "--demo", "--frame-ancestors", bad]);
         assert!(parsed.is_err(), "{bad}");
     }
+}
+
+#[tokio::test]
+async fn staff_pages_may_not_be_framed_whatever_the_allowlist_says() {
+    let dir = widget_dir();
+    let server = serving(&dir, &["--frame-ancestors", "https://shop.example"]).await;
+    for path in [
+        "/kitchen",
+        "/kitchen/kitchen.js",
+        "/kitchen/kitchen.css",
+        "/admin",
+        "/admin/login",
+        "/admin/admin.css",
+        "/api/v1/kitchen/board",
+        "/api/v1/admin/tables",
+    ] {
+        let response = get(&server, path).await;
+        let policy = header(&response, "content-security-policy");
+        assert!(
+            policy.contains("frame-ancestors 'none';"),
+            "{path}: {policy}"
+        );
+        assert!(!policy.contains("shop.example"), "{path}: {policy}");
+        assert_eq!(header(&response, "x-frame-options"), "DENY", "{path}");
+    }
+    // The widget keeps its allowlist.
+    let widget = get(&server, "/").await;
+    assert!(
+        header(&widget, "content-security-policy")
+            .contains("frame-ancestors 'self' https://shop.example;")
+    );
 }

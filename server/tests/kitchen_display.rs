@@ -20,12 +20,16 @@ impl TestServer {
         path: &str,
         body: Option<Value>,
     ) -> reqwest::Response {
+        let reading = method == reqwest::Method::GET;
         let mut request = self
             .client
             .request(method, self.url(path))
             .bearer_auth(TOKEN);
-        if let Some(body) = body {
-            request = request.json(&body);
+        // The API takes JSON, `{}` where there is nothing to say.
+        match body {
+            Some(body) => request = request.json(&body),
+            None if !reading => request = request.json(&json!({})),
+            None => {}
         }
         request.send().await.expect("kitchen request")
     }

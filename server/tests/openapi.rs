@@ -74,3 +74,32 @@ async fn the_document_states_the_key_format_and_the_kitchens_bad_request() {
     let change = &doc["paths"]["/api/v1/kitchen/orders/{id}/status"]["post"];
     assert!(change["responses"]["400"].is_object());
 }
+
+/// What the edge answers before a handler runs is in the document too, and
+/// `/metrics` says it wants the admin token.
+#[tokio::test]
+async fn the_document_states_the_edges_answers() {
+    let server = TestServer::start(&[]).await;
+    let doc = server.get_json("/api/openapi.json").await;
+    for (path, method) in [
+        ("/api/v1/orders", "post"),
+        ("/api/v1/kitchen/undo", "post"),
+        ("/api/v1/kitchen/intake", "put"),
+        ("/api/v1/admin/tables/{id}", "delete"),
+    ] {
+        let operation = &doc["paths"][path][method];
+        for status in ["403", "408", "413", "415"] {
+            assert!(
+                operation["responses"][status].is_object(),
+                "{method} {path} documents {status}"
+            );
+        }
+        assert!(
+            operation["requestBody"]["content"]["application/json"].is_object(),
+            "{method} {path} takes JSON"
+        );
+    }
+    let metrics = &doc["paths"]["/metrics"]["get"];
+    assert!(metrics["responses"]["401"].is_object());
+    assert!(metrics["security"][0]["admin_token"].is_array());
+}

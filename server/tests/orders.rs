@@ -341,6 +341,7 @@ async fn metrics_count_orders_replays_and_rejections() {
     let text = server
         .client
         .get(server.url("/metrics"))
+        .bearer_auth(wendan_server::config::DEMO_ADMIN_TOKEN)
         .send()
         .await
         .expect("GET")

@@ -1,6 +1,6 @@
 // A diner opens the widget and sees the restaurant's menu.
 import { test, expect } from './support/test.mjs';
-import { WendanServer } from './support/server.mjs';
+import { ADMIN_TOKEN, WendanServer } from './support/server.mjs';
 
 let server;
 test.beforeAll(async () => { server = await WendanServer.start(); });
@@ -43,7 +43,9 @@ test('each visit asks for the menu once, and a repeat visit is revalidated by ET
     await page.waitForTimeout(300);
     // index.html's preload is the widget's own request: one per visit, not two.
     expect(menuRequests).toHaveLength(2);
-    const metrics = await (await fetch(`${own.url}/metrics`)).text();
+    const metrics = await (await fetch(`${own.url}/metrics`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    })).text();
     const served = (status) => Number(
       metrics.match(new RegExp(`_count\\{method="GET",route="/api/v1/menu",status="${status}"\\} (\\d+)`))?.[1] ?? 0,
     );

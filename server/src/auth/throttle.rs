@@ -24,9 +24,12 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{NotUntil, Quota, RateLimiter};
 
 use super::scope::Scope;
+use crate::limits::AddressKey;
 use crate::limits::rate::Limited;
 
-type Key = (IpAddr, Scope);
+/// Counted per client as every per-address limit counts one (an IPv6 /64 is
+/// one client: `limits::AddressKey`), and per scope.
+type Key = (AddressKey, Scope);
 type Limiter<C> =
     RateLimiter<Key, DefaultKeyedStateStore<Key>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
@@ -62,7 +65,7 @@ impl<C: Clock + Clone> FailedAttempts<C> {
     /// Before a credential is checked: whether `address` may try `scope` now.
     pub fn allowed(&self, address: IpAddr, scope: Scope) -> Result<(), Limited> {
         let now = self.clock.now();
-        match lock(&self.held_back).get(&(address, scope)) {
+        match lock(&self.held_back).get(&(AddressKey::of(address), scope)) {
             Some(until) if *until > now => Err(limited(until.duration_since(now).into())),
             _ => Ok(()),
         }
@@ -74,9 +77,10 @@ impl<C: Clock + Clone> FailedAttempts<C> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
-        limiter.check_key(&(address, scope)).map_err(|not_until| {
+        let key = (AddressKey::of(address), scope);
+        limiter.check_key(&key).map_err(|not_until| {
             let until: C::Instant = NotUntil::earliest_possible(&not_until);
-            lock(&self.held_back).insert((address, scope), until);
+            lock(&self.held_back).insert(key, until);
             limited(not_until.wait_time_from(self.clock.now()))
         })
     }
@@ -178,6 +182,18 @@ mod tests {
         attempts.forget_idle();
         assert_eq!(lock(&attempts.held_back).len(), 0);
         assert_eq!(attempts.allowed(SCRIPT, Scope::Kitchen), Ok(()));
+    }
+
+    #[test]
+    fn a_script_rotating_through_its_ipv6_64_is_one_client() {
+        let (attempts, _clock) = attempts();
+        let in_one_64 =
+            |n: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, n));
+        for n in 0..10 {
+            assert_eq!(attempts.failed(in_one_64(n), Scope::Admin), Ok(()));
+        }
+        assert!(attempts.failed(in_one_64(10), Scope::Admin).is_err());
+        assert!(attempts.allowed(in_one_64(999), Scope::Admin).is_err());
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Connection limits at accept time: a cap in all, a cap per address, and an
 //! idle timeout.
 //!
-//! `axum::serve` sets no hyper timer, so hyper's header-read timeout never
-//! fires and an idle or slow connection is kept for ever; a flood of them
-//! would exhaust file descriptors and starve order intake. `tower` layers
-//! run only once a request has arrived, too late for that, so the limits
-//! live in the listener. An idle timeout counts both directions: a live
-//! status stream writes a keep-alive comment every 15 s and stays open,
-//! a connection that neither sends nor receives for the timeout is closed.
+//! An idle or slow connection holds a file descriptor; a flood of them
+//! would exhaust them and starve order intake. `tower` layers run only once
+//! a request has arrived, too late for that, so the limits live in the
+//! listener. An idle timeout counts both directions: a live status stream
+//! writes a keep-alive comment every 15 s and stays open, a connection that
+//! neither sends nor receives for the timeout is closed. (The deadlines for
+//! a request's head and body, which a trickle of bytes cannot extend, are
+//! `http_server`'s and `request_body`'s.)
 
 use std::future::Future;
 use std::io;
@@ -172,15 +173,7 @@ impl AsyncWrite for LimitedStream {
     }
 }
 
-/// The TCP peer of a request, as `ConnectInfo<Peer>` (axum knows only its
-/// own listeners' addresses).
+/// The TCP peer of a request, as `ConnectInfo<Peer>` (`http_server` puts it
+/// on every request).
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
-
-impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, LimitedListener>>
-    for Peer
-{
-    fn connect_info(stream: axum::serve::IncomingStream<'_, LimitedListener>) -> Self {
-        Self(*stream.remote_addr())
-    }
-}

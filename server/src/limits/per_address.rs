@@ -4,17 +4,22 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-/// Counts per address, capped; a slot is given back when its [`Slot`] drops.
+use super::address_key::AddressKey;
+
+type Held = Arc<Mutex<HashMap<AddressKey, usize>>>;
+
+/// Counts per address (per [`AddressKey`]: an IPv6 /64 is one address),
+/// capped; a slot is given back when its [`Slot`] drops.
 #[derive(Clone)]
 pub struct PerAddress {
     cap: Option<usize>,
-    held: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    held: Held,
 }
 
 /// One held slot of one address.
 pub struct Slot {
-    address: IpAddr,
-    held: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    address: AddressKey,
+    held: Held,
 }
 
 impl PerAddress {
@@ -28,6 +33,7 @@ impl PerAddress {
 
     /// A slot for `address`, unless it already holds `cap` of them.
     pub fn take(&self, address: IpAddr) -> Option<Slot> {
+        let address = AddressKey::of(address);
         let mut held = lock(&self.held);
         let count = held.entry(address).or_default();
         if self.cap.is_some_and(|cap| *count >= cap) {
@@ -42,7 +48,10 @@ impl PerAddress {
 
     /// Slots `address` holds now.
     pub fn held_by(&self, address: IpAddr) -> usize {
-        lock(&self.held).get(&address).copied().unwrap_or(0)
+        lock(&self.held)
+            .get(&AddressKey::of(address))
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -58,7 +67,7 @@ impl Drop for Slot {
     }
 }
 
-fn lock(held: &Mutex<HashMap<IpAddr, usize>>) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {
+fn lock(held: &Held) -> std::sync::MutexGuard<'_, HashMap<AddressKey, usize>> {
     // Every update is a single counter step: a panic elsewhere cannot leave
     // the map half-changed.
     held.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -80,6 +89,22 @@ mod tests {
         assert!(slots.take(B).is_some());
         drop(first);
         assert!(slots.take(A).is_some(), "a dropped slot is given back");
+    }
+
+    #[test]
+    fn addresses_of_one_ipv6_network_share_its_slots() {
+        let slots = PerAddress::new(2);
+        let one: IpAddr = "2001:db8::1".parse().expect("ipv6");
+        let two: IpAddr = "2001:db8::2".parse().expect("ipv6");
+        let _first = slots.take(one).expect("first");
+        let _second = slots.take(two).expect("second");
+        assert!(slots.take("2001:db8::3".parse().expect("ipv6")).is_none());
+        assert_eq!(slots.held_by(one), 2);
+        assert!(
+            slots
+                .take("2001:db8:0:1::1".parse().expect("ipv6"))
+                .is_some()
+        );
     }
 
     #[test]

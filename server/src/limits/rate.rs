@@ -5,16 +5,18 @@
 //! GCRA buckets from `governor`: `n` per minute means a burst of `n`, then one
 //! every `60/n` seconds.
 
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
+use super::address_key::AddressKey;
+
 pub struct OrderRateLimits {
-    per_address: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    per_device: Option<DefaultKeyedRateLimiter<String>>,
-    clock: DefaultClock,
+    per_address: Option<KeyedRate<AddressKey>>,
+    per_device: Option<KeyedRate<String>>,
 }
 
 /// Over a limit: when to try again.
@@ -28,23 +30,19 @@ impl OrderRateLimits {
     /// limit off.
     pub fn new(per_address_per_minute: u32, per_device_per_minute: u32) -> Self {
         Self {
-            per_address: keyed(per_address_per_minute),
-            per_device: keyed(per_device_per_minute),
-            clock: DefaultClock::default(),
+            per_address: KeyedRate::per_minute(per_address_per_minute),
+            per_device: KeyedRate::per_minute(per_device_per_minute),
         }
     }
 
-    /// Takes one order from both budgets, or says how long to wait.
+    /// Takes one order from both budgets, or says how long to wait. The
+    /// address counts as its [`AddressKey`] (an IPv6 /64).
     pub fn check(&self, address: IpAddr, device_id: &str) -> Result<(), Limited> {
         if let Some(limiter) = &self.per_address {
-            limiter
-                .check_key(&address)
-                .map_err(|wait| self.limited(&wait))?;
+            limiter.check(&AddressKey::of(address))?;
         }
         if let Some(limiter) = &self.per_device {
-            limiter
-                .check_key(&device_id.to_owned())
-                .map_err(|wait| self.limited(&wait))?;
+            limiter.check(&device_id.to_owned())?;
         }
         Ok(())
     }
@@ -53,31 +51,59 @@ impl OrderRateLimits {
     /// rotating device ids cannot grow memory without bound.
     pub fn forget_idle(&self) {
         if let Some(limiter) = &self.per_address {
-            forget_idle(limiter);
+            limiter.forget_idle();
         }
         if let Some(limiter) = &self.per_device {
-            forget_idle(limiter);
-        }
-    }
-
-    fn limited(&self, wait: &governor::NotUntil<<DefaultClock as Clock>::Instant>) -> Limited {
-        let wait = wait.wait_time_from(self.clock.now());
-        // Round up: "retry after 0 s" would invite an immediate retry.
-        Limited {
-            retry_after_secs: wait.as_secs() + 1,
+            limiter.forget_idle();
         }
     }
 }
 
-fn forget_idle<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>) {
-    limiter.retain_recent();
-    limiter.shrink_to_fit();
+/// One GCRA budget per key (an address, a device): `n` per minute.
+pub struct KeyedRate<K: Hash + Eq + Clone> {
+    limiter: DefaultKeyedRateLimiter<K>,
+    clock: DefaultClock,
 }
 
-/// A limiter of `per_minute`, or none for 0.
-fn keyed<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
-    NonZeroU32::new(per_minute)
-        .map(|per_minute| DefaultKeyedRateLimiter::keyed(Quota::per_minute(per_minute)))
+impl<K: Hash + Eq + Clone> KeyedRate<K> {
+    /// `per_minute` for each key (a burst of that many).
+    pub fn new(per_minute: NonZeroU32) -> Self {
+        Self {
+            limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(per_minute)),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// As [`KeyedRate::new`], or none for 0 (the limit switched off).
+    pub fn per_minute(per_minute: u32) -> Option<Self> {
+        NonZeroU32::new(per_minute).map(Self::new)
+    }
+
+    /// Takes one from `key`'s budget, or says how long to wait.
+    pub fn check(&self, key: &K) -> Result<(), Limited> {
+        self.limiter.check_key(key).map_err(|wait| {
+            let wait = wait.wait_time_from(self.clock.now());
+            // Round up: "retry after 0 s" would invite an immediate retry.
+            Limited {
+                retry_after_secs: wait.as_secs() + 1,
+            }
+        })
+    }
+
+    /// Forgets keys whose buckets are full again.
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
+
+    /// Keys remembered now.
+    pub fn len(&self) -> usize {
+        self.limiter.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.limiter.is_empty()
+    }
 }
 
 #[cfg(test)]
@@ -111,6 +137,20 @@ mod tests {
             .count();
         assert_eq!(allowed, 5);
         assert_eq!(limits.check(NEIGHBOUR, "device-x"), Ok(()));
+    }
+
+    #[test]
+    fn one_ipv6_network_is_one_address() {
+        let limits = OrderRateLimits::new(3, 0);
+        let allowed = (1..=10)
+            .filter(|n| {
+                let address: IpAddr = format!("2001:db8:7:7::{n:x}").parse().expect("ipv6");
+                limits.check(address, "device").is_ok()
+            })
+            .count();
+        assert_eq!(allowed, 3, "rotating addresses inside a /64 does not help");
+        let next_network: IpAddr = "2001:db8:7:8::1".parse().expect("ipv6");
+        assert_eq!(limits.check(next_network, "device"), Ok(()));
     }
 
     #[test]

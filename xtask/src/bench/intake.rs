@@ -128,6 +128,8 @@ fn statuses(report: &WrkReport) -> String {
 pub(crate) struct BenchServer {
     child: Child,
     pub(crate) base: String,
+    /// The `--metrics-listen` port: `/metrics` without a token, as a scraper reads it.
+    metrics_port: u16,
     _dir: TempDir,
 }
 
@@ -153,11 +155,11 @@ impl BenchServer {
         extra: &[&str],
     ) -> anyhow::Result<Self> {
         let dir = TempDir::new()?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let port = free_port()?;
+        let metrics_port = free_port()?;
         let child = Command::new(bin)
             .args(["--demo", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
             .arg("--database")
             .arg(format!(
                 "sqlite://{}",
@@ -175,6 +177,7 @@ impl BenchServer {
         let server = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            metrics_port,
             _dir: dir,
         };
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -189,8 +192,7 @@ impl BenchServer {
 
     /// `wendan_orders_created_total` from /metrics.
     fn orders_created(&self) -> anyhow::Result<u64> {
-        let port: u16 = self.base.rsplit(':').next().context("port")?.parse()?;
-        let metrics = http_get(port, "/metrics")?;
+        let metrics = http_get(self.metrics_port, "/metrics")?;
         metrics
             .lines()
             .find_map(|line| line.strip_prefix("wendan_orders_created_total "))
@@ -207,6 +209,13 @@ impl Drop for BenchServer {
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// A loopback port nobody listens on now.
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// A minimal HTTP/1.0 GET, to keep the bench free of an HTTP client crate.

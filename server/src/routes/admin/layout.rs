@@ -34,7 +34,9 @@ pub fn page(lang: Lang, section: Section, title: &str, keep: &str, body: Markup)
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
+                // No referrer to other sites; to this one, so that the
+                // forms' posts carry their real `Origin` (see `same_origin`).
+                meta name="referrer" content="same-origin";
                 title { (title) " · " (words.admin) }
                 link rel="stylesheet" href="/admin/admin.css";
             }
