@@ -38,6 +38,7 @@ async fn a_copied_cookie_stops_working_when_its_session_logs_out() {
         .client
         .delete(server.url("/api/v1/kitchen/session"))
         .header("Cookie", &kitchen)
+        .json(&serde_json::json!({}))
         .send()
         .await
         .expect("DELETE");
