@@ -241,6 +241,7 @@ async fn replicas_share_sessions_and_a_logout_on_one_ends_it_on_all() {
         .client
         .delete(second.url("/api/v1/kitchen/session"))
         .header("Cookie", &kitchen)
+        .json(&serde_json::json!({}))
         .send()
         .await
         .expect("DELETE");
