@@ -5,10 +5,19 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+/// `wendan-server --version`: the release and the commit it was built from
+/// (`unknown` outside git; see `build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WENDAN_GIT_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "wendan-server",
-    version,
+    version = VERSION,
     about = "Wendan order intake server",
     subcommand_negates_reqs = true
 )]
