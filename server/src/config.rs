@@ -102,6 +102,18 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Replace the SQLite database (`--database`) with the backup FILE; stop the server first.
     Restore { file: PathBuf },
+    /// Check the configuration, the database (migrations, clock), the disk
+    /// and the public certificate, and say what to fix; exits 1 if
+    /// something must be fixed. Changes nothing.
+    Doctor {
+        /// The public HTTPS address to check (certificate, HSTS, `/healthz`
+        /// through the proxy); defaults to `--public-url` when it is https.
+        #[arg(long)]
+        url: Option<String>,
+        /// A PEM CA certificate to trust besides the system's (a private CA).
+        #[arg(long)]
+        ca_file: Option<PathBuf>,
+    },
 }
 
 /// Limits against scripts and connection floods (see `limits`). Sized so a
