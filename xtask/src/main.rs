@@ -8,9 +8,12 @@ mod demo;
 mod demo_site;
 mod embed_size;
 mod fuzz;
+mod http;
 mod inline_scripts;
+mod package;
 mod postgres;
 mod process;
+mod progress;
 mod schemathesis;
 mod setup;
 mod simulate;
@@ -19,13 +22,17 @@ mod test;
 use std::path::PathBuf;
 
 const USAGE: &str =
-    "usage: cargo xtask <setup | demo | test | bench | chaos | simulate | fuzz | schemathesis>
+    "usage: cargo xtask <setup | build | demo | package | test | bench | chaos | simulate | fuzz | schemathesis>
 
-  setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
-          Chromium, npm test tools); idempotent
-  build   release builds of the widget (dist/) and the server
+  setup   install what is missing for building and testing (wasm target, Trunk,
+          wasm-bindgen-cli, wasm-opt, Chromium, PostgreSQL, nginx, npm test tools)
+  build   release builds of the widget (dist/) and the server, at the same time
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
           and its website, embedding the widget, on http://127.0.0.1:8081/
+          (installs only what the build needs)
+  package [--no-check] [--revision N]
+          the Debian package (target/debian/), then its check on this machine:
+          install, order, upgrade, back up, remove, purge (needs root)
   test    every test: lint, native, wasm in Chromium, server, end-to-end
   bench   benchmarks (first-load transfer of the widget, embed.js size)
   chaos   diners in Chromium order through injected faults and kill -9;
@@ -47,6 +54,7 @@ fn main() -> anyhow::Result<()> {
         "build" => build::all(&root).map(drop),
         "demo" => demo::run(&root),
         "demo-site" => demo_site::serve(&root),
+        "package" => package::run(&root, &args[2..]),
         "test" => test::run(&root),
         "bench" => bench::run(&root),
         "chaos" => chaos::run(&root),
