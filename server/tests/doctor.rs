@@ -28,6 +28,15 @@ fn line_with<'a>(text: &'a str, words: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line with {words:?} in:\n{text}"))
 }
 
+/// Asserts that the finding saying `words` is `verdict` (ok, WARNING, PROBLEM).
+fn assert_finding(text: &str, verdict: &str, words: &str) {
+    let line = line_with(text, words);
+    assert!(
+        line.starts_with(verdict),
+        "{words:?} is not {verdict}:\n{text}"
+    );
+}
+
 #[tokio::test]
 async fn a_migrated_database_passes_and_its_migrations_are_counted() {
     let mut server = TestServer::start(&[]).await;
@@ -36,14 +45,11 @@ async fn a_migrated_database_passes_and_its_migrations_are_counted() {
     assert_eq!(ready.expect("readyz").status(), 200);
     let (code, text) = doctor(&["--database", &server.database, "--demo", "doctor"]);
     assert_eq!(code, 0, "{text}");
-    assert!(
-        line_with(&text, "migrations applied").starts_with("ok"),
-        "{text}"
-    );
+    assert_finding(&text, "ok", "migrations applied");
     if server.database.starts_with("postgres://") {
-        assert!(line_with(&text, "clock").starts_with("ok"), "{text}");
+        assert_finding(&text, "ok", "clock");
     } else {
-        assert!(line_with(&text, "MiB free").starts_with("ok"), "{text}");
+        assert_finding(&text, "ok", "MiB free");
     }
     server.stop().await;
 }
@@ -54,8 +60,11 @@ fn an_unreachable_postgres_is_a_problem() {
     let url = format!("postgres://wendan:secret@127.0.0.1:{port}/wendan");
     let (code, text) = doctor(&["--database", &url, "--demo", "doctor"]);
     assert_eq!(code, 1, "{text}");
-    let line = line_with(&text, "cannot connect to PostgreSQL wendan@127.0.0.1");
-    assert!(line.starts_with("PROBLEM"), "{text}");
+    assert_finding(
+        &text,
+        "PROBLEM",
+        "cannot connect to PostgreSQL wendan@127.0.0.1",
+    );
     assert!(
         !text.contains("secret"),
         "the password is never printed:\n{text}"
@@ -70,10 +79,7 @@ fn a_database_from_a_newer_build_is_a_problem_and_nothing_is_changed() {
     let database = format!("sqlite://{}", path.display());
     let (code, text) = doctor(&["--database", &database, "--demo", "doctor"]);
     assert_eq!(code, 1, "{text}");
-    assert!(
-        line_with(&text, "a newer wendan-server wrote it").starts_with("PROBLEM"),
-        "{text}"
-    );
+    assert_finding(&text, "PROBLEM", "a newer wendan-server wrote it");
     assert_eq!(user_version(&path), 99, "the doctor changes nothing");
 }
 
@@ -86,61 +92,32 @@ fn a_missing_database_directory_is_a_problem() {
         "doctor",
     ]);
     assert_eq!(code, 1, "{text}");
-    assert!(
-        line_with(&text, "does not exist").starts_with("PROBLEM"),
-        "{text}"
-    );
+    assert_finding(&text, "PROBLEM", "does not exist");
 }
 
 #[test]
 fn a_certificate_about_to_expire_is_a_problem_and_an_untrusted_one_is_named() {
-    let dir = tempfile::tempdir().expect("dir");
-    let (cert, key) = self_signed(dir.path(), 3);
-    let port = unused_port();
-    let _tls = TlsServer::start(port, &cert, &key);
-    let url = format!("https://localhost:{port}/");
+    let tls = TlsServer::start(3);
+    let url = tls.url();
 
     let (code, text) = doctor(&["--demo", "doctor", "--url", &url]);
     assert_eq!(code, 1, "{text}");
-    assert!(
-        line_with(&text, "browsers will refuse the certificate").starts_with("PROBLEM"),
-        "{text}"
-    );
-    assert!(
-        line_with(&text, "certificate expires in").starts_with("PROBLEM"),
-        "{text}"
-    );
-    assert!(
-        line_with(&text, "Strict-Transport-Security").starts_with("WARNING"),
-        "{text}"
-    );
+    assert_finding(&text, "PROBLEM", "browsers will refuse the certificate");
+    assert_finding(&text, "PROBLEM", "certificate expires in");
+    assert_finding(&text, "WARNING", "Strict-Transport-Security");
     // openssl's test server is not wendan-server behind a proxy.
-    assert!(
-        line_with(&text, "not wendan-server's ok").starts_with("PROBLEM"),
-        "{text}"
-    );
+    assert_finding(&text, "PROBLEM", "not wendan-server's ok");
 
-    let ca = cert.to_str().expect("utf-8");
-    let (_, trusted) = doctor(&["--demo", "doctor", "--url", &url, "--ca-file", ca]);
-    assert!(
-        line_with(&trusted, "the certificate is trusted").starts_with("ok"),
-        "{trusted}"
-    );
-    assert!(
-        line_with(&trusted, "certificate expires in").starts_with("PROBLEM"),
-        "{trusted}"
-    );
+    let (_, trusted) = doctor(&["--demo", "doctor", "--url", &url, "--ca-file", &tls.ca()]);
+    assert_finding(&trusted, "ok", "the certificate is trusted");
+    assert_finding(&trusted, "PROBLEM", "certificate expires in");
 }
 
 #[test]
 fn a_certificate_with_months_left_is_fine() {
-    let dir = tempfile::tempdir().expect("dir");
-    let (cert, key) = self_signed(dir.path(), 90);
-    let port = unused_port();
-    let _tls = TlsServer::start(port, &cert, &key);
-    let url = format!("https://localhost:{port}/");
-    let ca = cert.to_str().expect("utf-8");
-    let (_, text) = doctor(&["--demo", "doctor", "--url", &url, "--ca-file", ca]);
+    let tls = TlsServer::start(90);
+    let (url, ca) = (tls.url(), tls.ca());
+    let (_, text) = doctor(&["--demo", "doctor", "--url", &url, "--ca-file", &ca]);
     let line = line_with(&text, "the certificate is valid until");
     assert!(
         line.starts_with("ok") && line.contains("(89 days)"),
@@ -182,18 +159,27 @@ fn self_signed(dir: &Path, days: u32) -> (std::path::PathBuf, std::path::PathBuf
     (cert, key)
 }
 
-/// `openssl s_server -www`: a TLS endpoint that answers any GET with 200.
-struct TlsServer(Child);
+/// `openssl s_server -www` with a certificate for localhost valid for some
+/// days: a TLS endpoint that answers any GET with 200.
+struct TlsServer {
+    child: Child,
+    port: u16,
+    cert: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
 
 impl TlsServer {
-    fn start(port: u16, cert: &Path, key: &Path) -> Self {
+    fn start(days: u32) -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        let (cert, key) = self_signed(dir.path(), days);
+        let port = unused_port();
         let child = Command::new("openssl")
             .args(["s_server", "-quiet", "-www", "-accept"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("-cert")
-            .arg(cert)
+            .arg(&cert)
             .arg("-key")
-            .arg(key)
+            .arg(&key)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -204,14 +190,28 @@ impl TlsServer {
             assert!(Instant::now() < deadline, "openssl s_server did not listen");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self(child)
+        Self {
+            child,
+            port,
+            cert,
+            _dir: dir,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://localhost:{}/", self.port)
+    }
+
+    /// Its certificate, to trust with --ca-file.
+    fn ca(&self) -> String {
+        self.cert.display().to_string()
     }
 }
 
 impl Drop for TlsServer {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -49,13 +49,19 @@ fn a_build_outside_git_says_unknown() {
     assert_eq!(git_commit::commit_or_unknown(dir.path()), "unknown");
 }
 
+/// A new repository with one commit of `file`.
+fn repository_with(file: &str) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("dir");
+    git(repo.path(), &["init", "-q"]);
+    std::fs::write(repo.path().join(file), "fn main() {}").expect("write");
+    git(repo.path(), &["add", file]);
+    git(repo.path(), &["commit", "-q", "-m", "one file"]);
+    repo
+}
+
 #[test]
 fn a_crate_unpacked_inside_another_checkout_does_not_borrow_its_commit() {
-    let outer = tempfile::tempdir().expect("dir");
-    git(outer.path(), &["init", "-q"]);
-    std::fs::write(outer.path().join("notes.txt"), "another project").expect("write");
-    git(outer.path(), &["add", "notes.txt"]);
-    git(outer.path(), &["commit", "-q", "-m", "another project"]);
+    let outer = repository_with("notes.txt");
     let unpacked = outer.path().join("wendan-server-0.1.0");
     std::fs::create_dir(&unpacked).expect("dir");
     std::fs::write(unpacked.join("build.rs"), "fn main() {}").expect("write");
@@ -64,11 +70,7 @@ fn a_crate_unpacked_inside_another_checkout_does_not_borrow_its_commit() {
 
 #[test]
 fn a_checkout_that_tracks_the_crate_gives_its_head_commit() {
-    let repo = tempfile::tempdir().expect("dir");
-    git(repo.path(), &["init", "-q"]);
-    std::fs::write(repo.path().join("build.rs"), "fn main() {}").expect("write");
-    git(repo.path(), &["add", "build.rs"]);
-    git(repo.path(), &["commit", "-q", "-m", "the crate"]);
+    let repo = repository_with("build.rs");
     let head = git(repo.path(), &["rev-parse", "HEAD"]);
     let commit = git_commit::commit_or_unknown(repo.path());
     assert_eq!(commit.len(), 12);

@@ -162,15 +162,31 @@ fn ensure_npm_tools(root: &Path, tools: NpmTools) -> anyhow::Result<()> {
 }
 
 fn ensure_trunk(root: &Path) -> anyhow::Result<()> {
-    let wanted = format!("trunk {TRUNK_VERSION}");
-    if stdout_of(tool(root, "trunk").arg("--version")).as_deref() == Some(wanted.as_str()) {
+    ensure_cargo_tool(
+        root,
+        &["trunk", "--version"],
+        "trunk",
+        TRUNK_VERSION,
+        Step::Trunk,
+    )
+}
+
+/// A Rust tool at its pinned version: `cargo install --locked KRATE@VERSION`
+/// unless `version_command` already prints `KRATE VERSION`.
+pub fn ensure_cargo_tool(
+    root: &Path,
+    version_command: &[&str],
+    krate: &str,
+    version: &str,
+    step: Step,
+) -> anyhow::Result<()> {
+    let wanted = format!("{krate} {version}");
+    let (program, args) = version_command.split_first().context("no command")?;
+    if stdout_of(tool(root, program).args(args)).as_deref() == Some(wanted.as_str()) {
         return Ok(());
     }
-    announce(
-        format!("compiling Trunk {TRUNK_VERSION} (cargo install)"),
-        Step::Trunk,
-    );
-    execute(tool(root, "cargo").args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))
+    announce(format!("compiling {wanted} (cargo install)"), step);
+    execute(tool(root, "cargo").args(["install", "--locked", &format!("{krate}@{version}")]))
 }
 
 /// wasm-bindgen-cli must be the very version of the `wasm-bindgen` crate in

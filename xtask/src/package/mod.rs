@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::process::{capture, execute, stdout_of, tool};
-use crate::progress::{Step, announce};
+use crate::process::{capture, tool};
+use crate::progress::Step;
 use crate::{build, setup};
 
 /// cargo-deb, pinned: a new release may lay out packages differently.
@@ -88,19 +88,13 @@ impl Options {
 }
 
 fn ensure_cargo_deb(root: &Path) -> anyhow::Result<()> {
-    let wanted = format!("cargo-deb {CARGO_DEB_VERSION}");
-    if stdout_of(tool(root, "cargo").args(["deb", "--version"])).as_deref() == Some(&wanted) {
-        return Ok(());
-    }
-    announce(
-        format!("compiling cargo-deb {CARGO_DEB_VERSION} (cargo install)"),
+    setup::ensure_cargo_tool(
+        root,
+        &["cargo", "deb", "--version"],
+        "cargo-deb",
+        CARGO_DEB_VERSION,
         Step::CargoDeb,
-    );
-    execute(tool(root, "cargo").args([
-        "install",
-        "--locked",
-        &format!("cargo-deb@{CARGO_DEB_VERSION}"),
-    ]))
+    )
 }
 
 /// The product's version: every crate takes the workspace's, xtask too.
