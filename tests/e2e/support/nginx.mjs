@@ -125,3 +125,26 @@ export function httpsRequest({ port, path, certificate, method = 'GET', headers 
     outgoing.end(body);
   });
 }
+
+/** The first bytes of an event stream through nginx over HTTP/1.1 (which,
+ * unlike HTTP/2, holds small writes back while proxy buffering is on), or an
+ * error if none come within `timeoutMs`. */
+export function firstStreamedBytes({ port, path, certificate, timeoutMs = 3_000 }) {
+  return new Promise((resolve, reject) => {
+    const outgoing = request({
+      host: '127.0.0.1', port, path, headers: { Accept: 'text/event-stream' }, ca: readFileSync(certificate.cert),
+    }, (response) => {
+      response.once('data', (chunk) => {
+        clearTimeout(timer);
+        outgoing.destroy();
+        resolve(chunk.toString());
+      });
+    });
+    const timer = setTimeout(() => {
+      outgoing.destroy();
+      reject(new Error(`nothing streamed from ${path} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    outgoing.on('error', () => {});
+    outgoing.end();
+  });
+}

@@ -147,10 +147,12 @@ fn preconditions(root: &Path) -> anyhow::Result<()> {
         );
     }
     let guide = std::fs::read_to_string(root.join("docs/deploy.md"))?;
-    ensure!(
-        guide.contains(DOCTOR),
-        "docs/deploy.md no longer runs the doctor as the check does: {DOCTOR}"
-    );
+    for line in [DOCTOR, MENU_PERMISSIONS] {
+        ensure!(
+            guide.contains(line),
+            "docs/deploy.md no longer says what the check runs: {line}"
+        );
+    }
     Ok(())
 }
 
@@ -160,6 +162,13 @@ fn scenario(packages: &Packages, work: &Path, timings: &mut Timings) -> anyhow::
     })?;
     timings.time("what the package installed", installed_as_documented)?;
     timings.time("the units (systemd-analyze verify, security)", review_units)?;
+    timings.time("put the menu in place as the guide says", || {
+        std::fs::copy(
+            "/usr/share/wendan/menus/demo-hotpot.json",
+            "/etc/wendan/menu.json",
+        )?;
+        execute(Command::new("sh").args(["-c", MENU_PERMISSIONS]))
+    })?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -361,7 +370,7 @@ impl Service {
             launch.variable("WENDAN_LISTEN") == Some(address.to_string().as_str()),
             "the service would not listen where the settings say"
         );
-        let child = launch.spawn(0, log)?;
+        let child = launch.start(log)?;
         let service = Self(Some(child));
         let deadline = Instant::now() + Duration::from_secs(20);
         while !http::get(address, "/healthz").is_ok_and(|answer| answer.status == 200) {

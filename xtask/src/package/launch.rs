@@ -116,10 +116,31 @@ impl Launch {
         })
     }
 
-    /// Starts command `index` (0: `ExecStart=`), its output going to `log`.
-    pub fn spawn(&self, index: usize, log: &Path) -> anyhow::Result<Child> {
-        let argv = self.commands.get(index).context("no such command")?;
+    /// Starts the service (`ExecStart=`), its output going to `log`.
+    pub fn start(&self, log: &Path) -> anyhow::Result<Child> {
         self.make_state_directories()?;
+        self.spawn(0, log)
+    }
+
+    /// Runs every command in order, as a `Type=oneshot` service does.
+    pub fn run_all(&self, log: &Path) -> anyhow::Result<()> {
+        self.make_state_directories()?;
+        for index in 0..self.commands.len() {
+            let status = self.spawn(index, log)?.wait()?;
+            if !status.success() {
+                bail!(
+                    "{:?} failed ({status}); see {}",
+                    self.commands[index],
+                    log.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts command `index` (0: `ExecStart=`), its output going to `log`.
+    fn spawn(&self, index: usize, log: &Path) -> anyhow::Result<Child> {
+        let argv = self.commands.get(index).context("no such command")?;
         let output = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -144,7 +165,7 @@ impl Launch {
         if let Some(dir) = &self.working_directory {
             command.current_dir(dir);
         }
-        let (umask, open_files) = (self.umask, self.open_files);
+        let (umask, open_files) = (self.umask, self.open_files.map(within_hard_limit));
         // SAFETY: umask and setrlimit are async-signal-safe; nothing else runs here.
         unsafe {
             command.pre_exec(move || {
@@ -166,21 +187,6 @@ impl Launch {
         command
             .spawn()
             .with_context(|| format!("cannot start {argv:?} as {}", self.user))
-    }
-
-    /// Runs every command in order, as a `Type=oneshot` service does.
-    pub fn run_all(&self, log: &Path) -> anyhow::Result<()> {
-        for index in 0..self.commands.len() {
-            let status = self.spawn(index, log)?.wait()?;
-            if !status.success() {
-                bail!(
-                    "{:?} failed ({status}); see {}",
-                    self.commands[index],
-                    log.display()
-                );
-            }
-        }
-        Ok(())
     }
 
     /// As systemd's `StateDirectory=`: /var/lib/NAME, owned by the service's user.
@@ -219,6 +225,26 @@ pub fn check_understood(unit: &Unit, reviewed: &[&str]) -> anyhow::Result<()> {
     } else {
         bail!("the check neither applies nor reviews these settings: {unknown:?}")
     }
+}
+
+/// systemd raises the hard limit itself; a container may not let the check
+/// go past its own, so the check stays within it and says so.
+fn within_hard_limit(wanted: u64) -> u64 {
+    let mut current = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut current) } != 0 {
+        return wanted;
+    }
+    if current.rlim_max < wanted {
+        println!(
+            "LimitNOFILE={wanted} is over this machine's hard limit {}; the check uses {}",
+            current.rlim_max, current.rlim_max
+        );
+    }
+    wanted.min(current.rlim_max)
 }
 
 /// The user's home directory and shell, from the password database.

@@ -29,22 +29,26 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         build::widget_and_server(root)
     })?;
     let revision = options.revision.to_string();
+    let upgrade_revision = (options.revision + 1).to_string();
+    // First: cargo-deb deletes every other version of the package in
+    // target/debian whatever --output says, so it goes elsewhere, first.
+    let upgrade = if options.check {
+        Some(
+            timings.time("cargo deb, a higher version for the upgrade check", || {
+                cargo_deb(root, &upgrade_revision, &root.join("target/package-check"))
+            })?,
+        )
+    } else {
+        None
+    };
     let first = timings.time("cargo deb", || {
         cargo_deb(root, &revision, &root.join("target/debian"))
     })?;
     println!("built {}", first.display());
-    if !options.check {
+    let Some(upgrade) = upgrade else {
         timings.print();
         return Ok(());
-    }
-    let upgrade_revision = (options.revision + 1).to_string();
-    let upgrade = timings.time("cargo deb, a higher version for the upgrade", || {
-        cargo_deb(
-            root,
-            &upgrade_revision,
-            &root.join("target/debian/upgrade-check"),
-        )
-    })?;
+    };
     let packages = check::Packages {
         version: format!("{VERSION}-{revision}"),
         first,
