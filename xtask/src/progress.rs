@@ -26,7 +26,7 @@ impl Step {
             Step::WasmBindgenCli => "4 min (11 on a busy machine)",
             Step::CargoDeb => "2 min",
             Step::FirstBuilds => "7–8 min",
-            Step::Rebuilds => "1–3 min",
+            Step::Rebuilds => "1½–5 min",
         }
     }
 }

@@ -250,8 +250,9 @@ fn install(package: &Path, version: &str) -> anyhow::Result<()> {
     let said =
         stdout_of(Command::new("/usr/bin/wendan-server").arg("--version")).unwrap_or_default();
     println!("{said}");
+    let release = version.split('-').next().unwrap_or(version);
     ensure!(
-        said.starts_with("wendan-server "),
+        said.starts_with(&format!("wendan-server {release} (commit ")),
         "wendan-server --version said {said:?}"
     );
     Ok(())
