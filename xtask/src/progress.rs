@@ -21,7 +21,7 @@ impl Step {
     pub fn usually(self) -> &'static str {
         match self {
             Step::AptPackages => "1–3 min, most of it downloading",
-            Step::NpmTools => "5–10 s",
+            Step::NpmTools => "5 s to a minute",
             Step::Trunk => "12–13 min",
             Step::WasmBindgenCli => "4 min (11 on a busy machine)",
             Step::CargoDeb => "2 min",

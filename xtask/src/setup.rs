@@ -121,24 +121,26 @@ enum NpmTools {
     All,
 }
 
-/// `npm ci` (`--omit=dev` for a build) when node_modules is older than
-/// package-lock.json or lacks a tool that is needed.
+/// `npm ci` when node_modules is older than package-lock.json or lacks a
+/// tool that is needed; `--omit=dev` for a build, unless the test tools
+/// were installed already (`npm ci` starts afresh: it would remove them).
 fn ensure_npm_tools(root: &Path, tools: NpmTools) -> anyhow::Result<()> {
     let lock = root.join("package-lock.json");
     let installed = root.join("node_modules/.package-lock.json");
     let modified = |path: &Path| path.metadata().and_then(|meta| meta.modified()).ok();
     let fresh = matches!((modified(&installed), modified(&lock)), (Some(done), Some(wanted)) if done >= wanted);
-    let needed: &[&str] = match tools {
-        NpmTools::Build => &["binaryen"],
-        NpmTools::All => &["binaryen", "@playwright/test", "@axe-core/playwright"],
+    let has = |names: &[&str]| {
+        names.iter().all(|name| {
+            root.join("node_modules")
+                .join(name)
+                .join("package.json")
+                .exists()
+        })
     };
-    let present = needed.iter().all(|name| {
-        root.join("node_modules")
-            .join(name)
-            .join("package.json")
-            .exists()
-    });
-    if fresh && present {
+    const BUILD: &[&str] = &["binaryen"];
+    const TESTS: &[&str] = &["@playwright/test", "@axe-core/playwright"];
+    let needed_present = has(BUILD) && (tools == NpmTools::Build || has(TESTS));
+    if fresh && needed_present {
         return Ok(());
     }
     let mut command = tool(root, "npm");
@@ -146,7 +148,7 @@ fn ensure_npm_tools(root: &Path, tools: NpmTools) -> anyhow::Result<()> {
         .args(["ci", "--no-audit", "--no-fund"])
         // Tests drive Debian's Chromium; never download a browser.
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    if tools == NpmTools::Build {
+    if tools == NpmTools::Build && !has(TESTS) {
         announce(
             "installing binaryen's wasm-opt with npm ci --omit=dev",
             Step::NpmTools,
