@@ -5,7 +5,7 @@
 // for a non-localhost name, and HTTPS requests to it from Node.
 import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ export const REFERENCE_CONFIG = 'deploy/nginx/wendan.conf';
  * `spkiHash` is what Chromium's --ignore-certificate-errors-spki-list takes. */
 export function selfSignedCertificate(host) {
   const dir = mkdtempSync(join(tmpdir(), 'wendan-tls-'));
+  // Made when a spec file loads, in every process that loads it: gone when it exits.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   execFileSync('openssl', [
@@ -104,10 +106,12 @@ http {
 
   /** SIGTERM: nginx's fast shutdown stops its workers too. */
   async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
