@@ -5,10 +5,19 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+/// `wendan-server --version`: the release and the commit it was built from
+/// (`unknown` outside git; see `build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WENDAN_GIT_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "wendan-server",
-    version,
+    version = VERSION,
     about = "Wendan order intake server",
     subcommand_negates_reqs = true
 )]
@@ -105,6 +114,18 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Replace the SQLite database (`--database`) with the backup FILE; stop the server first.
     Restore { file: PathBuf },
+    /// Check the configuration, the database (migrations, clock), the disk
+    /// and the public certificate, and say what to fix; exits 1 if
+    /// something must be fixed. Changes nothing.
+    Doctor {
+        /// The public HTTPS address to check (certificate, HSTS, `/healthz`
+        /// through the proxy); defaults to `--public-url` when it is https.
+        #[arg(long)]
+        url: Option<String>,
+        /// A PEM CA certificate to trust besides the system's (a private CA).
+        #[arg(long)]
+        ca_file: Option<PathBuf>,
+    },
 }
 
 /// Limits against scripts and connection floods (see `limits`). Sized so a

@@ -1,5 +1,9 @@
 //! `wendan-server`: the restaurant's order intake.
 
+mod doctor;
+
+use std::io::Write;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use wendan_server::config::Command;
@@ -24,6 +28,12 @@ async fn main() -> anyhow::Result<()> {
             let copied = backup::restore(&config.database, file)?;
             println!("restored {} orders from {}", copied.orders, file.display());
             Ok(())
+        }
+        Some(Command::Doctor { url, ca_file }) => {
+            let report = doctor::run(&config, url.as_deref(), ca_file.as_deref()).await;
+            print!("{report}");
+            std::io::stdout().flush()?;
+            std::process::exit(report.exit_code());
         }
     }
 }

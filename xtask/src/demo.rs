@@ -8,9 +8,10 @@ use crate::{build, demo_site, setup};
 pub const ADDRESS: &str = "127.0.0.1:8080";
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
-    setup::run(root)?;
-    let dist = build::widget(root)?;
-    let server = build::server(root)?;
+    // Only what the demo needs: browsers, nginx, wrk and PostgreSQL are
+    // for `cargo xtask test`, `bench` and `chaos`.
+    setup::for_build(root)?;
+    let (dist, server) = build::widget_and_server(root)?;
     let base = format!("http://{ADDRESS}");
     println!();
     println!("Wendan demo: 蜀香火锅 Shu Xiang Hotpot");

@@ -8,10 +8,13 @@ mod demo;
 mod demo_site;
 mod embed_size;
 mod fuzz;
+mod http;
 mod inline_scripts;
 mod layers;
+mod package;
 mod postgres;
 mod process;
+mod progress;
 mod schemathesis;
 mod setup;
 mod simulate;
@@ -20,13 +23,17 @@ mod test;
 use std::path::PathBuf;
 
 const USAGE: &str =
-    "usage: cargo xtask <setup | demo | test | layers | bench | chaos | simulate | fuzz | schemathesis>
+    "usage: cargo xtask <setup | build | demo | package | test | layers | bench | chaos | simulate | fuzz | schemathesis>
 
-  setup   install what is missing (wasm target, Trunk, wasm-bindgen-cli,
-          Chromium, npm test tools); idempotent
-  build   release builds of the widget (dist/) and the server
+  setup   install what is missing for building and testing (wasm target, Trunk,
+          wasm-bindgen-cli, wasm-opt, Chromium, PostgreSQL, nginx, npm test tools)
+  build   release builds of the widget (dist/) and the server, at the same time
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
           and its website, embedding the widget, on http://127.0.0.1:8081/
+          (installs only what the build needs)
+  package [--no-check] [--revision N]
+          the Debian package (target/debian/), then its check on this machine:
+          install, order, upgrade, back up, remove, purge (needs root)
   test    every test: lint, native, wasm in Chromium, server, end-to-end
   layers [DIR...]
           fails on an import circle between a crate's modules (the widget,
@@ -51,6 +58,7 @@ fn main() -> anyhow::Result<()> {
         "build" => build::all(&root).map(drop),
         "demo" => demo::run(&root),
         "demo-site" => demo_site::serve(&root),
+        "package" => package::run(&root, &args[2..]),
         "test" => test::run(&root),
         "layers" => layers::run(&root, &args[2..]),
         "bench" => bench::run(&root),

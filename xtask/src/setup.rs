@@ -1,5 +1,10 @@
-//! `cargo xtask setup`: installs exactly what is missing, says what it installs,
-//! and changes nothing that is already right. Safe to run again and again.
+//! `cargo xtask setup`: installs exactly what is missing, says what it installs
+//! and how long that usually takes, and changes nothing that is already
+//! right. Safe to run again and again.
+//!
+//! Two sets: what building the widget and the server needs (`for_build`:
+//! `demo`, `build`, `package`), and everything the tests, benchmarks and
+//! chaos runs need besides (`run`: `setup`, `test`).
 
 use std::path::Path;
 use std::process::Command;
@@ -7,37 +12,51 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 use crate::process::{execute, stdout_of, tool};
+use crate::progress::{Step, announce};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// Debian packages the build and tests need, each with a file that proves it is there.
-const APT_PACKAGES: &[(&str, &str)] = &[
+/// Debian packages a build needs, each with a file that proves it is there:
+/// npm brings binaryen's wasm-opt, which Trunk runs.
+const BUILD_APT_PACKAGES: &[(&str, &str)] = &[("nodejs", "/usr/bin/node"), ("npm", "/usr/bin/npm")];
+
+/// Debian packages only the tests, benchmarks and chaos runs need.
+const TEST_APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium", CHROMIUM),
     ("chromium-driver", CHROMEDRIVER),
-    ("nodejs", "/usr/bin/node"),
-    ("npm", "/usr/bin/npm"),
     // The server's PostgreSQL backend is tested against a real server.
     ("postgresql", "/usr/bin/pg_ctlcluster"),
     // Load generator for `cargo xtask bench`.
     ("wrk", "/usr/bin/wrk"),
-    // The load balancer in front of two replicas in `cargo xtask chaos --postgres`.
+    // The load balancer in `cargo xtask chaos --postgres` and the HTTPS end-to-end test.
     ("nginx", "/usr/sbin/nginx"),
     // The chaos suite's verifier reads the SQLite database with it.
     ("sqlite3", "/usr/bin/sqlite3"),
+    // Certificates for the HTTPS end-to-end test and the doctor's tests.
+    ("openssl", "/usr/bin/openssl"),
 ];
 
+/// Everything: the build's tools, then the tests'.
 pub fn run(root: &Path) -> anyhow::Result<()> {
     println!("== setup");
-    ensure_wasm_target(root)?;
-    ensure_apt_packages()?;
-    ensure_npm_tools(root)?;
-    ensure_trunk(root)?;
-    ensure_wasm_bindgen_cli(root)?;
+    for_build(root)?;
+    ensure_apt_packages(TEST_APT_PACKAGES)?;
+    ensure_npm_tools(root, NpmTools::All)?;
     println!("== setup: everything is in place");
     Ok(())
+}
+
+/// Only what building the widget and the server needs: the wasm target,
+/// Trunk, wasm-bindgen-cli and binaryen's wasm-opt (with Node.js).
+pub fn for_build(root: &Path) -> anyhow::Result<()> {
+    ensure_wasm_target(root)?;
+    ensure_apt_packages(BUILD_APT_PACKAGES)?;
+    ensure_npm_tools(root, NpmTools::Build)?;
+    ensure_trunk(root)?;
+    ensure_wasm_bindgen_cli(root)
 }
 
 fn ensure_wasm_target(root: &Path) -> anyhow::Result<()> {
@@ -50,8 +69,8 @@ fn ensure_wasm_target(root: &Path) -> anyhow::Result<()> {
     execute(tool(root, "rustup").args(["target", "add", WASM_TARGET]))
 }
 
-fn ensure_apt_packages() -> anyhow::Result<()> {
-    let missing: Vec<&str> = APT_PACKAGES
+fn ensure_apt_packages(packages: &[(&str, &str)]) -> anyhow::Result<()> {
+    let missing: Vec<&str> = packages
         .iter()
         .filter(|(package, probe)| {
             // node and npm may come from elsewhere (nvm, a Node.js image).
@@ -68,7 +87,10 @@ fn ensure_apt_packages() -> anyhow::Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    println!("installing Debian packages: {}", missing.join(" "));
+    announce(
+        format!("installing Debian packages: {}", missing.join(" ")),
+        Step::AptPackages,
+    );
     execute(apt().arg("update").arg("-qq"))?;
     execute(
         apt()
@@ -90,31 +112,83 @@ fn apt() -> Command {
     }
 }
 
-/// `npm ci` when node_modules is missing or older than package-lock.json.
-fn ensure_npm_tools(root: &Path) -> anyhow::Result<()> {
+/// Which of package.json's tools to install.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NpmTools {
+    /// `dependencies`: binaryen's wasm-opt.
+    Build,
+    /// And `devDependencies`: Playwright (never its browsers) and axe-core.
+    All,
+}
+
+/// `npm ci` when node_modules is older than package-lock.json or lacks a
+/// tool that is needed; `--omit=dev` for a build, unless the test tools
+/// were installed already (`npm ci` starts afresh: it would remove them).
+fn ensure_npm_tools(root: &Path, tools: NpmTools) -> anyhow::Result<()> {
     let lock = root.join("package-lock.json");
     let installed = root.join("node_modules/.package-lock.json");
     let modified = |path: &Path| path.metadata().and_then(|meta| meta.modified()).ok();
     let fresh = matches!((modified(&installed), modified(&lock)), (Some(done), Some(wanted)) if done >= wanted);
-    if fresh {
+    let has = |names: &[&str]| {
+        names.iter().all(|name| {
+            root.join("node_modules")
+                .join(name)
+                .join("package.json")
+                .exists()
+        })
+    };
+    const BUILD: &[&str] = &["binaryen"];
+    const TESTS: &[&str] = &["@playwright/test", "@axe-core/playwright"];
+    let needed_present = has(BUILD) && (tools == NpmTools::Build || has(TESTS));
+    if fresh && needed_present {
         return Ok(());
     }
-    println!("installing npm test tools (binaryen's wasm-opt, Playwright, axe-core) with npm ci");
-    execute(
-        tool(root, "npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            // Tests drive Debian's Chromium; never download a browser.
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-    )
+    let mut command = tool(root, "npm");
+    command
+        .args(["ci", "--no-audit", "--no-fund"])
+        // Tests drive Debian's Chromium; never download a browser.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    if tools == NpmTools::Build && !has(TESTS) {
+        announce(
+            "installing binaryen's wasm-opt with npm ci --omit=dev",
+            Step::NpmTools,
+        );
+        command.arg("--omit=dev");
+    } else {
+        announce(
+            "installing npm tools (binaryen's wasm-opt, Playwright, axe-core) with npm ci",
+            Step::NpmTools,
+        );
+    }
+    execute(&mut command)
 }
 
 fn ensure_trunk(root: &Path) -> anyhow::Result<()> {
-    let wanted = format!("trunk {TRUNK_VERSION}");
-    if stdout_of(tool(root, "trunk").arg("--version")).as_deref() == Some(wanted.as_str()) {
+    ensure_cargo_tool(
+        root,
+        &["trunk", "--version"],
+        "trunk",
+        TRUNK_VERSION,
+        Step::Trunk,
+    )
+}
+
+/// A Rust tool at its pinned version: `cargo install --locked KRATE@VERSION`
+/// unless `version_command` already prints `KRATE VERSION`.
+pub fn ensure_cargo_tool(
+    root: &Path,
+    version_command: &[&str],
+    krate: &str,
+    version: &str,
+    step: Step,
+) -> anyhow::Result<()> {
+    let wanted = format!("{krate} {version}");
+    let (program, args) = version_command.split_first().context("no command")?;
+    if stdout_of(tool(root, program).args(args)).as_deref() == Some(wanted.as_str()) {
         return Ok(());
     }
-    println!("installing Trunk {TRUNK_VERSION} (cargo install; about 11 minutes on 2 cores)");
-    execute(tool(root, "cargo").args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))
+    announce(format!("compiling {wanted} (cargo install)"), step);
+    execute(tool(root, "cargo").args(["install", "--locked", &format!("{krate}@{version}")]))
 }
 
 /// wasm-bindgen-cli must be the very version of the `wasm-bindgen` crate in
@@ -131,7 +205,10 @@ fn ensure_wasm_bindgen_cli(root: &Path) -> anyhow::Result<()> {
     if has("wasm-bindgen") && runner("wasm-bindgen-test-runner") {
         return Ok(());
     }
-    println!("installing wasm-bindgen-cli {version}");
+    announce(
+        format!("compiling wasm-bindgen-cli {version} (cargo install)"),
+        Step::WasmBindgenCli,
+    );
     // Not --locked: the registry lacks one of its locked dependencies.
     execute(tool(root, "cargo").args([
         "install",

@@ -35,18 +35,25 @@ impl EmbedArgs {
     /// What `GET /api/v1/embed` publishes: the brand as it will be used
     /// (a failing colour darkened, a bad field dropped, each with a warning).
     pub fn published(&self) -> EmbedConfig {
-        let requested = Theme {
-            color: self.brand_color.clone(),
-            logo: self.brand_logo.clone(),
-            radius_px: self.corner_radius,
-        };
-        let (theme, warnings) = requested.checked();
+        let (theme, warnings) = self.requested_theme().checked();
         for warning in warnings {
             tracing::warn!(%warning, "theme");
         }
         EmbedConfig {
             frame_ancestors: self.frame_ancestors.clone(),
             theme,
+        }
+    }
+}
+
+impl EmbedArgs {
+    /// The brand as the flags ask for it, before it is checked
+    /// (`wendan-server doctor` reports what checking would change).
+    pub fn requested_theme(&self) -> Theme {
+        Theme {
+            color: self.brand_color.clone(),
+            logo: self.brand_logo.clone(),
+            radius_px: self.corner_radius,
         }
     }
 }

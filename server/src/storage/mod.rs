@@ -75,6 +75,28 @@ pub enum Created {
     Existing(StoredAnswer),
 }
 
+/// How far a database's schema is from this build's migrations, for
+/// `wendan-server doctor` (the server itself migrates at start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaState {
+    /// Migrations the database has.
+    pub applied: usize,
+    /// Migrations this build knows.
+    pub known: usize,
+}
+
+impl SchemaState {
+    /// Migrations the server will apply when it starts.
+    pub fn pending(self) -> usize {
+        self.known.saturating_sub(self.applied)
+    }
+
+    /// The database was migrated by a newer build than this one.
+    pub fn is_newer_than_this_build(self) -> bool {
+        self.applied > self.known
+    }
+}
+
 /// One status change, numbered for SSE resumption.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusEvent {

@@ -3,6 +3,8 @@
 
 use tokio_postgres::Client;
 
+use crate::storage::SchemaState;
+
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_orders.sql"),
     include_str!("../../../migrations/postgres/0002_kitchen.sql"),
@@ -23,6 +25,27 @@ pub async fn migrate(client: &mut Client) -> Result<(), tokio_postgres::Error> {
         .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
         .await?;
     result
+}
+
+/// How far the database's schema is from this build's, without changing it
+/// (no `schema_version` table yet: nothing applied).
+pub async fn state(client: &Client) -> Result<SchemaState, tokio_postgres::Error> {
+    let has_table: bool = client
+        .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    let applied: i32 = if has_table {
+        client
+            .query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+            .await?
+            .get(0)
+    } else {
+        0
+    };
+    Ok(SchemaState {
+        applied: usize::try_from(applied).unwrap_or(0),
+        known: MIGRATIONS.len(),
+    })
 }
 
 async fn apply(client: &mut Client) -> Result<(), tokio_postgres::Error> {

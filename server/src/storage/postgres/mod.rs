@@ -22,8 +22,8 @@ use wendan_protocol::{OrderStatus, PlacedOrder, StatusChange};
 use self::listener::{CHANNEL, Payload};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    ControlChange, Created, EventBus, NewOrder, ScopedKey, StatusEvent, StorageError, StoredAnswer,
-    order_from_stored, parse_status,
+    ControlChange, Created, EventBus, NewOrder, SchemaState, ScopedKey, StatusEvent, StorageError,
+    StoredAnswer, order_from_stored, parse_status,
 };
 
 /// Connections per replica; past this, requests wait up to [`POOL_WAIT`].
@@ -295,6 +295,14 @@ async fn record_event(
         .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
         .await?;
     Ok(event)
+}
+
+/// The schema state of the database `client` is connected to, without
+/// migrating it (`wendan-server doctor`).
+pub async fn schema_state(
+    client: &tokio_postgres::Client,
+) -> Result<SchemaState, tokio_postgres::Error> {
+    migrations::state(client).await
 }
 
 async fn answer_for_key(

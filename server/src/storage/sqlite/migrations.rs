@@ -7,6 +7,8 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::storage::StorageError;
 
+use crate::storage::SchemaState;
+
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_orders.sql"),
     include_str!("../../../migrations/sqlite/0002_kitchen.sql"),
@@ -49,6 +51,15 @@ fn apply(connection: &mut Connection) -> Result<(), StorageError> {
         tracing::info!(version = index, "applied SQLite migration");
     }
     Ok(())
+}
+
+/// How far `connection`'s schema is from this build's, without changing it.
+pub fn state(connection: &Connection) -> rusqlite::Result<SchemaState> {
+    let current: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    Ok(SchemaState {
+        applied: usize::try_from(current).unwrap_or(0),
+        known: MIGRATIONS.len(),
+    })
 }
 
 #[cfg(test)]
@@ -111,5 +122,18 @@ mod tests {
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .expect("user_version");
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn the_state_counts_applied_and_known_migrations() {
+        let mut connection = Connection::open_in_memory().expect("in-memory db");
+        let fresh = state(&connection).expect("state");
+        assert_eq!((fresh.applied, fresh.pending()), (0, MIGRATIONS.len()));
+        migrate(&mut connection).expect("migrate");
+        let migrated = state(&connection).expect("state");
+        assert_eq!(
+            (migrated.applied, migrated.pending()),
+            (MIGRATIONS.len(), 0)
+        );
     }
 }

@@ -21,7 +21,8 @@ use wendan_protocol::{PlacedOrder, StatusChange};
 use self::writer::{BatchObserver, Job};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    ControlChange, Created, EventBus, NewOrder, ScopedKey, StatusEvent, StorageError, StoredAnswer,
+    ControlChange, Created, EventBus, NewOrder, SchemaState, ScopedKey, StatusEvent, StorageError,
+    StoredAnswer,
 };
 
 /// Orders that may wait for the writer; past this, intake answers 503.
@@ -168,6 +169,16 @@ impl SqliteStore {
             .await
             .map_err(|error| StorageError::Database(error.to_string()))?
     }
+}
+
+/// The schema state of the database file at `path`, opened read-only so
+/// nothing is created or migrated; `None` when there is no file yet.
+pub fn schema_state(path: &Path) -> Result<Option<SchemaState>, StorageError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(Some(migrations::state(&connection)?))
 }
 
 fn configure(connection: &Connection) -> Result<(), StorageError> {
