@@ -25,6 +25,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod json_body;
 pub mod kitchen;
+pub mod language;
 pub mod limits;
 pub mod menu;
 pub mod metrics;
