@@ -9,7 +9,6 @@ use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::embedding;
@@ -17,6 +16,7 @@ use crate::embedding::routes::ReportLimits;
 use crate::limits::request_body::{BodyDeadline, enforce_body_deadline, problem_for_bare_413};
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
+use crate::request_log::log_request;
 use crate::routes::{admin, health, json_only, kitchen, menu, order_events, orders};
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
@@ -70,19 +70,8 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             OwnOrigin::new(&config.public_url()),
             refuse_cross_origin,
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(CatchPanicLayer::new()))
-}
-
-/// A request's trace span: its path but never its query, which may carry
-/// `?token=` on the admin's first visit (tokens are never logged).
-fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
-    tracing::debug_span!(
-        "request",
-        method = %request.method(),
-        path = %request.uri().path(),
-        version = ?request.version(),
-    )
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(log_request)))
 }
 
 /// The admin's pages and API (see `routes::admin`).

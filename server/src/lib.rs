@@ -32,6 +32,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod payments;
 pub mod problem;
+pub mod request_log;
 pub mod routes;
 pub mod same_origin;
 pub mod state;

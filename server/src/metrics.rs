@@ -19,6 +19,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::auth::Admin;
+use crate::request_log::RouteTemplate;
 use crate::state::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -166,7 +167,7 @@ impl Metrics {
 /// A method's label: the standard ones by name, any other `other`. Any
 /// token is a method to HTTP, so labelling by the raw name let anyone add
 /// series (a 4,000-character method was stored verbatim).
-fn method_label(method: &Method) -> &'static str {
+pub fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",
@@ -194,7 +195,11 @@ pub async fn track_latency(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "other".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // The request's log line (`request_log`, outside the router) names it too.
+    response
+        .extensions_mut()
+        .insert(RouteTemplate(route.clone()));
     let label = RouteLabel {
         method,
         route,
