@@ -37,6 +37,8 @@ const TEST_APT_PACKAGES: &[(&str, &str)] = &[
     ("sqlite3", "/usr/bin/sqlite3"),
     // Certificates for the HTTPS end-to-end test and the doctor's tests.
     ("openssl", "/usr/bin/openssl"),
+    // promtool checks the alert rules shipped in deploy/monitoring.
+    ("prometheus", "/usr/bin/promtool"),
 ];
 
 /// Everything: the build's tools, then the tests'.

@@ -24,6 +24,13 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "server/kitchen-display/kitchen.js",
     ]))?;
 
+    step("the operator's alert rules parse (promtool)");
+    execute(tool(root, "promtool").args([
+        "check",
+        "rules",
+        "deploy/monitoring/wendan-alerts.yml",
+    ]))?;
+
     step("lint (native and wasm)");
     execute(tool(root, "cargo").args([
         "clippy",
