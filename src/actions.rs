@@ -116,7 +116,14 @@ async fn fetch_and_show_menu(widget: Widget) -> Option<CachedMenu> {
 /// Changes the cart and saves it at once.
 pub fn change_cart(widget: Widget, change: impl FnOnce(&mut Cart)) {
     widget.cart.update(change);
-    let cart = widget.cart.get_untracked();
+    // Before the stored cart is read, saving would overwrite it; the change
+    // is added to it when it arrives (`reload_cart`).
+    if widget.cart_loaded.get_value() {
+        save_cart(widget, widget.cart.get_untracked());
+    }
+}
+
+fn save_cart(widget: Widget, cart: Cart) {
     let Some(store) = widget.store() else { return };
     spawn_local(async move {
         if report(widget, store.save_cart(&cart).await).is_some() {
@@ -130,10 +137,21 @@ pub fn change_cart(widget: Widget, change: impl FnOnce(&mut Cart)) {
 pub async fn reload_cart(widget: Widget) {
     let Some(store) = widget.store() else { return };
     let Some(mut cart) = report(widget, store.load_cart().await) else {
+        // Unreadable (the diner has been told): the cart on screen is kept
+        // and saved from now on.
+        widget.cart_loaded.set_value(true);
         return;
     };
     if let Some(profile) = report(widget, store.load_profile().await) {
         cart.prefill(&profile);
+    }
+    // The first read: what the diner tapped while it was under way (read
+    // after the last await, so nothing slips between) goes on top of it.
+    if !widget.cart_loaded.get_value() {
+        widget.cart_loaded.set_value(true);
+        if cart.absorb_early(&widget.cart.get_untracked()) {
+            save_cart(widget, cart.clone());
+        }
     }
     widget.cart.set(cart);
 }

@@ -76,6 +76,41 @@ impl Cart {
         }
     }
 
+    /// Puts what the diner did before the stored cart was read (a tap on
+    /// "Add" in the first moments after the menu appears) on top of the
+    /// stored cart, so that neither is lost. The early cart started empty,
+    /// so every line in it is a new addition: same lines add up. Whether
+    /// anything was added, so the caller saves the result.
+    pub fn absorb_early(&mut self, early: &Cart) -> bool {
+        if early.revision == 0 {
+            return false;
+        }
+        for line in &early.lines {
+            match self.lines.iter_mut().find(|kept| {
+                kept.item_id == line.item_id
+                    && kept.options == line.options
+                    && kept.note == line.note
+            }) {
+                Some(kept) => kept.qty = kept.qty.saturating_add(line.qty).min(MAX_QTY),
+                None => {
+                    self.next_line_id += 1;
+                    self.lines.push(CartLine {
+                        line_id: self.next_line_id,
+                        ..line.clone()
+                    });
+                }
+            }
+        }
+        if !early.note.trim().is_empty() {
+            self.note = early.note.clone();
+        }
+        if !early.pickup_name.trim().is_empty() {
+            self.pickup_name = early.pickup_name.clone();
+        }
+        self.revision = self.revision.max(early.revision) + 1;
+        true
+    }
+
     /// Sets a line's quantity; zero removes it.
     pub fn set_qty(&mut self, line_id: u32, qty: i64) {
         self.revision += 1;
@@ -213,6 +248,39 @@ mod tests {
 
     fn menu() -> Menu {
         serde_json::from_str(include_str!("../server/menus/demo-hotpot.json")).expect("demo menu")
+    }
+
+    #[test]
+    fn taps_before_the_stored_cart_is_read_are_added_to_it() {
+        let mut stored = Cart::default();
+        stored.add("beef-tripe", vec![], "");
+        stored.add("potato", vec![], "");
+        let mut early = Cart::default();
+        early.add("tomato-pot", vec![], "");
+        early.add("beef-tripe", vec![], "");
+        assert!(stored.absorb_early(&early));
+        let lines: Vec<(&str, i64)> = stored
+            .lines
+            .iter()
+            .map(|line| (line.item_id.as_str(), line.qty))
+            .collect();
+        assert_eq!(lines, [("beef-tripe", 2), ("potato", 1), ("tomato-pot", 1)]);
+        let ids: std::collections::HashSet<u32> = stored.lines.iter().map(|l| l.line_id).collect();
+        assert_eq!(ids.len(), 3, "line ids stay unique");
+        assert!(
+            stored.revision > early.revision,
+            "the merged cart is newer than both"
+        );
+    }
+
+    #[test]
+    fn an_untouched_early_cart_changes_nothing() {
+        let mut stored = Cart::default();
+        stored.add("potato", vec![], "");
+        stored.set_pickup_name("Li");
+        let before = stored.clone();
+        assert!(!stored.absorb_early(&Cart::default()));
+        assert_eq!(stored, before);
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub struct Widget {
     /// A problem the diner must know about (storage full, blocked, corrupt).
     pub notice: RwSignal<Option<String>>,
     pub store: StoredValue<Option<Store>, LocalStorage>,
+    /// Whether the stored cart has been read: until then a change stays on
+    /// screen only and is added to the stored cart when it arrives
+    /// (`actions::reload_cart`), so an early tap is neither lost nor
+    /// overwritten.
+    pub cart_loaded: StoredValue<bool>,
     /// The item whose options the diner is choosing, if any.
     pub choosing: RwSignal<Option<String>>,
     /// Bumped to open the cart from elsewhere ("Edit and send again").
@@ -48,6 +53,7 @@ impl Widget {
             reachable: RwSignal::new(None),
             notice: RwSignal::new(None),
             store: StoredValue::new_local(None),
+            cart_loaded: StoredValue::new(false),
             choosing: RwSignal::new(None),
             open_cart: RwSignal::new(0),
             webview,
