@@ -65,7 +65,8 @@ impl From<StorageError> for ApiError {
                 ))
             }
             other => {
-                tracing::error!(error = %other, "storage failed");
+                // As an error, so the log shows its causes (`error.sources`).
+                tracing::error!(error = &other as &dyn std::error::Error, "storage failed");
                 ApiError::new(ProblemType::Internal)
             }
         }

@@ -13,7 +13,7 @@ use support::staff::{no_redirects, set_cookie};
 use time::OffsetDateTime;
 use wendan_server::auth::session::{self, SessionId};
 use wendan_server::auth::{Scope, Token};
-use wendan_server::storage::{EventBus, Storage};
+use wendan_server::storage::{Backend, EventBus, SessionStore, Storage};
 
 const KITCHEN: &str = "kitchen-tablet-R7q2Vx9p";
 const ADMIN: &str = "owner-office-M4t8Kz2w";

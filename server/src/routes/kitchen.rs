@@ -13,6 +13,7 @@ use crate::kitchen::board::{AllDayCount, Ticket, board};
 use crate::kitchen::controls::KitchenControls;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::storage::{KitchenStore, OrderStore};
 
 /// `GET /api/v1/kitchen/orders`: every open order, oldest first.
 #[utoipa::path(
