@@ -2,10 +2,8 @@
 //! reaches the separate `--metrics-listen` one), and no request, however
 //! odd its method or path, adds a series to it.
 
-mod support;
-
+use crate::support::TestServer;
 use reqwest::{Method, StatusCode};
-use support::TestServer;
 use wendan_server::config::{DEMO_ADMIN_TOKEN, DEMO_KITCHEN_TOKEN};
 
 async fn metrics_text(server: &TestServer) -> String {
