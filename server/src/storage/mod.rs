@@ -119,9 +119,9 @@ pub enum ControlChange {
     },
 }
 
-/// Why a database call failed, kept whole: shared because one failed group
-/// commit (SQLite) answers every write in the group with the same cause.
-pub type Cause = Arc<dyn std::error::Error + Send + Sync + 'static>;
+/// Why a database call failed, kept whole: the database's (or the pool's,
+/// or the thread's) own error, for logs and for `downcast_ref`.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What a storage call can answer instead of its result. The causes stay
 /// attached (`source()`), so logs and `doctor` show what the database said.
@@ -150,7 +150,7 @@ pub enum StorageError {
 impl StorageError {
     /// The database (or the thread or pool in front of it) failed with `cause`.
     pub fn database(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
-        StorageError::Database(Arc::new(cause))
+        StorageError::Database(Box::new(cause))
     }
 
     /// A stored record this build cannot read, for a reason found here.
@@ -168,7 +168,7 @@ impl StorageError {
     ) -> Self {
         StorageError::Corrupt {
             what: what.into(),
-            cause: Some(Arc::new(cause)),
+            cause: Some(Box::new(cause)),
         }
     }
 }

@@ -18,8 +18,11 @@ use wendan_protocol::StatusChange;
 
 use super::{controls, rows};
 use crate::storage::{
-    BatchObserver, Cause, ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer,
+    BatchObserver, ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer,
 };
+
+/// Why a group failed: one error, shared by every job in the group.
+type GroupFailure = Arc<rusqlite::Error>;
 
 /// The most jobs committed together; bounds the latency of one commit.
 pub const MAX_BATCH: usize = 1024;
@@ -143,12 +146,12 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
 
 /// A job that succeeded inside a group that failed to commit did not happen.
 fn after_commit<T>(
-    committed: &Result<(), Cause>,
+    committed: &Result<(), GroupFailure>,
     result: Result<T, StorageError>,
 ) -> Result<T, StorageError> {
     match committed {
         Ok(()) => result,
-        Err(cause) => Err(StorageError::Database(Arc::clone(cause))),
+        Err(cause) => Err(StorageError::database(Arc::clone(cause))),
     }
 }
 
@@ -157,12 +160,12 @@ fn apply_group(
     batch: Vec<Job>,
     numbers: &mut DayNumbers,
     pending: &mut Vec<Pending>,
-) -> Result<(), Cause> {
+) -> Result<(), GroupFailure> {
     let mut transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
     {
         Ok(transaction) => transaction,
         Err(error) => {
-            let cause: Cause = Arc::new(error);
+            let cause = Arc::new(error);
             for job in batch {
                 pending.push(refuse(job, &cause));
             }
@@ -204,14 +207,12 @@ fn apply_group(
             Job::Close { reply } => pending.push(Pending::Close(reply)),
         }
     }
-    transaction
-        .commit()
-        .map_err(|error| -> Cause { Arc::new(error) })
+    transaction.commit().map_err(Arc::new)
 }
 
 /// Answers a job whose group could not begin with the group's cause.
-fn refuse(job: Job, cause: &Cause) -> Pending {
-    let failed = || StorageError::Database(Arc::clone(cause));
+fn refuse(job: Job, cause: &GroupFailure) -> Pending {
+    let failed = || StorageError::database(Arc::clone(cause));
     match job {
         Job::Create { reply, .. } => Pending::Created(reply, Err(failed())),
         Job::SetStatus { reply, .. } => Pending::Status(reply, Err(failed())),
