@@ -31,6 +31,7 @@ mod payment_config;
 mod replicas;
 mod sessions;
 mod slow_clients;
+mod storage_contract;
 mod tokens;
 mod version;
 mod widget_files;
