@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use wendan_protocol::OrderStatus;
 
-use super::NewOrder;
+use super::{NewOrder, StorageError, encode_order, order_number};
 use crate::dashboard::{DayRecords, MinuteCount, OrderTimes};
 
 /// An order of the past with the statuses it went through, for the demo's
@@ -17,6 +17,25 @@ pub struct PastOrder {
     pub order: NewOrder,
     /// After `received`, in order.
     pub later: Vec<(OrderStatus, OffsetDateTime)>,
+}
+
+impl PastOrder {
+    /// The order numbered `number`, the body of its first answer (as a
+    /// replay would give it: `received`), and the status it has now.
+    pub(crate) fn numbered(
+        &self,
+        number: i64,
+    ) -> Result<(NewOrder, Vec<u8>, OrderStatus), StorageError> {
+        let mut new = self.order.clone();
+        new.order.number = order_number(number)?;
+        new.order.status = OrderStatus::Received;
+        let body = encode_order(&new.order)?;
+        let now = self
+            .later
+            .last()
+            .map_or(OrderStatus::Received, |(status, _)| *status);
+        Ok((new, body, now))
+    }
 }
 
 /// An order's id and times, as read from storage.

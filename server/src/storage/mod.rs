@@ -195,6 +195,18 @@ impl From<deadpool_postgres::PoolError> for StorageError {
     }
 }
 
+/// An order as both backends store it: its first answer's body.
+pub(crate) fn encode_order(order: &PlacedOrder) -> Result<Vec<u8>, StorageError> {
+    serde_json::to_vec(order)
+        .map_err(|error| StorageError::corrupt_because("cannot encode an order", error))
+}
+
+/// A trading day's order number, as the database counts it.
+pub(crate) fn order_number(number: i64) -> Result<u32, StorageError> {
+    u32::try_from(number)
+        .map_err(|error| StorageError::corrupt_because("order number overflow", error))
+}
+
 /// An order as both backends keep it: the first answer's body, with the
 /// current status and its reason from their own columns.
 pub(crate) fn order_from_stored(

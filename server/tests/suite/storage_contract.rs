@@ -329,6 +329,13 @@ async fn contract_open_orders_are_the_unfinished_oldest_first() {
     on_every_backend!(open_orders_are_the_unfinished_oldest_first);
 }
 
+fn tripe(sold_out: bool) -> ControlChange {
+    ControlChange::SoldOut {
+        item_id: "beef-tripe".to_owned(),
+        sold_out,
+    }
+}
+
 async fn controls_are_kept_and_announced(store: &impl Backend, bus: &EventBus) {
     let mut changed = bus.subscribe_controls();
     let controls = store.controls().await.expect("read");
@@ -337,13 +344,7 @@ async fn controls_are_kept_and_announced(store: &impl Backend, bus: &EventBus) {
         .change_controls(ControlChange::Pause(Some("back at 13:00".to_owned())))
         .await
         .expect("pause");
-    store
-        .change_controls(ControlChange::SoldOut {
-            item_id: "beef-tripe".to_owned(),
-            sold_out: true,
-        })
-        .await
-        .expect("sold out");
+    store.change_controls(tripe(true)).await.expect("sold out");
     let controls = store.controls().await.expect("read");
     assert_eq!(controls.paused.as_deref(), Some("back at 13:00"));
     assert_eq!(controls.sold_out.get("beef-tripe"), Some(&true));
@@ -355,13 +356,7 @@ async fn controls_are_kept_and_announced(store: &impl Backend, bus: &EventBus) {
         .change_controls(ControlChange::Pause(None))
         .await
         .expect("resume");
-    store
-        .change_controls(ControlChange::SoldOut {
-            item_id: "beef-tripe".to_owned(),
-            sold_out: false,
-        })
-        .await
-        .expect("back on");
+    store.change_controls(tripe(false)).await.expect("back on");
     let controls = store.controls().await.expect("read");
     assert_eq!(controls.paused, None);
     assert_eq!(controls.sold_out.get("beef-tripe"), Some(&false));

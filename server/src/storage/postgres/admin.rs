@@ -138,17 +138,8 @@ impl AdminStore for PostgresStore {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         for past in orders {
-            let mut new = past.order;
-            let number = next_number(&transaction, &new.business_day).await?;
-            new.order.number = u32::try_from(number).unwrap_or_default();
-            // The body is the first answer, as a replay would give it: `received`.
-            new.order.status = OrderStatus::Received;
-            let body = serde_json::to_vec(&new.order)
-                .map_err(|error| StorageError::corrupt_because("cannot encode an order", error))?;
-            let now = past
-                .later
-                .last()
-                .map_or(OrderStatus::Received, |(status, _)| *status);
+            let number = next_number(&transaction, &past.order.business_day).await?;
+            let (new, body, now) = past.numbered(i64::from(number))?;
             insert_order(&transaction, &new, number, now, &body).await?;
             let events = std::iter::once((OrderStatus::Received, new.order.received_at))
                 .chain(past.later.iter().copied());

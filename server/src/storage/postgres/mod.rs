@@ -23,7 +23,8 @@ use self::listener::{CHANNEL, Payload};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
     Backend, ControlChange, Created, EventBus, KitchenStore, NewOrder, OrderStore, SchemaState,
-    ScopedKey, StatusEvent, StorageError, StoredAnswer, order_from_stored, parse_status,
+    ScopedKey, StatusEvent, StorageError, StoredAnswer, encode_order, order_from_stored,
+    order_number, parse_status,
 };
 
 /// Connections per replica; past this, requests wait up to [`POOL_WAIT`].
@@ -80,9 +81,8 @@ impl OrderStore for PostgresStore {
             return Ok(Created::Existing(existing));
         }
         let number = next_number(&transaction, &new.business_day).await?;
-        new.order.number = u32::try_from(number).unwrap_or_default();
-        let body = serde_json::to_vec(&new.order)
-            .map_err(|error| StorageError::corrupt_because("cannot encode an order", error))?;
+        new.order.number = order_number(i64::from(number))?;
+        let body = encode_order(&new.order)?;
         let inserted = insert_order(&transaction, &new, number, new.order.status, &body).await?;
         if inserted == 0 {
             // Another replica committed this key while we waited on the

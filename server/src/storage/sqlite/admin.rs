@@ -4,7 +4,6 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
-use wendan_protocol::OrderStatus;
 
 use super::SqliteStore;
 use super::rows::{insert_order, parse_timestamp, timestamp};
@@ -193,16 +192,7 @@ fn import_one(connection: &Connection, past: &PastOrder) -> Result<(), StorageEr
     let number: i64 = connection
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM orders WHERE business_day = ?1")?
         .query_row([&past.order.business_day], |row| row.get(0))?;
-    let mut new = past.order.clone();
-    new.order.number = u32::try_from(number).unwrap_or_default();
-    // The body is the first answer, as a replay would give it: `received`.
-    new.order.status = OrderStatus::Received;
-    let body = serde_json::to_vec(&new.order)
-        .map_err(|error| StorageError::corrupt_because("cannot encode an order", error))?;
-    let now = past
-        .later
-        .last()
-        .map_or(OrderStatus::Received, |(status, _)| *status);
+    let (new, body, now) = past.numbered(number)?;
     insert_order(connection, &new, number, now, &body)?;
     let mut event = connection
         .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?;

@@ -19,6 +19,7 @@ use wendan_protocol::StatusChange;
 use super::{controls, rows};
 use crate::storage::{
     BatchObserver, ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer,
+    encode_order, order_number,
 };
 
 /// Why a group failed: one error, shared by every job in the group.
@@ -272,10 +273,8 @@ fn insert_order(
         });
     }
     let number = numbers.next(connection, &new.business_day)?;
-    new.order.number = u32::try_from(number)
-        .map_err(|error| StorageError::corrupt_because("order number overflow", error))?;
-    let body = serde_json::to_vec(&new.order)
-        .map_err(|error| StorageError::corrupt_because("cannot encode an order", error))?;
+    new.order.number = order_number(number)?;
+    let body = encode_order(&new.order)?;
     rows::insert_order(connection, &new, number, new.order.status, &body)?;
     let order = new.order;
     let event = StatusEvent {
