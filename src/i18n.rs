@@ -4,7 +4,8 @@
 //! a missing translation is a compile error, and no build-time code
 //! generation or runtime bundles add to the wasm a diner downloads.
 
-use wendan_protocol::ProblemType;
+use wendan_outbox::Stage;
+use wendan_protocol::{OrderStatus, ProblemType};
 
 use crate::errors::{ApiError, PlaceError, StoreError};
 use crate::language::Language;
@@ -106,23 +107,25 @@ pub fn t(language: Language, msg: Msg) -> &'static str {
     }
 }
 
-/// Where an order is, in words (`OutboxEntry::state_name`).
-pub fn state_text(language: Language, state: &str) -> &'static str {
-    let (zh, en) = match state {
-        "saved" => (
+/// Where an order is, in words (`OutboxEntry::stage`). Exhaustive: a new
+/// stage or order status does not compile until it has a word.
+pub fn state_text(language: Language, stage: Stage) -> &'static str {
+    let (zh, en) = match stage {
+        Stage::Saved => (
             "已保存在手机上，等待网络",
             "Saved on this phone, waiting for network",
         ),
-        "sending" => ("正在发送…", "Sending…"),
-        "received" => ("餐厅已收到", "Received by the restaurant"),
-        "preparing" => ("正在制作", "Preparing"),
-        "ready" => ("可以取餐了", "Ready"),
-        "completed" => ("已完成", "Completed"),
-        "cancelled" => ("已取消", "Cancelled"),
-        "rejected" => ("餐厅未接受", "Not accepted"),
-        "price_changed" => ("价格有变动", "Prices changed"),
-        "expired" => ("订单已过期，未发送", "Expired: too old to send"),
-        _ => ("", ""),
+        Stage::Sending => ("正在发送…", "Sending…"),
+        Stage::AtRestaurant(status) => match status {
+            OrderStatus::Received => ("餐厅已收到", "Received by the restaurant"),
+            OrderStatus::Preparing => ("正在制作", "Preparing"),
+            OrderStatus::Ready => ("可以取餐了", "Ready"),
+            OrderStatus::Completed => ("已完成", "Completed"),
+            OrderStatus::Cancelled => ("已取消", "Cancelled"),
+        },
+        Stage::Rejected => ("餐厅未接受", "Not accepted"),
+        Stage::PriceChanged => ("价格有变动", "Prices changed"),
+        Stage::Expired => ("订单已过期，未发送", "Expired: too old to send"),
     };
     match language {
         Language::ZhCn => zh,
@@ -286,6 +289,23 @@ mod tests {
 
     fn has_chinese(text: &str) -> bool {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_stage_of_an_order_has_its_own_words_in_both_languages() {
+        let mut english = std::collections::HashSet::new();
+        for stage in Stage::all() {
+            let (zh, en) = (
+                state_text(Language::ZhCn, stage),
+                state_text(Language::En, stage),
+            );
+            assert!(has_chinese(zh), "{stage:?}: {zh:?}");
+            assert!(!en.is_empty() && !has_chinese(en), "{stage:?}: {en:?}");
+            assert!(
+                english.insert(en),
+                "{stage:?} says the same as another stage"
+            );
+        }
     }
 
     /// The refusals a diner cannot fix by editing the order say what to do.

@@ -88,9 +88,9 @@ async fn apply(widget: Widget, update: StatusUpdate) {
     }) else {
         return;
     };
-    let before = entry.state_name();
+    let before = entry.stage();
     entry.apply_status(&update);
-    if entry.state_name() == before {
+    if entry.stage() == before {
         return;
     }
     if let Err(error) = store.put_entry(&entry).await {

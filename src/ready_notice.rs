@@ -5,7 +5,8 @@
 
 use leptos::prelude::{GetUntracked, Set};
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
-use wendan_outbox::{DeliveryState, OutboxEntry};
+use wendan_outbox::{DeliveryState, OutboxEntry, Stage};
+use wendan_protocol::OrderStatus;
 
 use crate::i18n::{Msg, state_text, t};
 use crate::widget::Widget;
@@ -16,10 +17,12 @@ pub fn announce(widget: Widget, entry: &OutboxEntry) {
         return;
     };
     let language = widget.language.get_untracked();
-    let state = entry.state_name();
-    let text = format!("#{} {}", order.number, state_text(language, state));
+    let stage = entry.stage();
+    let text = format!("#{} {}", order.number, state_text(language, stage));
     widget.announcement.set(Some(text.clone()));
-    if state == "ready" && permission() == Some(NotificationPermission::Granted) {
+    if stage == Stage::AtRestaurant(OrderStatus::Ready)
+        && permission() == Some(NotificationPermission::Granted)
+    {
         let options = NotificationOptions::new();
         options.set_body(&text);
         options.set_tag(&format!("wendan-{}", order.id));

@@ -236,23 +236,60 @@ impl OutboxEntry {
         }
     }
 
-    /// The stable name of where the order is, for people and for tests
-    /// (`data-state`): saved, sending, received, preparing, ready,
-    /// completed, cancelled, rejected, price_changed, expired.
-    pub fn state_name(&self) -> &'static str {
+    /// Where the order is, as the diner is told.
+    pub fn stage(&self) -> Stage {
         match &self.state {
-            DeliveryState::Saved { .. } => "saved",
-            DeliveryState::Sending { .. } => "sending",
-            DeliveryState::Received { order } => match order.status {
-                OrderStatus::Received => "received",
-                OrderStatus::Preparing => "preparing",
-                OrderStatus::Ready => "ready",
-                OrderStatus::Completed => "completed",
-                OrderStatus::Cancelled => "cancelled",
-            },
-            DeliveryState::Rejected { .. } => "rejected",
-            DeliveryState::PriceChanged { .. } => "price_changed",
-            DeliveryState::Expired => "expired",
+            DeliveryState::Saved { .. } => Stage::Saved,
+            DeliveryState::Sending { .. } => Stage::Sending,
+            DeliveryState::Received { order } => Stage::AtRestaurant(order.status),
+            DeliveryState::Rejected { .. } => Stage::Rejected,
+            DeliveryState::PriceChanged { .. } => Stage::PriceChanged,
+            DeliveryState::Expired => Stage::Expired,
+        }
+    }
+
+    /// The stable name of [`OutboxEntry::stage`] (`data-state`, host events).
+    pub fn state_name(&self) -> &'static str {
+        self.stage().name()
+    }
+}
+
+/// Where an order is, as the diner is told: the phone's own stages and,
+/// once the restaurant has it, the kitchen's status. Words, `data-state`,
+/// notices and host events all follow this one enum, matched exhaustively,
+/// so a new stage or order status cannot go without a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// On the phone, waiting for its next attempt.
+    Saved,
+    /// An attempt is on its way.
+    Sending,
+    /// The restaurant has it, in this status.
+    AtRestaurant(OrderStatus),
+    Rejected,
+    PriceChanged,
+    Expired,
+}
+
+impl Stage {
+    /// Every stage, for code and tests that must cover each one.
+    pub fn all() -> impl Iterator<Item = Stage> {
+        [Stage::Saved, Stage::Sending]
+            .into_iter()
+            .chain(OrderStatus::ALL.into_iter().map(Stage::AtRestaurant))
+            .chain([Stage::Rejected, Stage::PriceChanged, Stage::Expired])
+    }
+
+    /// The stable name, for tests and the host page: saved, sending, the
+    /// order status's own name, rejected, price_changed, expired.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Saved => "saved",
+            Stage::Sending => "sending",
+            Stage::AtRestaurant(status) => status.as_str(),
+            Stage::Rejected => "rejected",
+            Stage::PriceChanged => "price_changed",
+            Stage::Expired => "expired",
         }
     }
 }

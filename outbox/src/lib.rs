@@ -19,6 +19,6 @@ pub mod schedule;
 mod stored_state;
 
 pub use backoff::{Backoff, Jitter};
-pub use entry::{DeliveryState, OutboxEntry};
+pub use entry::{DeliveryState, OutboxEntry, Stage};
 pub use outcome::Outcome;
 pub use random::Random;

@@ -19,6 +19,17 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    /// Every status, in the order an order moves through them. Code that
+    /// must cover each one (words, colours, the kitchen's buttons) iterates
+    /// this or matches exhaustively, so a new status cannot be forgotten.
+    pub const ALL: [OrderStatus; 5] = [
+        OrderStatus::Received,
+        OrderStatus::Preparing,
+        OrderStatus::Ready,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+    ];
+
     /// Whether the kitchen may move an order from `self` to `next`.
     /// `Ready → Preparing` is the kitchen's "recall" of a bump.
     pub fn can_become(self, next: OrderStatus) -> bool {

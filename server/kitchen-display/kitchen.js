@@ -6,7 +6,30 @@
 // its own: any event on /api/v1/kitchen/events, and every (re)connection,
 // re-reads the whole board, so a dropped connection can neither lose nor
 // duplicate a ticket. No inline scripts or styles (the CSP forbids them).
+//
+// Checked by TypeScript (`tsc --noEmit`, strict, see tsconfig.json) and
+// ESLint in `cargo xtask test`: the shapes below are the server's
+// (`GET /api/v1/kitchen/board`, `server/src/kitchen/`).
+// @ts-check
 'use strict';
+
+/**
+ * @typedef {Record<string, string>} Localized
+ * @typedef {{ name: Localized }} LineOption
+ * @typedef {{ item_id: string, name: Localized, qty: number, options: LineOption[], note?: string | null }} Line
+ * @typedef {{ id: string, number: number, status: string, table?: string | null, pickup_name?: string | null,
+ *   note?: string | null, items: Line[] }} PlacedOrder
+ * @typedef {{ action: string, status: string, primary?: boolean, needs_reason?: boolean }} TicketAction
+ * @typedef {{ started_at: string, warn_at: string, late_at: string }} AgeTimer
+ * @typedef {{ order: PlacedOrder, add_on_to?: number, allergy: boolean, allergy_lines: number[],
+ *   allergy_order_note: boolean, timer: AgeTimer, actions: TicketAction[] }} Ticket
+ * @typedef {{ item_id: string, name: Localized, qty: number }} AllDayCount
+ * @typedef {{ statuses: Record<string, string>, actions: Record<string, string> }} KitchenWords
+ * @typedef {{ tickets: Ticket[], all_day: AllDayCount[], controls: { paused?: string | null },
+ *   last_bumped?: number, words: Record<string, KitchenWords>, server_time: string }} Board
+ * @typedef {{ id: string, name: Localized, sold_out: boolean }} MenuItem
+ * @typedef {'zh-CN' | 'en'} Language
+ */
 
 const TEXT = {
   'zh-CN': {
@@ -18,9 +41,9 @@ const TEXT = {
     cancelOrder: '取消订单', back: '返回', pauseTitle: '暂停接单',
     pauseMessage: '给顾客的话', pauseIntake: '暂停接单', pauseDefault: '厨房太忙，暂停接单，请稍后再试',
     pausedBanner: '已暂停接单：', close: '关闭', connecting: '正在连接…', live: '已连接',
-    lost: '连接中断 — 正在重连', start: '开始制作', bump: '出餐', complete: '已取餐', recall: '召回',
-    cancel: '取消', cancelTitle: '取消订单 #', addOn: '加菜 → #', table: '桌 ', pickup: '自取 · ',
-    received: '新单', preparing: '制作中', ready: '待取餐', orderNote: '整单备注：', allergy: '⚠ 过敏',
+    lost: '连接中断 — 正在重连',
+    cancelTitle: '取消订单 #', addOn: '加菜 → #', table: '桌 ', pickup: '自取 · ',
+    orderNote: '整单备注：', allergy: '⚠ 过敏',
     failed: '操作失败：', available: '有货', markedSoldOut: '已估清',
   },
   en: {
@@ -32,15 +55,41 @@ const TEXT = {
     cancelOrder: 'Cancel order', back: 'Back', pauseTitle: 'Pause new orders',
     pauseMessage: 'Message for diners', pauseIntake: 'Pause orders', pauseDefault: 'The kitchen is very busy: we are not taking new orders for a few minutes',
     pausedBanner: 'New orders paused: ', close: 'Close', connecting: 'Connecting…', live: 'Live',
-    lost: 'Connection lost — reconnecting', start: 'Start', bump: 'Bump', complete: 'Complete', recall: 'Recall',
-    cancel: 'Cancel', cancelTitle: 'Cancel order #', addOn: 'ADD-ON → #', table: 'Table ', pickup: 'Pickup · ',
-    received: 'New', preparing: 'Preparing', ready: 'Ready', orderNote: 'Order note: ', allergy: '⚠ Allergy',
+    lost: 'Connection lost — reconnecting',
+    cancelTitle: 'Cancel order #', addOn: 'ADD-ON → #', table: 'Table ', pickup: 'Pickup · ',
+    orderNote: 'Order note: ', allergy: '⚠ Allergy',
     failed: 'Failed: ', available: 'Available', markedSoldOut: 'Sold out',
   },
 };
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {keyof typeof TEXT['en']} TextKey */
 
+/**
+ * An element the page's HTML has, of the type the code needs.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type
+ * @returns {T}
+ */
+function byId(id, type) {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`kitchen.html has no ${type.name} #${id}`);
+  return node;
+}
+/** @param {string} id */
+const $ = (id) => byId(id, HTMLElement);
+/** @param {string} id */
+const dialog = (id) => byId(id, HTMLDialogElement);
+/** @param {string} id */
+const input = (id) => byId(id, HTMLInputElement);
+/** @param {string} id */
+const button = (id) => byId(id, HTMLButtonElement);
+
+/**
+ * @type {{ language: Language, board: Board | null, clockOffset: number, selected: string | null,
+ *   muted: boolean, known: Set<string> | null, source: EventSource | null, fetching: boolean, again: boolean,
+ *   cancelling: { id: string, status: string } | null, audio: AudioContext | null }}
+ */
 const state = {
   language: chooseLanguage(),
   board: null,
@@ -56,14 +105,30 @@ const state = {
   audio: null,
 };
 
+/** @returns {Language} */
 function chooseLanguage() {
   const asked = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem('wendan-kitchen-lang');
   if (asked === 'en' || asked === 'zh-CN') return asked;
   return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+/** @param {TextKey} key */
 const t = (key) => TEXT[state.language][key] ?? key;
 
+/**
+ * A status's or a button's word, from the server's dictionary on the board.
+ * @param {'statuses' | 'actions'} kind
+ * @param {string} name
+ */
+const word = (kind, name) => state.board?.words[state.language]?.[kind][name] ?? name;
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -71,6 +136,7 @@ function el(tag, className, text) {
   return node;
 }
 
+/** @param {Localized | undefined} names */
 function localized(names) {
   if (!names) return '';
   return names[state.language] ?? names[state.language.split('-')[0]] ?? names.en ?? Object.values(names)[0] ?? '';
@@ -80,6 +146,15 @@ function localized(names) {
 
 class Unauthorized extends Error {}
 
+/** @param {unknown} error */
+const message = (error) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 async function api(method, path, body) {
   const response = await fetch(path, {
     method,
@@ -96,16 +171,26 @@ async function api(method, path, body) {
   return response.status === 204 ? null : response.json();
 }
 
+/**
+ * Sends one of the cook's actions, then re-reads the board.
+ * @param {string} path
+ * @param {unknown} body
+ */
 async function act(path, body, method = 'POST') {
   try {
     await api(method, path, body);
     await refresh();
   } catch (error) {
     if (error instanceof Unauthorized) return showLogin();
-    showConnection('error', t('failed') + error.message);
+    showConnection('error', t('failed') + message(error));
   }
 }
 
+/**
+ * @param {string} id
+ * @param {string} status
+ * @param {string} [reason]
+ */
 const setStatus = (id, status, reason) => act(`/api/v1/kitchen/orders/${encodeURIComponent(id)}/status`, { status, reason });
 
 /** Re-reads the board; calls made while one is in flight coalesce into one more. */
@@ -160,6 +245,10 @@ async function probeThenConnect() {
   }
 }
 
+/**
+ * @param {string} kind
+ * @param {string} text
+ */
 function showConnection(kind, text) {
   const line = $('connection');
   line.dataset.state = kind;
@@ -168,23 +257,24 @@ function showConnection(kind, text) {
 
 // ---- logging in -----------------------------------------------------------
 
+/** @param {string} token */
 async function logIn(token) {
   await api('POST', '/api/v1/kitchen/session', { token });
 }
 
 function showLogin() {
   if (state.source) { state.source.close(); state.source = null; }
-  const dialog = $('login-dialog');
-  if (!dialog.open) dialog.showModal();
+  const login = dialog('login-dialog');
+  if (!login.open) login.showModal();
 }
 
 $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
-    await logIn($('login-token').value);
-    $('login-token').value = '';
+    await logIn(input('login-token').value);
+    input('login-token').value = '';
     $('login-error').textContent = '';
-    $('login-dialog').close();
+    dialog('login-dialog').close();
     connect();
   } catch {
     $('login-error').textContent = t('wrongToken');
@@ -195,7 +285,9 @@ $('login-form').addEventListener('submit', async (event) => {
 
 function applyLanguage() {
   document.documentElement.lang = state.language;
-  for (const node of document.querySelectorAll('[data-text]')) node.textContent = t(node.dataset.text);
+  for (const node of document.querySelectorAll('[data-text]')) {
+    if (node instanceof HTMLElement) node.textContent = t(/** @type {TextKey} */ (node.dataset.text));
+  }
   $('sound').textContent = state.muted ? t('soundOff') : t('soundOn');
   $('sound').setAttribute('aria-pressed', String(!state.muted));
   render();
@@ -209,12 +301,12 @@ function render() {
   $('pause').classList.toggle('danger', Boolean(paused));
   $('paused-banner').hidden = !paused;
   $('paused-banner').textContent = paused ? t('pausedBanner') + paused : '';
-  $('undo').disabled = board.last_bumped === undefined;
+  button('undo').disabled = board.last_bumped === undefined;
   $('undo').textContent = board.last_bumped === undefined ? t('undo') : t('undoNumber') + board.last_bumped;
 
   const list = $('ticket-list');
   const ids = board.tickets.map((ticket) => ticket.order.id);
-  if (!ids.includes(state.selected)) state.selected = null;
+  if (state.selected !== null && !ids.includes(state.selected)) state.selected = null;
   list.replaceChildren(...board.tickets.map((ticket, index) => renderTicket(ticket, index)));
   $('no-tickets').hidden = board.tickets.length > 0;
 
@@ -227,6 +319,10 @@ function render() {
   tick();
 }
 
+/**
+ * @param {Ticket} ticket
+ * @param {number} index
+ */
 function renderTicket(ticket, index) {
   const { order } = ticket;
   const item = el('li', 'ticket');
@@ -236,7 +332,7 @@ function renderTicket(ticket, index) {
   item.classList.toggle('selected', state.selected === order.id);
   item.classList.toggle('allergy', ticket.allergy);
   item.addEventListener('click', (event) => {
-    if (event.target.closest('button')) return;
+    if (event.target instanceof Element && event.target.closest('button')) return;
     select(order.id);
   });
 
@@ -253,7 +349,7 @@ function renderTicket(ticket, index) {
   item.append(head);
 
   const badges = el('p', 'ticket-badges');
-  badges.append(el('span', `badge status-${order.status}`, t(order.status)));
+  badges.append(el('span', `badge status-${order.status}`, word('statuses', order.status)));
   if (ticket.add_on_to !== undefined) badges.append(el('span', 'badge add-on', t('addOn') + ticket.add_on_to));
   if (ticket.allergy) badges.append(el('span', 'badge allergy-badge', t('allergy')));
   item.append(badges);
@@ -271,26 +367,29 @@ function renderTicket(ticket, index) {
   item.append(lines);
   if (order.note) item.append(noteNode(t('orderNote') + order.note, ticket.allergy_order_note));
 
+  // The buttons are the server's (`ticket.actions`, from the one transition
+  // rule): this page knows no order states of its own.
   const actions = el('div', 'ticket-actions');
-  const button = (label, className, onClick) => {
-    const node = el('button', className, t(label));
+  for (const offered of ticket.actions) {
+    const className = offered.primary ? 'primary' : offered.needs_reason ? 'danger quiet' : '';
+    const node = el('button', className, word('actions', offered.action));
     node.type = 'button';
-    node.dataset.action = label;
-    node.addEventListener('click', onClick);
+    node.dataset.action = offered.action;
+    node.addEventListener('click', () => {
+      if (offered.needs_reason) askCancel(order, offered.status);
+      else setStatus(order.id, offered.status);
+    });
     actions.append(node);
-  };
-  if (order.status === 'received') button('start', '', () => setStatus(order.id, 'preparing'));
-  if (order.status !== 'ready') button('bump', 'primary', () => setStatus(order.id, 'ready'));
-  if (order.status === 'ready') {
-    button('complete', 'primary', () => setStatus(order.id, 'completed'));
-    button('recall', '', () => setStatus(order.id, 'preparing'));
   }
-  button('cancel', 'danger quiet', () => askCancel(order));
   item.append(actions);
   return item;
 }
 
 /** A diner's note; one that mentions an allergy (the server says which) stands out. */
+/**
+ * @param {string} text
+ * @param {boolean} allergy
+ */
 function noteNode(text, allergy) {
   const note = el('p', allergy ? 'note allergy-note' : 'note', allergy ? `${t('allergy')} · ${text}` : text);
   return note;
@@ -299,18 +398,23 @@ function noteNode(text, allergy) {
 /** Updates every timer and its colour from the server's thresholds. */
 function tick() {
   const now = Date.now() + state.clockOffset;
-  for (const timer of document.querySelectorAll('.ticket-timer')) {
-    const seconds = Math.max(0, Math.floor((now - Date.parse(timer.dataset.started)) / 1000));
+  for (const timer of document.querySelectorAll('time.ticket-timer')) {
+    if (!(timer instanceof HTMLElement)) continue;
+    const { started = '', warn = '', late = '' } = timer.dataset;
+    const seconds = Math.max(0, Math.floor((now - Date.parse(started)) / 1000));
     timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-    const age = now >= Date.parse(timer.dataset.late) ? 'late' : now >= Date.parse(timer.dataset.warn) ? 'warning' : 'fresh';
-    timer.closest('.ticket').dataset.age = age;
+    const age = now >= Date.parse(late) ? 'late' : now >= Date.parse(warn) ? 'warning' : 'fresh';
+    const ticket = timer.closest('.ticket');
+    if (ticket instanceof HTMLElement) ticket.dataset.age = age;
   }
 }
 setInterval(tick, 1000);
 
+/** @param {string} id */
 function select(id) {
   state.selected = id;
-  for (const node of document.querySelectorAll('.ticket')) {
+  for (const node of document.querySelectorAll('li.ticket')) {
+    if (!(node instanceof HTMLElement)) continue;
     node.classList.toggle('selected', node.dataset.orderId === id);
     if (node.dataset.orderId === id) node.scrollIntoView({ block: 'nearest' });
   }
@@ -318,9 +422,11 @@ function select(id) {
 
 // ---- sound ----------------------------------------------------------------
 
+/** @param {Board} board */
 function announceNew(board) {
   const ids = new Set(board.tickets.map((ticket) => ticket.order.id));
-  const fresh = state.known !== null && board.tickets.some((ticket) => !state.known.has(ticket.order.id) && ticket.order.status === 'received');
+  const known = state.known;
+  const fresh = known !== null && board.tickets.some((ticket) => !known.has(ticket.order.id) && ticket.order.status === 'received');
   state.known = ids;
   if (fresh && !state.muted) beep();
 }
@@ -363,19 +469,24 @@ $('sound').addEventListener('click', () => {
 
 // ---- dialogs and switches -------------------------------------------------
 
-function askCancel(order) {
-  state.cancelling = order.id;
+/**
+ * Asks for the reason the diner is told, then sends `status`.
+ * @param {PlacedOrder} order
+ * @param {string} status
+ */
+function askCancel(order, status) {
+  state.cancelling = { id: order.id, status };
   $('cancel-title').textContent = t('cancelTitle') + order.number;
-  $('cancel-reason').value = '';
-  $('cancel-dialog').showModal();
+  input('cancel-reason').value = '';
+  dialog('cancel-dialog').showModal();
 }
-$('cancel-back').addEventListener('click', () => $('cancel-dialog').close());
+$('cancel-back').addEventListener('click', () => dialog('cancel-dialog').close());
 $('cancel-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const reason = $('cancel-reason').value.trim();
+  const reason = input('cancel-reason').value.trim();
   if (!reason || !state.cancelling) return;
-  $('cancel-dialog').close();
-  setStatus(state.cancelling, 'cancelled', reason);
+  dialog('cancel-dialog').close();
+  setStatus(state.cancelling.id, state.cancelling.status, reason);
   state.cancelling = null;
 });
 
@@ -384,20 +495,21 @@ $('pause').addEventListener('click', () => {
     act('/api/v1/kitchen/intake', { paused: false }, 'PUT');
     return;
   }
-  $('pause-message').value = t('pauseDefault');
-  $('pause-dialog').showModal();
+  input('pause-message').value = t('pauseDefault');
+  dialog('pause-dialog').showModal();
 });
-$('pause-back').addEventListener('click', () => $('pause-dialog').close());
+$('pause-back').addEventListener('click', () => dialog('pause-dialog').close());
 $('pause-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const message = $('pause-message').value.trim();
+  const message = input('pause-message').value.trim();
   if (!message) return;
-  $('pause-dialog').close();
+  dialog('pause-dialog').close();
   act('/api/v1/kitchen/intake', { paused: true, message }, 'PUT');
 });
 
 $('items').addEventListener('click', async () => {
   try {
+    /** @type {{ items: MenuItem[] }} */
     const menu = await api('GET', '/api/v1/menu');
     $('item-list').replaceChildren(...menu.items.map((item) => {
       const row = el('li', 'item-row');
@@ -415,9 +527,9 @@ $('items').addEventListener('click', async () => {
       row.append(label);
       return row;
     }));
-    $('items-dialog').showModal();
+    dialog('items-dialog').showModal();
   } catch (error) {
-    showConnection('error', t('failed') + error.message);
+    showConnection('error', t('failed') + message(error));
   }
 });
 
@@ -436,7 +548,8 @@ $('language').addEventListener('click', () => {
 
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (document.querySelector('dialog[open]') || event.target.closest?.('input, textarea, select')) return;
+  if (document.querySelector('dialog[open]')) return;
+  if (event.target instanceof Element && event.target.closest('input, textarea, select')) return;
   const tickets = state.board?.tickets ?? [];
   if (/^[0-9]$/.test(event.key)) {
     const index = (Number(event.key) + 9) % 10; // 1 → first … 0 → tenth
@@ -444,8 +557,9 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
   } else if (event.key === 'Enter' && state.selected) {
     const ticket = tickets.find((candidate) => candidate.order.id === state.selected);
-    if (!ticket) return;
-    setStatus(ticket.order.id, ticket.order.status === 'ready' ? 'completed' : 'ready');
+    const primary = ticket?.actions.find((offered) => offered.primary);
+    if (!ticket || !primary) return;
+    setStatus(ticket.order.id, primary.status);
     event.preventDefault();
   } else if (event.key === 'u' || event.key === 'U') {
     undo();

@@ -34,9 +34,14 @@ impl Admission {
             })
     }
 
+    /// Order requests being handled now.
+    pub fn busy(&self) -> usize {
+        self.capacity - self.permits.available_permits()
+    }
+
     /// Longer when more is waiting; clients add their own jitter on top.
     fn retry_after_secs(&self) -> u64 {
-        let busy = self.capacity - self.permits.available_permits();
+        let busy = self.busy();
         1 + (4 * busy / self.capacity.max(1)) as u64
     }
 }

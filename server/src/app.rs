@@ -5,24 +5,19 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{MethodRouter, any, get, post, put};
+use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::embedding;
 use crate::embedding::routes::ReportLimits;
-use crate::json_body::require_json;
-use crate::kitchen::page;
 use crate::limits::request_body::{BodyDeadline, enforce_body_deadline, problem_for_bare_413};
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
-use crate::routes::{
-    admin, health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events,
-    orders,
-};
+use crate::request_log::log_request;
+use crate::routes::{admin, health, json_only, kitchen, menu, order_events, orders};
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
 use crate::widget_files;
@@ -40,32 +35,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             "/api/v1/orders/{id}/events",
             get(order_events::order_events),
         )
-        .route("/api/v1/kitchen/orders", get(kitchen::open_orders))
-        .route(
-            "/api/v1/kitchen/orders/{id}/status",
-            json_only(post(kitchen::change_status)),
-        )
-        .route("/api/v1/kitchen/board", get(kitchen::kitchen_board))
-        .route("/api/v1/kitchen/undo", json_only(post(kitchen::undo_bump)))
-        .route(
-            "/api/v1/kitchen/events",
-            get(kitchen_events::kitchen_events),
-        )
-        .route(
-            "/api/v1/kitchen/intake",
-            json_only(put(kitchen_controls::set_intake)),
-        )
-        .route(
-            "/api/v1/kitchen/items/{id}/sold-out",
-            json_only(put(kitchen_controls::set_sold_out)),
-        )
-        .route(
-            "/api/v1/kitchen/session",
-            json_only(post(kitchen_session::log_in).delete(kitchen_session::log_out)),
-        )
-        .route("/kitchen", get(page::page))
-        .route("/kitchen/kitchen.js", get(page::script))
-        .route("/kitchen/kitchen.css", get(page::style))
+        .merge(kitchen::routes())
         .merge(admin_routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -100,25 +70,8 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             OwnOrigin::new(&config.public_url()),
             refuse_cross_origin,
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(CatchPanicLayer::new()))
-}
-
-/// A request's trace span: its path but never its query, which may carry
-/// `?token=` on the admin's first visit (tokens are never logged).
-fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
-    tracing::debug_span!(
-        "request",
-        method = %request.method(),
-        path = %request.uri().path(),
-        version = ?request.version(),
-    )
-}
-
-/// A state-changing API endpoint: its methods take only JSON (see
-/// `json_body`); a method it does not have is still 405.
-fn json_only(endpoint: MethodRouter<AppState>) -> MethodRouter<AppState> {
-    endpoint.route_layer(middleware::from_fn(require_json))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(log_request)))
 }
 
 /// The admin's pages and API (see `routes::admin`).

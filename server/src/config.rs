@@ -39,6 +39,18 @@ pub struct Config {
     )]
     pub database: String,
 
+    /// How log lines are written: `text` for people, `json` (one object per
+    /// line) for log shippers. What is logged is chosen with `RUST_LOG`
+    /// (default `info`: one line per request).
+    #[arg(
+        long,
+        global = true,
+        env = "WENDAN_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
+
     /// The restaurant's menu, as JSON in the format of `server/menus/demo-hotpot.json`.
     #[arg(long, env = "WENDAN_MENU", required_unless_present = "demo")]
     pub menu: Option<PathBuf>,
@@ -245,4 +257,11 @@ impl Config {
             None => format!("http://{}", self.listen),
         }
     }
+}
+
+/// The shape of log lines (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

@@ -25,12 +25,14 @@ pub mod idempotency;
 pub mod intake;
 pub mod json_body;
 pub mod kitchen;
+pub mod language;
 pub mod limits;
 pub mod menu;
 pub mod metrics;
 pub mod openapi;
 pub mod payments;
 pub mod problem;
+pub mod request_log;
 pub mod routes;
 pub mod same_origin;
 pub mod state;
@@ -115,13 +117,20 @@ pub async fn serve(
         }
         None => None,
     };
+    let address = listener.local_addr()?;
+    let listener = limited(listener, &config);
+    state.metrics.sample(
+        "open_connections",
+        "Connections open on the main listener",
+        listener.open_connections(),
+    );
     let router = app::router(state, &config)?;
-    tracing::info!(address = %listener.local_addr()?, "wendan-server listening");
+    tracing::info!(%address, "wendan-server listening");
     let shutdown = async move {
         shutdown.await;
         let _ = stop.send(true);
     };
-    http_server::serve(limited(listener, &config), router, head_deadline, shutdown).await;
+    http_server::serve(listener, router, head_deadline, shutdown).await;
     if let Some(metrics_server) = metrics_server
         && let Err(error) = metrics_server.await
     {

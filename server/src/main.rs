@@ -6,17 +6,18 @@ use std::io::Write;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use wendan_server::config::Command;
+use wendan_server::config::{Command, LogFormat};
 use wendan_server::{Config, backup};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let config = Config::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     match &config.command {
         None => wendan_server::run(config, shutdown_signal()).await,
         Some(Command::Backup { file }) => {

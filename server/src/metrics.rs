@@ -15,15 +15,30 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::auth::Admin;
+use crate::request_log::RouteTemplate;
 use crate::state::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ProblemLabel {
     pub r#type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BuildLabel {
+    pub version: String,
+    pub commit: String,
+}
+
+/// A gauge read from its source when `/metrics` is scraped (a semaphore's
+/// free places, say), so the source keeps no second count to drift.
+struct Sampled {
+    gauge: Gauge,
+    read: Box<dyn Fn() -> i64 + Send + Sync>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -35,6 +50,7 @@ pub struct RouteLabel {
 
 pub struct Metrics {
     registry: Mutex<Registry>,
+    sampled: Mutex<Vec<Sampled>>,
     pub orders_created: Counter,
     pub replays: Counter,
     pub conflicts: Counter,
@@ -43,6 +59,7 @@ pub struct Metrics {
     pub rate_limited: Counter,
     pub streams_refused: Counter,
     pub commit_batch_size: Histogram,
+    pub delivery_delay: Histogram,
     pub request_seconds: Family<RouteLabel, Histogram>,
 }
 
@@ -57,6 +74,8 @@ impl Metrics {
         let rate_limited = Counter::default();
         let streams_refused = Counter::default();
         let commit_batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+        // 0.25 s to about 2.3 h: a phone that was offline for a while.
+        let delivery_delay = Histogram::new(exponential_buckets(0.25, 2.0, 16));
         let request_seconds = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
         });
@@ -93,12 +112,30 @@ impl Metrics {
             commit_batch_size.clone(),
         );
         registry.register(
+            "order_delivery_delay_seconds",
+            "From the diner's tap (on the server's clock) to the order being durable",
+            delivery_delay.clone(),
+        );
+        registry.register(
             "http_request_duration_seconds",
             "Request latency by route and status",
             request_seconds.clone(),
         );
+        let build_info = Family::<BuildLabel, Gauge>::default();
+        build_info
+            .get_or_create(&BuildLabel {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+                commit: env!("WENDAN_GIT_COMMIT").to_owned(),
+            })
+            .set(1);
+        registry.register(
+            "build_info",
+            "The running build: always 1, labelled with its version and commit",
+            build_info,
+        );
         Arc::new(Self {
             registry: Mutex::new(registry),
+            sampled: Mutex::new(Vec::new()),
             orders_created,
             replays,
             conflicts,
@@ -107,11 +144,25 @@ impl Metrics {
             rate_limited,
             streams_refused,
             commit_batch_size,
+            delivery_delay,
             request_seconds,
         })
     }
 
+    /// A gauge `wendan_<name>` whose value `read` gives at each scrape.
+    pub fn sample(&self, name: &str, help: &str, read: impl Fn() -> i64 + Send + Sync + 'static) {
+        let gauge = Gauge::default();
+        lock(&self.registry).register(name, help, gauge.clone());
+        lock(&self.sampled).push(Sampled {
+            gauge,
+            read: Box::new(read),
+        });
+    }
+
     pub fn render(&self) -> String {
+        for sampled in lock(&self.sampled).iter() {
+            sampled.gauge.set((sampled.read)());
+        }
         let mut text = String::new();
         let registry = self
             .registry
@@ -163,10 +214,18 @@ impl Metrics {
     }
 }
 
+/// A poisoned lock still holds good figures: a panic elsewhere must not
+/// stop the scrape.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A method's label: the standard ones by name, any other `other`. Any
 /// token is a method to HTTP, so labelling by the raw name let anyone add
 /// series (a 4,000-character method was stored verbatim).
-fn method_label(method: &Method) -> &'static str {
+pub fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",
@@ -194,7 +253,11 @@ pub async fn track_latency(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "other".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // The request's log line (`request_log`, outside the router) names it too.
+    response
+        .extensions_mut()
+        .insert(RouteTemplate(route.clone()));
     let label = RouteLabel {
         method,
         route,

@@ -13,9 +13,7 @@ use utoipa::{Modify, OpenApi};
 use wendan_protocol::ProblemType;
 
 use crate::routes::admin::{dashboard as admin_dashboard, tables as admin_tables};
-use crate::routes::{
-    health, kitchen, kitchen_controls, kitchen_events, kitchen_session, menu, order_events, orders,
-};
+use crate::routes::{health, kitchen, menu, order_events, orders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,15 +27,15 @@ use crate::routes::{
         orders::post_order,
         orders::get_order,
         order_events::order_events,
-        kitchen::open_orders,
-        kitchen::change_status,
-        kitchen::kitchen_board,
-        kitchen::undo_bump,
-        kitchen_events::kitchen_events,
-        kitchen_controls::set_intake,
-        kitchen_controls::set_sold_out,
-        kitchen_session::log_in,
-        kitchen_session::log_out,
+        kitchen::orders::open_orders,
+        kitchen::orders::change_status,
+        kitchen::orders::kitchen_board,
+        kitchen::orders::undo_bump,
+        kitchen::events::kitchen_events,
+        kitchen::controls::set_intake,
+        kitchen::controls::set_sold_out,
+        kitchen::session::log_in,
+        kitchen::session::log_out,
         health::healthz,
         health::readyz,
         crate::metrics::serve_metrics,

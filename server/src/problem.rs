@@ -4,6 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use wendan_protocol::{Problem, ProblemType};
 
+use crate::request_log::RequestId;
 use crate::storage::StorageError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -73,11 +74,25 @@ impl From<StorageError> for ApiError {
     }
 }
 
+/// The problem document, with the request's id as its `instance` (RFC 9457:
+/// "identifies the specific occurrence") when one is being answered, so the
+/// id a diner or cook reports finds the request's log lines.
+fn with_instance(problem: &Problem) -> Vec<u8> {
+    let mut document = serde_json::to_value(problem).unwrap_or_default();
+    if let (Some(id), Some(fields)) = (RequestId::current(), document.as_object_mut()) {
+        fields.insert(
+            "instance".to_owned(),
+            format!("urn:wendan:request:{}", id.as_str()).into(),
+        );
+    }
+    serde_json::to_vec(&document).unwrap_or_default()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self.problem).unwrap_or_default();
+        let body = with_instance(&self.problem);
         let mut response = (status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response();
         if let Some(secs) = self.retry_after_secs {
             response

@@ -106,6 +106,23 @@ impl AppState {
         let base = menu.menu.clone();
         let current = Arc::new(menu);
         let by_version = HashMap::from([(current.menu.version.clone(), Arc::clone(&current))]);
+        let admission = Admission::new(config.max_pending_orders);
+        let stream_limits = EventStreamLimits::new(
+            config.limits.max_event_streams,
+            config.limits.max_event_streams_per_address,
+        );
+        let in_intake = admission.clone();
+        metrics.sample(
+            "orders_in_intake",
+            "Order requests being handled now (shed past --max-pending-orders)",
+            move || in_intake.busy() as i64,
+        );
+        let streams = stream_limits.clone();
+        metrics.sample(
+            "event_streams_open",
+            "Live status and kitchen event streams open now",
+            move || streams.open_streams() as i64,
+        );
         let state = Self(Arc::new(Shared {
             menus: RwLock::new(Menus {
                 base,
@@ -114,17 +131,14 @@ impl AppState {
             }),
             storage,
             in_flight: InFlight::default(),
-            admission: Admission::new(config.max_pending_orders),
+            admission,
             metrics,
             events,
             order_limits: Arc::new(OrderRateLimits::new(
                 config.limits.orders_per_address_per_minute,
                 config.limits.orders_per_device_per_minute,
             )),
-            stream_limits: EventStreamLimits::new(
-                config.limits.max_event_streams,
-                config.limits.max_event_streams_per_address,
-            ),
+            stream_limits,
             trust_forwarded_for: config.limits.trust_forwarded_for,
             gate,
             age_thresholds,

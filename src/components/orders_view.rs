@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use wendan_outbox::{DeliveryState, OutboxEntry};
+use wendan_outbox::{DeliveryState, OutboxEntry, Stage};
+use wendan_protocol::OrderStatus;
 use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
 
@@ -35,7 +36,7 @@ pub fn OrdersView() -> impl IntoView {
 fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
     let widget = use_widget();
     let lang = language.tag();
-    let state = entry.state_name();
+    let stage = entry.stage();
     let (currency, lines) = widget.menu.with_untracked(|menu| {
         let Some(menu) = menu.as_ref().map(|m| &m.menu) else {
             return (String::new(), Vec::new());
@@ -109,11 +110,11 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
     };
     // A refused or expired order is never resent: its lines go back into
     // the cart, to review and place as a new order with a new key.
-    let again = match state {
-        "rejected" => Some(Msg::EditAndSendAgain),
-        "price_changed" => Some(Msg::ConfirmNewTotal),
-        "expired" => Some(Msg::OrderAgain),
-        _ => None,
+    let again = match stage {
+        Stage::Rejected => Some(Msg::EditAndSendAgain),
+        Stage::PriceChanged => Some(Msg::ConfirmNewTotal),
+        Stage::Expired => Some(Msg::OrderAgain),
+        Stage::Saved | Stage::Sending | Stage::AtRestaurant(_) => None,
     };
     let lines_again = entry.request.items.clone();
     let order_again = move |_| {
@@ -123,10 +124,13 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         });
         widget.open_cart.update(|n| *n += 1);
     };
-    let ready_banner = (state == "ready").then(|| {
+    let ready_banner = (stage == Stage::AtRestaurant(OrderStatus::Ready)).then(|| {
         view! { <p class="order-ready-banner">{t(language, Msg::ReadyBanner)}</p> }
     });
-    let still_cooking = matches!(state, "received" | "preparing");
+    let still_cooking = matches!(
+        stage,
+        Stage::AtRestaurant(OrderStatus::Received | OrderStatus::Preparing)
+    );
     let asked = RwSignal::new(false);
     let notify_me = move || {
         (still_cooking && !asked.get() && crate::ready_notice::can_ask()).then(|| {
@@ -138,13 +142,13 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         view! { <button type="button" class="primary" on:click=order_again>{t(language, label)}</button> }
     });
     view! {
-        <li class="order" data-order-key=entry.key.to_string() data-state=state>
+        <li class="order" data-order-key=entry.key.to_string() data-state=stage.name()>
             <div class="order-head">
                 <span class="order-ref">{format!("{} {}", t(language, Msg::Reference), entry.local_ref())}</span>
                 <span class="order-number">{number}</span>
             </div>
             {ready_banner}
-            <p class="order-state" role="status">{state_text(language, state)}</p>
+            <p class="order-state" role="status">{state_text(language, stage)}</p>
             <p class="order-reason">{reason}</p>
             <ul class="order-lines">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p class="order-meta">

@@ -12,7 +12,7 @@ pub mod signal;
 
 use futures_util::future::join_all;
 use wendan_outbox::schedule::due;
-use wendan_outbox::{Backoff, OutboxEntry};
+use wendan_outbox::{Backoff, OutboxEntry, Stage};
 
 use crate::errors::StoreError;
 use crate::store::Store;
@@ -75,7 +75,7 @@ async fn deliver_locked(store: &Store, trigger: Trigger) -> Result<Reach, StoreE
         if first_pass {
             for entry in entries.iter_mut().filter(|entry| entry.is_pending()) {
                 let before = entry.clone();
-                if entry.state_name() == "sending" {
+                if entry.stage() == Stage::Sending {
                     entry.recover_interrupted(now);
                 }
                 if trigger == Trigger::NetworkBack {

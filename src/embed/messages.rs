@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use wendan_outbox::{DeliveryState, OutboxEntry};
+use wendan_outbox::{DeliveryState, OutboxEntry, Stage};
 use wendan_protocol::Menu;
 use wendan_protocol::theme::Theme;
 use wendan_protocol::validation::MAX_TABLE_CHARS;
@@ -126,14 +126,14 @@ pub fn table_from_host(table: &str) -> Option<String> {
 /// on every page view); orders placed here are announced from the start.
 #[derive(Debug, Default)]
 pub struct StatusTracker {
-    known: HashMap<String, &'static str>,
+    known: HashMap<String, Stage>,
     placed_here: HashSet<String>,
 }
 
 impl StatusTracker {
     pub fn placed(&mut self, entry: &OutboxEntry) {
         let key = entry.key.to_string();
-        self.known.insert(key.clone(), entry.state_name());
+        self.known.insert(key.clone(), entry.stage());
         self.placed_here.insert(key);
     }
 
@@ -141,12 +141,12 @@ impl StatusTracker {
         let mut events = Vec::new();
         for entry in entries {
             let key = entry.key.to_string();
-            let state = entry.state_name();
+            let stage = entry.stage();
             let changed = match self.known.get(&key) {
-                Some(before) => *before != state,
+                Some(before) => *before != stage,
                 None => self.placed_here.contains(&key),
             };
-            self.known.insert(key.clone(), state);
+            self.known.insert(key.clone(), stage);
             if changed {
                 let number = match &entry.state {
                     DeliveryState::Received { order } => Some(order.number),
@@ -154,7 +154,7 @@ impl StatusTracker {
                 };
                 events.push(HostEvent::OrderStatus {
                     reference: entry.local_ref(),
-                    state,
+                    state: stage.name(),
                     number,
                 });
             }

@@ -37,6 +37,8 @@ const TEST_APT_PACKAGES: &[(&str, &str)] = &[
     ("sqlite3", "/usr/bin/sqlite3"),
     // Certificates for the HTTPS end-to-end test and the doctor's tests.
     ("openssl", "/usr/bin/openssl"),
+    // promtool checks the alert rules shipped in deploy/monitoring.
+    ("prometheus", "/usr/bin/promtool"),
 ];
 
 /// Everything: the build's tools, then the tests'.
@@ -117,7 +119,8 @@ fn apt() -> Command {
 enum NpmTools {
     /// `dependencies`: binaryen's wasm-opt.
     Build,
-    /// And `devDependencies`: Playwright (never its browsers) and axe-core.
+    /// And `devDependencies`: Playwright (never its browsers), axe-core,
+    /// TypeScript and ESLint (they check the kitchen page's JavaScript).
     All,
 }
 
@@ -138,7 +141,13 @@ fn ensure_npm_tools(root: &Path, tools: NpmTools) -> anyhow::Result<()> {
         })
     };
     const BUILD: &[&str] = &["binaryen"];
-    const TESTS: &[&str] = &["@playwright/test", "@axe-core/playwright"];
+    const TESTS: &[&str] = &[
+        "@playwright/test",
+        "@axe-core/playwright",
+        "typescript",
+        "eslint",
+        "@eslint/js",
+    ];
     let needed_present = has(BUILD) && (tools == NpmTools::Build || has(TESTS));
     if fresh && needed_present {
         return Ok(());
@@ -156,7 +165,7 @@ fn ensure_npm_tools(root: &Path, tools: NpmTools) -> anyhow::Result<()> {
         command.arg("--omit=dev");
     } else {
         announce(
-            "installing npm tools (binaryen's wasm-opt, Playwright, axe-core) with npm ci",
+            "installing npm tools (binaryen's wasm-opt, Playwright, axe-core, TypeScript, ESLint) with npm ci",
             Step::NpmTools,
         );
     }

@@ -16,6 +16,21 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     step("layers: no import circles between modules (reads the source, compiles nothing)");
     crate::layers::run(root, &[])?;
 
+    step("the kitchen page's JavaScript: types (tsc, JSDoc) and lint (ESLint)");
+    execute(tool(root, "tsc").args(["-p", "tsconfig.json"]))?;
+    execute(tool(root, "eslint").args([
+        "--max-warnings",
+        "0",
+        "server/kitchen-display/kitchen.js",
+    ]))?;
+
+    step("the operator's alert rules parse (promtool)");
+    execute(tool(root, "promtool").args([
+        "check",
+        "rules",
+        "deploy/monitoring/wendan-alerts.yml",
+    ]))?;
+
     step("lint (native and wasm)");
     execute(tool(root, "cargo").args([
         "clippy",

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use wendan_protocol::order::OrderMode;
 use wendan_protocol::{Localized, OrderStatus, PlacedOrder};
 
+use super::actions::{TicketAction, offered_on};
 use super::age::{AgeThresholds, AgeTimer};
 
 /// One order on the display.
@@ -26,6 +27,8 @@ pub struct Ticket {
     /// Whether the order note mentions an allergy.
     pub allergy_order_note: bool,
     pub timer: AgeTimer,
+    /// The cook's buttons for this ticket, from the transition rule.
+    pub actions: Vec<TicketAction>,
 }
 
 /// How many of one item the open tickets still need, across all of them.
@@ -72,6 +75,7 @@ pub fn board(mut orders: Vec<PlacedOrder>, thresholds: AgeThresholds) -> Board {
                 allergy_lines,
                 allergy_order_note,
                 timer: AgeTimer::new(order.received_at, thresholds),
+                actions: offered_on(order.status),
                 add_on_to,
                 order,
             }

@@ -1,7 +1,9 @@
-//! The kitchen display: its domain in plain Rust (`board`, `age`,
-//! `controls`) and the page that draws it (`page`). Its login is in `auth`.
+//! The kitchen display's domain, in plain Rust: the board, the cook's
+//! buttons, age timers, switches and words. Its routes and page are in
+//! `routes::kitchen`, its login in `auth`.
 
+pub mod actions;
 pub mod age;
 pub mod board;
 pub mod controls;
-pub mod page;
+pub mod words;

@@ -29,6 +29,7 @@ use super::per_address::{PerAddress, Slot};
 pub struct LimitedListener {
     inner: TcpListener,
     total: Arc<Semaphore>,
+    max_connections: usize,
     per_address: PerAddress,
     idle_timeout: Duration,
 }
@@ -43,9 +44,18 @@ impl LimitedListener {
         Self {
             inner,
             total: Arc::new(Semaphore::new(max_connections.max(1))),
+            max_connections: max_connections.max(1),
             per_address: PerAddress::new(max_per_address),
             idle_timeout,
         }
+    }
+}
+
+impl LimitedListener {
+    /// Reads how many connections are open now, for a metrics gauge.
+    pub fn open_connections(&self) -> impl Fn() -> i64 + Send + Sync + 'static {
+        let (total, max) = (Arc::clone(&self.total), self.max_connections);
+        move || (max - total.available_permits()) as i64
     }
 }
 

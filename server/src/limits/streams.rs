@@ -13,6 +13,7 @@ use super::per_address::{PerAddress, Slot};
 #[derive(Clone)]
 pub struct EventStreamLimits {
     total: Arc<Semaphore>,
+    max_streams: usize,
     per_address: PerAddress,
 }
 
@@ -26,8 +27,14 @@ impl EventStreamLimits {
     pub fn new(max_streams: usize, max_per_address: usize) -> Self {
         Self {
             total: Arc::new(Semaphore::new(max_streams)),
+            max_streams,
             per_address: PerAddress::new(max_per_address),
         }
+    }
+
+    /// Streams open now.
+    pub fn open_streams(&self) -> usize {
+        self.max_streams - self.total.available_permits()
     }
 
     /// A ticket for one more stream from `address`, if both caps allow it.

@@ -131,6 +131,7 @@ pub async fn post_order(
         client_created_at: request.client.created_at,
         status_reason: None,
     };
+    let delivery_delay = (now - taken.placed_at).as_seconds_f64().max(0.0);
     let new = NewOrder {
         key,
         fingerprint: fingerprint.clone(),
@@ -150,6 +151,7 @@ pub async fn post_order(
     match created {
         Created::New(stored) => {
             state.metrics.orders_created.inc();
+            state.metrics.delivery_delay.observe(delivery_delay);
             idempotency::answer(stored, &fingerprint, false)
         }
         Created::Existing(stored) => replay(&state, stored, &fingerprint),

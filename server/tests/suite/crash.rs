@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::support::orders::{new_key, tripe_and_pot};
 use reqwest::StatusCode;
@@ -13,6 +13,9 @@ use serde_json::Value;
 use tokio::process::{Child, Command};
 
 const CLIENTS: usize = 16;
+/// Orders acknowledged before the kill: enough that some are in every
+/// stage of a group commit when it lands.
+const ACKNOWLEDGED_BEFORE_KILL: usize = 50;
 
 async fn spawn_server(database: &Path, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_wendan-server"))
@@ -46,6 +49,15 @@ fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
         .expect("a free port")
+}
+
+fn acknowledged_count(ledger: &Ledger) -> usize {
+    ledger
+        .lock()
+        .expect("ledger")
+        .values()
+        .filter(|(_, id)| id.is_some())
+        .count()
 }
 
 /// What each key's request body was, and the order id if a 201 came back.
@@ -90,7 +102,14 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
         })
         .collect();
 
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Kill once the load is really under way: a fixed delay killed a server
+    // that a busy machine had not yet let answer anyone (0 of 16 after 1.5 s).
+    let under_way = Instant::now();
+    while acknowledged_count(&ledger) <= ACKNOWLEDGED_BEFORE_KILL
+        && under_way.elapsed() < Duration::from_secs(60)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     server.start_kill().expect("SIGKILL");
     server.wait().await.expect("reaped");
     for client in clients {
@@ -104,12 +123,13 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
         .filter_map(|(key, (_, id))| id.clone().map(|id| (key.clone(), id)))
         .collect();
     eprintln!(
-        "kill -9 after 1.5 s: {} acknowledged of {} attempted",
+        "kill -9 after {:.1} s: {} acknowledged of {} attempted",
+        under_way.elapsed().as_secs_f64(),
         acknowledged.len(),
         ledger.lock().expect("ledger").len()
     );
     assert!(
-        acknowledged.len() > 50,
+        acknowledged.len() > ACKNOWLEDGED_BEFORE_KILL,
         "the load made orders: {}",
         acknowledged.len()
     );

@@ -115,3 +115,80 @@ async fn the_metrics_listener_serves_metrics_and_nothing_else() {
         assert_eq!(other.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+/// The names a metric line or `# TYPE` line gives, without the suffixes a
+/// histogram's or counter's samples add.
+fn exported_names(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter_map(|line| match line.strip_prefix("# TYPE ") {
+            Some(typed) => typed.split_whitespace().next(),
+            None => line.split(['{', ' ']).next(),
+        })
+        .filter(|name| name.starts_with("wendan_"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The shipped alert rules and Grafana dashboard name only metrics the
+/// server exports (a renamed metric would silently stop an alert), and the
+/// gauges an operator watches are there with sane values.
+#[tokio::test]
+async fn the_shipped_alerts_and_dashboard_name_only_metrics_that_exist() {
+    let server = TestServer::start(&[]).await;
+    server.place().await;
+    // A family shows in /metrics from its first sample: one refused order.
+    let mut unknown_item = support::orders::tripe_and_pot();
+    unknown_item["items"][0]["item_id"] = "no-such-dish".into();
+    let refused = server
+        .post_order(Some(&support::orders::new_key()), &unknown_item)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = metrics_text(&server).await;
+    let exported = exported_names(&text);
+    let suffixes = ["_bucket", "_count", "_sum", "_total", ""];
+    let known = |name: &str| {
+        suffixes.iter().any(|suffix| {
+            name.strip_suffix(suffix)
+                .is_some_and(|base| exported.contains(base) || exported.contains(name))
+        })
+    };
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/monitoring/");
+    let mut named = 0;
+    for file in ["wendan-alerts.yml", "grafana-dashboard.json"] {
+        let shipped = std::fs::read_to_string(format!("{root}{file}")).expect("shipped file");
+        let words = shipped.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        for name in words.filter(|word| word.starts_with("wendan_") && word.len() > "wendan_".len())
+        {
+            assert!(
+                known(name),
+                "{file} names {name}, which /metrics does not export"
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 10, "{named} metric names found");
+
+    for gauge in [
+        "wendan_open_connections",
+        "wendan_event_streams_open",
+        "wendan_orders_in_intake",
+    ] {
+        let value = text
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{gauge} ")))
+            .unwrap_or_else(|| panic!("{gauge} missing:\n{text}"));
+        let value: f64 = value.trim().parse().expect("a number");
+        assert!(value >= 0.0, "{gauge} = {value}");
+    }
+    // This very scrape is on an open connection; nothing is in intake now.
+    assert!(text.contains("wendan_orders_in_intake 0"));
+    assert!(text.contains("wendan_order_delivery_delay_seconds_count 1"));
+    let build = text
+        .lines()
+        .find(|line| line.starts_with("wendan_build_info{"))
+        .expect("build info");
+    assert!(
+        build.contains(concat!("version=\"", env!("CARGO_PKG_VERSION"), "\"")),
+        "{build}"
+    );
+}

@@ -1,35 +1,8 @@
 //! Every word the admin pages show, in zh-CN and en (`?lang=en`).
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+pub use crate::language::Lang;
 
 impl Lang {
-    /// `?lang=` as given; anything but `en` is Chinese, the restaurant's own.
-    pub fn from_query(value: Option<&str>) -> Self {
-        match value {
-            Some(value) if value.eq_ignore_ascii_case("en") => Lang::En,
-            _ => Lang::Zh,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-
     pub fn words(self) -> &'static Words {
         match self {
             Lang::Zh => &ZH,

@@ -17,7 +17,7 @@ use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, MAX_PAUSE_MESSAGE_CHARS};
 /// The page with its inputs' `maxlength` filled in from the limits the
 /// server enforces, so the two cannot drift apart.
 static HTML: LazyLock<String> = LazyLock::new(|| {
-    include_str!("../../kitchen-display/kitchen.html")
+    include_str!("../../../kitchen-display/kitchen.html")
         .replace(
             "{{MAX_CANCEL_REASON_CHARS}}",
             &MAX_CANCEL_REASON_CHARS.to_string(),
@@ -27,8 +27,8 @@ static HTML: LazyLock<String> = LazyLock::new(|| {
             &MAX_PAUSE_MESSAGE_CHARS.to_string(),
         )
 });
-const SCRIPT: &str = include_str!("../../kitchen-display/kitchen.js");
-const STYLE: &str = include_str!("../../kitchen-display/kitchen.css");
+const SCRIPT: &str = include_str!("../../../kitchen-display/kitchen.js");
+const STYLE: &str = include_str!("../../../kitchen-display/kitchen.css");
 
 /// Revalidated on every load, so a new server version is picked up at once.
 const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache");

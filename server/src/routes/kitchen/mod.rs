@@ -1,0 +1,44 @@
+//! The kitchen display's routes, all in one place: its page (`page`), the
+//! board and moving orders along (`orders`), its live stream (`events`), its
+//! switches (`controls`) and its login (`session`). The domain they draw on
+//! (board, buttons, age timers, words) is plain Rust in `crate::kitchen`.
+
+pub mod controls;
+pub mod events;
+pub mod orders;
+pub mod page;
+pub mod session;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+
+use super::json_only;
+use crate::state::AppState;
+
+/// Every route of the kitchen display and its API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/kitchen/orders", get(orders::open_orders))
+        .route(
+            "/api/v1/kitchen/orders/{id}/status",
+            json_only(post(orders::change_status)),
+        )
+        .route("/api/v1/kitchen/board", get(orders::kitchen_board))
+        .route("/api/v1/kitchen/undo", json_only(post(orders::undo_bump)))
+        .route("/api/v1/kitchen/events", get(events::kitchen_events))
+        .route(
+            "/api/v1/kitchen/intake",
+            json_only(put(controls::set_intake)),
+        )
+        .route(
+            "/api/v1/kitchen/items/{id}/sold-out",
+            json_only(put(controls::set_sold_out)),
+        )
+        .route(
+            "/api/v1/kitchen/session",
+            json_only(post(session::log_in).delete(session::log_out)),
+        )
+        .route("/kitchen", get(page::page))
+        .route("/kitchen/kitchen.js", get(page::script))
+        .route("/kitchen/kitchen.css", get(page::style))
+}
