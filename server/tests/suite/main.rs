@@ -29,6 +29,7 @@ mod orders;
 mod payment_adapters;
 mod payment_config;
 mod replicas;
+mod request_log;
 mod sessions;
 mod slow_clients;
 mod storage_contract;
