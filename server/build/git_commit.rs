@@ -1,5 +1,5 @@
 //! The git commit a build comes from, for `wendan-server --version`. Shared
-//! by `build.rs` and `tests/version.rs`, so the test runs this very code.
+//! by `build.rs` and `tests/suite/version.rs`, so the test runs this very code.
 //!
 //! Hand-written rather than `vergen`: it is one `git rev-parse`, and the
 //! crate would bring its own dependency tree into every server build.

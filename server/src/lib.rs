@@ -49,6 +49,7 @@ pub use config::Config;
 use tokio::net::TcpListener;
 
 use crate::limits::LimitedListener;
+use crate::storage::{AdminStore, Backend};
 
 /// Starts the server described by `config` and serves until `shutdown` resolves.
 pub async fn run(
@@ -138,7 +139,10 @@ pub async fn serve(
     forgetting.abort();
     // Every accepted request has had its answer; flush and checkpoint.
     if let Err(error) = intake_counts.flush(&storage).await {
-        tracing::error!(%error, "cannot store the last intake counts");
+        tracing::error!(
+            error = &error as &dyn std::error::Error,
+            "cannot store the last intake counts"
+        );
     }
     storage
         .close()

@@ -66,7 +66,8 @@ impl From<StorageError> for ApiError {
                 ))
             }
             other => {
-                tracing::error!(error = %other, "storage failed");
+                // As an error, so the log shows its causes (`error.sources`).
+                tracing::error!(error = &other as &dyn std::error::Error, "storage failed");
                 ApiError::new(ProblemType::Internal)
             }
         }
@@ -99,5 +100,31 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wendan_protocol::OrderStatus;
+
+    use super::*;
+
+    fn answer(error: StorageError) -> (u16, Option<u64>) {
+        let error = ApiError::from(error);
+        (error.problem.status, error.retry_after_secs)
+    }
+
+    #[test]
+    fn storage_errors_answer_as_their_kind_says() {
+        assert_eq!(answer(StorageError::QueueFull), (503, Some(1)));
+        assert_eq!(answer(StorageError::NotFound("a1".into())), (404, None));
+        let refused = StorageError::InvalidTransition {
+            from: OrderStatus::Ready,
+            to: OrderStatus::Received,
+        };
+        assert_eq!(answer(refused), (409, None));
+        let failed = StorageError::database(std::io::Error::other("disk on fire"));
+        assert_eq!(answer(failed), (500, None), "the cause is logged, not told");
+        assert_eq!(answer(StorageError::corrupt("a bad row")), (500, None));
     }
 }

@@ -16,7 +16,7 @@ use crate::kitchen::controls::KitchenControls;
 use crate::limits::{EventStreamLimits, OrderRateLimits};
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
-use crate::storage::{EventBus, Storage};
+use crate::storage::{EventBus, KitchenStore, Storage};
 
 /// Cloned for every request (axum's `State`, the latency middleware), so it
 /// is one `Arc`: a clone is one reference-count change, not one per field,
@@ -231,7 +231,7 @@ async fn follow_controls(state: AppState) {
                 }
                 // A lagged receiver re-reads too: the database has the truth.
                 if let Err(error) = state.reload_controls().await {
-                    tracing::warn!(%error, "cannot re-read the kitchen's switches");
+                    tracing::warn!(error = &error as &dyn std::error::Error, "cannot re-read the kitchen's switches");
                 }
             }
         }

@@ -19,7 +19,7 @@ use super::token::{Token, Tokens};
 use crate::limits::client_ip::client_ip;
 use crate::limits::rate::Limited;
 use crate::problem::ApiError;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{SessionStore, Storage, StorageError};
 
 pub struct Gate {
     tokens: Tokens,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use crate::storage::{Storage, StorageError};
+use crate::storage::{AdminStore, Storage, StorageError};
 
 /// How often counts go to storage. A crash loses at most this much.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
@@ -115,7 +115,10 @@ impl IntakeCounts {
                 _ = stopping.wait_for(|stopping| *stopping) => return,
             }
             if let Err(error) = self.flush(&storage).await {
-                tracing::warn!(%error, "cannot store intake counts yet; keeping them");
+                tracing::warn!(
+                    error = &error as &dyn std::error::Error,
+                    "cannot store intake counts yet; keeping them"
+                );
             }
         }
     }

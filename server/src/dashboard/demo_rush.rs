@@ -12,7 +12,7 @@ use wendan_protocol::{IdempotencyKey, Menu, OrderRequest, OrderStatus, PlacedOrd
 
 use super::counts::{CountKind, MinuteCount, minute_of};
 use crate::business_day::{bounds, business_day};
-use crate::storage::{NewOrder, PastOrder, ScopedKey, Storage, StorageError};
+use crate::storage::{AdminStore, NewOrder, PastOrder, ScopedKey, Storage, StorageError};
 use crate::tables::demo_tables;
 
 /// Seeds the last finished lunch with a rush, unless that day has orders

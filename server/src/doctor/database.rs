@@ -64,7 +64,7 @@ fn check_sqlite(path: &Path) -> Vec<Finding> {
         Ok(Some(state)) => schema(&format!("SQLite {}", path.display()), state),
         Err(error) => Finding::problem(
             AREA,
-            format!("cannot read {}: {error}", path.display()),
+            format!("cannot read {}: {}", path.display(), with_causes(&error)),
             "is it a Wendan database? Restore a backup (wendan-server restore FILE) if it is damaged",
         ),
     });

@@ -6,6 +6,7 @@ use wendan_protocol::ProblemType;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::storage::Backend;
 
 /// The process is up and answering.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is up", body = String)))]
@@ -19,7 +20,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
     match state.storage.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(error) => {
-            tracing::warn!(%error, "not ready: the database does not answer");
+            tracing::warn!(
+                error = &error as &dyn std::error::Error,
+                "not ready: the database does not answer"
+            );
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }

@@ -17,7 +17,7 @@ use crate::limits::client_ip::client_ip;
 use crate::limits::connections::Peer;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::StatusEvent;
+use crate::storage::{OrderStore, StatusEvent};
 
 #[utoipa::path(
     get,

@@ -21,7 +21,7 @@ use crate::limits::connections::Peer;
 use crate::metrics::ProblemLabel;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{Created, NewOrder, ScopedKey, StorageError};
+use crate::storage::{AdminStore, Created, NewOrder, OrderStore, ScopedKey, StorageError};
 
 /// Largest order body accepted; a real order is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use wendan_protocol::OrderStatus;
 
-use super::{NewOrder, Storage, StorageError};
+use super::{NewOrder, StorageError, encode_order, order_number};
 use crate::dashboard::{DayRecords, MinuteCount, OrderTimes};
-use crate::tables::DiningTable;
 
 /// An order of the past with the statuses it went through, for the demo's
 /// seeded rush (imported as if it had been taken then).
@@ -18,6 +17,25 @@ pub struct PastOrder {
     pub order: NewOrder,
     /// After `received`, in order.
     pub later: Vec<(OrderStatus, OffsetDateTime)>,
+}
+
+impl PastOrder {
+    /// The order numbered `number`, the body of its first answer (as a
+    /// replay would give it: `received`), and the status it has now.
+    pub(crate) fn numbered(
+        &self,
+        number: i64,
+    ) -> Result<(NewOrder, Vec<u8>, OrderStatus), StorageError> {
+        let mut new = self.order.clone();
+        new.order.number = order_number(number)?;
+        new.order.status = OrderStatus::Received;
+        let body = encode_order(&new.order)?;
+        let now = self
+            .later
+            .last()
+            .map_or(OrderStatus::Received, |(status, _)| *status);
+        Ok((new, body, now))
+    }
 }
 
 /// An order's id and times, as read from storage.
@@ -50,54 +68,5 @@ pub(crate) fn day_records(
             })
             .collect(),
         counts,
-    }
-}
-
-impl Storage {
-    /// Every table, in no particular order.
-    pub async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
-        dispatch!(self.tables())
-    }
-
-    /// The table with `id`, read from the database on every call, so a
-    /// table created on another replica takes orders at once.
-    pub async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
-        dispatch!(self.table(id))
-    }
-
-    /// Creates or replaces the table with `table.id`.
-    pub async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
-        dispatch!(self.put_table(table))
-    }
-
-    /// Whether there was such a table.
-    pub async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
-        dispatch!(self.delete_table(id))
-    }
-
-    /// Adds `counts` to the stored per-minute counts.
-    pub async fn add_counts(&self, counts: Vec<MinuteCount>) -> Result<(), StorageError> {
-        dispatch!(self.add_counts(counts))
-    }
-
-    /// The orders of trading day `business_day`, and the counts of the
-    /// minutes in `[from, to)`: the same day's span.
-    pub async fn day_records(
-        &self,
-        business_day: &str,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
-    ) -> Result<DayRecords, StorageError> {
-        dispatch!(self.day_records(business_day, from, to))
-    }
-
-    /// How many orders trading day `business_day` has.
-    pub async fn day_order_count(&self, business_day: &str) -> Result<i64, StorageError> {
-        dispatch!(self.day_order_count(business_day))
-    }
-
-    /// Stores orders of the past as they happened (for the demo's rush).
-    pub async fn import_past(&self, orders: Vec<PastOrder>) -> Result<(), StorageError> {
-        dispatch!(self.import_past(orders))
     }
 }

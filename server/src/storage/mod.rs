@@ -1,31 +1,27 @@
 //! Where orders are kept. The handlers see one `Storage`; each backend keeps
 //! the same promise: an order, its key and its first answer commit together,
-//! before anyone is told "yes".
-
-/// Calls the same method on whichever backend is configured. Defined before
-/// the modules, so that `admin` and `sessions` dispatch with it too.
-macro_rules! dispatch {
-    ($self:ident.$method:ident($($arg:expr),*)) => {
-        match $self {
-            Storage::Sqlite(store) => store.$method($($arg),*).await,
-            Storage::Postgres(store) => store.$method($($arg),*).await,
-        }
-    };
-}
+//! before anyone is told "yes". The promises are written down, method by
+//! method, as the traits in `contract`, which both backends implement and
+//! `Storage` dispatches through; `server/tests/suite/storage_contract.rs`
+//! checks them against every backend.
 
 pub mod admin;
+pub mod contract;
+mod dispatch;
 pub mod events;
 pub mod postgres;
 pub mod sessions;
 pub mod sqlite;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use time::OffsetDateTime;
-use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
-
-use crate::kitchen::controls::KitchenControls;
+use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
 
 pub use admin::PastOrder;
+pub use contract::{AdminStore, Backend, KitchenStore, OrderStore, SessionStore};
+pub use dispatch::Storage;
 pub use events::EventBus;
 pub use postgres::PostgresStore;
 pub use sessions::StoredSession;
@@ -107,6 +103,11 @@ pub struct StatusEvent {
     pub reason: Option<String>,
 }
 
+/// Told the size of each group of writes committed together, for metrics.
+/// SQLite's writer commits in groups; PostgreSQL commits each write on its
+/// own and never calls it.
+pub type BatchObserver = Arc<dyn Fn(usize) + Send + Sync>;
+
 /// One flip of the kitchen's switches.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ControlChange {
@@ -118,10 +119,16 @@ pub enum ControlChange {
     },
 }
 
+/// Why a database call failed, kept whole: the database's (or the pool's,
+/// or the thread's) own error, for logs and for `downcast_ref`.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a storage call can answer instead of its result. The causes stay
+/// attached (`source()`), so logs and `doctor` show what the database said.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("the database failed: {0}")]
-    Database(String),
+    #[error("the database failed")]
+    Database(#[source] Cause),
     #[error("the order writer is not running")]
     WriterGone,
     #[error("the write queue is full")]
@@ -130,19 +137,51 @@ pub enum StorageError {
     NotFound(String),
     #[error("an order cannot go from {from:?} to {to:?}")]
     InvalidTransition { from: OrderStatus, to: OrderStatus },
-    #[error("a stored record is corrupt: {0}")]
-    Corrupt(String),
+    #[error("a stored record is corrupt: {what}")]
+    Corrupt {
+        what: String,
+        #[source]
+        cause: Option<Cause>,
+    },
+    #[error("unsupported --database `{0}`: expected sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+impl StorageError {
+    /// The database (or the thread or pool in front of it) failed with `cause`.
+    pub fn database(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StorageError::Database(Box::new(cause))
+    }
+
+    /// A stored record this build cannot read, for a reason found here.
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        StorageError::Corrupt {
+            what: what.into(),
+            cause: None,
+        }
+    }
+
+    /// A stored record (or one about to be stored) that `cause` could not read or write.
+    pub fn corrupt_because(
+        what: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StorageError::Corrupt {
+            what: what.into(),
+            cause: Some(Box::new(cause)),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StorageError {
     fn from(error: rusqlite::Error) -> Self {
-        StorageError::Database(error.to_string())
+        StorageError::database(error)
     }
 }
 
 impl From<tokio_postgres::Error> for StorageError {
     fn from(error: tokio_postgres::Error) -> Self {
-        StorageError::Database(error.to_string())
+        StorageError::database(error)
     }
 }
 
@@ -151,9 +190,21 @@ impl From<deadpool_postgres::PoolError> for StorageError {
         match error {
             // Every connection busy for the whole wait: that is overload.
             deadpool_postgres::PoolError::Timeout(_) => StorageError::QueueFull,
-            other => StorageError::Database(other.to_string()),
+            other => StorageError::database(other),
         }
     }
+}
+
+/// An order as both backends store it: its first answer's body.
+pub(crate) fn encode_order(order: &PlacedOrder) -> Result<Vec<u8>, StorageError> {
+    serde_json::to_vec(order)
+        .map_err(|error| StorageError::corrupt_because("cannot encode an order", error))
+}
+
+/// A trading day's order number, as the database counts it.
+pub(crate) fn order_number(number: i64) -> Result<u32, StorageError> {
+    u32::try_from(number)
+        .map_err(|error| StorageError::corrupt_because("order number overflow", error))
 }
 
 /// An order as both backends keep it: the first answer's body, with the
@@ -163,8 +214,8 @@ pub(crate) fn order_from_stored(
     status: &str,
     reason: Option<String>,
 ) -> Result<PlacedOrder, StorageError> {
-    let mut order: PlacedOrder =
-        serde_json::from_slice(body).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    let mut order: PlacedOrder = serde_json::from_slice(body)
+        .map_err(|error| StorageError::corrupt_because("an order's stored answer", error))?;
     order.status = parse_status(status)?;
     order.status_reason = reason;
     Ok(order)
@@ -173,91 +224,5 @@ pub(crate) fn order_from_stored(
 /// A status column, as written by `OrderStatus::as_str`.
 pub(crate) fn parse_status(text: &str) -> Result<OrderStatus, StorageError> {
     serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| StorageError::Corrupt(format!("unknown status `{text}`")))
-}
-
-/// The configured backend. An enum rather than a trait object: backends are
-/// few and known, and async fns stay plain.
-#[derive(Clone)]
-pub enum Storage {
-    Sqlite(SqliteStore),
-    Postgres(PostgresStore),
-}
-
-impl Storage {
-    /// Opens `url` (`sqlite://PATH` or `postgres://…`), creating and
-    /// migrating it as needed. Commits are announced on `events`.
-    pub async fn open(
-        url: &str,
-        events: EventBus,
-        observe_batch: sqlite::writer::BatchObserver,
-    ) -> anyhow::Result<Self> {
-        if let Some(path) = url.strip_prefix("sqlite://") {
-            let store = SqliteStore::open_with(std::path::Path::new(path), events, observe_batch)?;
-            return Ok(Storage::Sqlite(store));
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Storage::Postgres(PostgresStore::open(url, events).await?));
-        }
-        anyhow::bail!("unsupported --database `{url}`: expected sqlite://PATH or postgres://…")
-    }
-
-    /// The answer stored for `key`, if an order was made with it.
-    pub async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
-        dispatch!(self.find_by_key(key))
-    }
-
-    pub async fn create(&self, order: NewOrder) -> Result<Created, StorageError> {
-        dispatch!(self.create(order))
-    }
-
-    pub async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
-        dispatch!(self.order(id))
-    }
-
-    pub async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
-        dispatch!(self.open_orders())
-    }
-
-    /// Applies a kitchen status change and announces it once committed.
-    pub async fn set_status(
-        &self,
-        id: &str,
-        change: StatusChange,
-    ) -> Result<StatusEvent, StorageError> {
-        dispatch!(self.set_status(id, change))
-    }
-
-    pub async fn events_after(
-        &self,
-        id: &str,
-        after_seq: i64,
-    ) -> Result<Vec<StatusEvent>, StorageError> {
-        dispatch!(self.events_after(id, after_seq))
-    }
-
-    /// The kitchen's switches as last committed by any replica.
-    pub async fn controls(&self) -> Result<KitchenControls, StorageError> {
-        dispatch!(self.controls())
-    }
-
-    /// Flips a switch durably and announces it to every replica.
-    pub async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
-        dispatch!(self.change_controls(change))
-    }
-
-    /// The id of the order bumped (made ready) most recently that is still ready.
-    pub async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
-        dispatch!(self.last_bumped())
-    }
-
-    /// A cheap round trip to the database, for readiness.
-    pub async fn ping(&self) -> Result<(), StorageError> {
-        dispatch!(self.ping())
-    }
-
-    /// Finishes every queued write and lets go of the database.
-    pub async fn close(&self) -> Result<(), StorageError> {
-        dispatch!(self.close())
-    }
+        .map_err(|_| StorageError::corrupt(format!("unknown status `{text}`")))
 }

@@ -20,6 +20,7 @@ use crate::dashboard::day::ShownDay;
 use crate::dashboard::figures::Percentiles;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::storage::AdminStore;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct DayQuery {

@@ -17,6 +17,7 @@ use super::words::Lang;
 use crate::auth::Admin;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::storage::AdminStore;
 use crate::tables::{DiningTable, qr_svg, sort};
 
 async fn sorted_tables(state: &AppState) -> Result<Vec<DiningTable>, ApiError> {

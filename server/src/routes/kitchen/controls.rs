@@ -10,7 +10,7 @@ use crate::auth::Kitchen;
 use crate::kitchen::controls::{IntakeChange, KitchenControls, SoldOutChange};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::ControlChange;
+use crate::storage::{ControlChange, KitchenStore};
 
 /// `PUT /api/v1/kitchen/intake`: while paused, new orders are answered
 /// 422 `restaurant-closed` with the message.

@@ -16,6 +16,7 @@ use crate::kitchen::controls::KitchenControls;
 use crate::kitchen::words::KitchenWords;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::storage::{KitchenStore, OrderStore};
 
 /// `GET /api/v1/kitchen/orders`: every open order, oldest first.
 #[utoipa::path(

@@ -6,12 +6,12 @@ use wendan_protocol::OrderStatus;
 
 use super::{PostgresStore, insert_order, next_number};
 use crate::dashboard::{CountKind, DayRecords, MinuteCount};
-use crate::storage::StorageError;
 use crate::storage::admin::{OrderRow, PastOrder, day_records};
+use crate::storage::{AdminStore, StorageError};
 use crate::tables::DiningTable;
 
-impl PostgresStore {
-    pub async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
+impl AdminStore for PostgresStore {
+    async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
         let client = self.pool.get().await?;
         let rows = client
             .query("SELECT id, label, seats FROM dining_tables", &[])
@@ -19,7 +19,7 @@ impl PostgresStore {
         Ok(rows.iter().map(table_row).collect())
     }
 
-    pub async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
+    async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
         let client = self.pool.get().await?;
         let row = client
             .query_opt(
@@ -30,7 +30,7 @@ impl PostgresStore {
         Ok(row.as_ref().map(table_row))
     }
 
-    pub async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
+    async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
         let client = self.pool.get().await?;
         client
             .execute(
@@ -42,7 +42,7 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
+    async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
         let client = self.pool.get().await?;
         let deleted = client
             .execute("DELETE FROM dining_tables WHERE id = $1", &[&id])
@@ -50,7 +50,7 @@ impl PostgresStore {
         Ok(deleted > 0)
     }
 
-    pub async fn add_counts(&self, counts: Vec<MinuteCount>) -> Result<(), StorageError> {
+    async fn add_counts(&self, counts: Vec<MinuteCount>) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         let statement = transaction
@@ -72,7 +72,7 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub async fn day_records(
+    async fn day_records(
         &self,
         business_day: &str,
         from: OffsetDateTime,
@@ -114,7 +114,7 @@ impl PostgresStore {
                 Ok(MinuteCount {
                     minute: row.get(0),
                     kind: CountKind::parse(&kind).ok_or_else(|| {
-                        StorageError::Corrupt(format!("unknown count kind `{kind}`"))
+                        StorageError::corrupt(format!("unknown count kind `{kind}`"))
                     })?,
                     count: row.get(2),
                 })
@@ -123,7 +123,7 @@ impl PostgresStore {
         Ok(day_records(orders, ready, counts))
     }
 
-    pub async fn day_order_count(&self, business_day: &str) -> Result<i64, StorageError> {
+    async fn day_order_count(&self, business_day: &str) -> Result<i64, StorageError> {
         let client = self.pool.get().await?;
         Ok(client
             .query_one(
@@ -134,21 +134,12 @@ impl PostgresStore {
             .get(0))
     }
 
-    pub async fn import_past(&self, orders: Vec<PastOrder>) -> Result<(), StorageError> {
+    async fn import_past(&self, orders: Vec<PastOrder>) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         for past in orders {
-            let mut new = past.order;
-            let number = next_number(&transaction, &new.business_day).await?;
-            new.order.number = u32::try_from(number).unwrap_or_default();
-            // The body is the first answer, as a replay would give it: `received`.
-            new.order.status = OrderStatus::Received;
-            let body = serde_json::to_vec(&new.order)
-                .map_err(|error| StorageError::Corrupt(error.to_string()))?;
-            let now = past
-                .later
-                .last()
-                .map_or(OrderStatus::Received, |(status, _)| *status);
+            let number = next_number(&transaction, &past.order.business_day).await?;
+            let (new, body, now) = past.numbered(i64::from(number))?;
             insert_order(&transaction, &new, number, now, &body).await?;
             let events = std::iter::once((OrderStatus::Received, new.order.received_at))
                 .chain(past.later.iter().copied());

@@ -22,8 +22,9 @@ use wendan_protocol::{OrderStatus, PlacedOrder, StatusChange};
 use self::listener::{CHANNEL, Payload};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    ControlChange, Created, EventBus, NewOrder, SchemaState, ScopedKey, StatusEvent, StorageError,
-    StoredAnswer, order_from_stored, parse_status,
+    Backend, ControlChange, Created, EventBus, KitchenStore, NewOrder, OrderStore, SchemaState,
+    ScopedKey, StatusEvent, StorageError, StoredAnswer, encode_order, order_from_stored,
+    order_number, parse_status,
 };
 
 /// Connections per replica; past this, requests wait up to [`POOL_WAIT`].
@@ -37,7 +38,9 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    pub async fn open(url: &str, events: EventBus) -> anyhow::Result<Self> {
+    /// Connects, migrates the schema and starts listening for the other
+    /// replicas' changes, before the store answers anything.
+    pub async fn open(url: &str, events: EventBus) -> Result<Self, StorageError> {
         let config: tokio_postgres::Config = url.parse()?;
         let manager = Manager::from_config(
             config.clone(),
@@ -54,29 +57,32 @@ impl PostgresStore {
                 create: Some(POOL_WAIT),
                 recycle: Some(POOL_WAIT),
             })
-            .build()?;
-        let mut client = pool.get().await?;
+            .build()
+            .map_err(StorageError::database)?;
+        // At start a slow pool is a failure to connect, not overload.
+        let mut client = pool.get().await.map_err(StorageError::database)?;
         migrations::migrate(&mut client).await?;
         drop(client);
         listener::start(config, events).await?;
         Ok(Self { pool })
     }
+}
 
-    pub async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
+impl OrderStore for PostgresStore {
+    async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
         let client = self.pool.get().await?;
         answer_for_key(&client, key).await
     }
 
-    pub async fn create(&self, mut new: NewOrder) -> Result<Created, StorageError> {
+    async fn create(&self, mut new: NewOrder) -> Result<Created, StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         if let Some(existing) = answer_for_key(&transaction, &new.key).await? {
             return Ok(Created::Existing(existing));
         }
         let number = next_number(&transaction, &new.business_day).await?;
-        new.order.number = u32::try_from(number).unwrap_or_default();
-        let body =
-            serde_json::to_vec(&new.order).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        new.order.number = order_number(i64::from(number))?;
+        let body = encode_order(&new.order)?;
         let inserted = insert_order(&transaction, &new, number, new.order.status, &body).await?;
         if inserted == 0 {
             // Another replica committed this key while we waited on the
@@ -85,7 +91,9 @@ impl PostgresStore {
             return answer_for_key(&client, &new.key)
                 .await?
                 .map(Created::Existing)
-                .ok_or_else(|| StorageError::Database("key vanished after conflict".into()));
+                .ok_or_else(|| {
+                    StorageError::corrupt("an idempotency key vanished after its conflict")
+                });
         }
         let order = &new.order;
         record_event(
@@ -105,7 +113,7 @@ impl PostgresStore {
         }))
     }
 
-    pub async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
+    async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
         let client = self.pool.get().await?;
         let row = client
             .query_opt(
@@ -116,7 +124,7 @@ impl PostgresStore {
         row.as_ref().map(order_from_row).transpose()
     }
 
-    pub async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
+    async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
         let client = self.pool.get().await?;
         let rows = client
             .query(
@@ -129,7 +137,7 @@ impl PostgresStore {
         rows.iter().map(order_from_row).collect()
     }
 
-    pub async fn set_status(
+    async fn set_status(
         &self,
         id: &str,
         change: StatusChange,
@@ -160,7 +168,7 @@ impl PostgresStore {
         Ok(event)
     }
 
-    pub async fn events_after(
+    async fn events_after(
         &self,
         id: &str,
         after_seq: i64,
@@ -185,14 +193,16 @@ impl PostgresStore {
             })
             .collect()
     }
+}
 
-    pub async fn controls(&self) -> Result<KitchenControls, StorageError> {
+impl KitchenStore for PostgresStore {
+    async fn controls(&self) -> Result<KitchenControls, StorageError> {
         controls::load(&self.pool.get().await?).await
     }
 
     /// Commits the change with its NOTIFY; every replica (this one too)
     /// hears it through its listener and re-reads the switches.
-    pub async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
+    async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         controls::apply(&transaction, &change).await?;
@@ -200,17 +210,19 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
+    async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
         controls::last_bumped(&self.pool.get().await?).await
     }
+}
 
-    pub async fn ping(&self) -> Result<(), StorageError> {
+impl Backend for PostgresStore {
+    async fn ping(&self) -> Result<(), StorageError> {
         self.pool.get().await?.execute("SELECT 1", &[]).await?;
         Ok(())
     }
 
     /// Every write is its own committed transaction: nothing to flush.
-    pub async fn close(&self) -> Result<(), StorageError> {
+    async fn close(&self) -> Result<(), StorageError> {
         self.pool.close();
         Ok(())
     }
@@ -290,7 +302,7 @@ async fn record_event(
         reason,
     };
     let payload = serde_json::to_string(&Payload::from(&event))
-        .map_err(|error| StorageError::Corrupt(error.to_string()))?;
+        .map_err(|error| StorageError::corrupt_because("cannot encode a status event", error))?;
     client
         .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
         .await?;

@@ -1,11 +1,11 @@
 //! Staff sessions on PostgreSQL, shared by every replica.
 
 use super::PostgresStore;
-use crate::storage::StorageError;
 use crate::storage::sessions::{StoredSession, digest, from_unix};
+use crate::storage::{SessionStore, StorageError};
 
-impl PostgresStore {
-    pub async fn create_session(&self, session: StoredSession) -> Result<(), StorageError> {
+impl SessionStore for PostgresStore {
+    async fn create_session(&self, session: StoredSession) -> Result<(), StorageError> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         transaction
@@ -31,7 +31,7 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub async fn session(&self, id_hash: [u8; 32]) -> Result<Option<StoredSession>, StorageError> {
+    async fn session(&self, id_hash: [u8; 32]) -> Result<Option<StoredSession>, StorageError> {
         let client = self.pool.get().await?;
         let row = client
             .query_opt(
@@ -51,7 +51,7 @@ impl PostgresStore {
         .transpose()
     }
 
-    pub async fn delete_session(&self, id_hash: [u8; 32]) -> Result<bool, StorageError> {
+    async fn delete_session(&self, id_hash: [u8; 32]) -> Result<bool, StorageError> {
         let client = self.pool.get().await?;
         let deleted = client
             .execute(

@@ -4,18 +4,17 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
-use wendan_protocol::OrderStatus;
 
 use super::SqliteStore;
 use super::rows::{insert_order, parse_timestamp, timestamp};
 use super::writer::{Job, WriteWork};
 use crate::dashboard::{CountKind, DayRecords, MinuteCount};
-use crate::storage::StorageError;
 use crate::storage::admin::{OrderRow, PastOrder, day_records};
+use crate::storage::{AdminStore, StorageError};
 use crate::tables::DiningTable;
 
-impl SqliteStore {
-    pub async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
+impl AdminStore for SqliteStore {
+    async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
         self.read(|connection| {
             let mut statement =
                 connection.prepare_cached("SELECT id, label, seats FROM dining_tables")?;
@@ -25,7 +24,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
+    async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
         let id = id.to_owned();
         self.read(move |connection| {
             Ok(connection
@@ -36,7 +35,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
+    async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
         self.write(Box::new(move |connection| {
             Ok(connection
                 .prepare_cached(
@@ -49,7 +48,7 @@ impl SqliteStore {
         .map(drop)
     }
 
-    pub async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
+    async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
         let id = id.to_owned();
         let deleted = self
             .write(Box::new(move |connection| {
@@ -61,7 +60,7 @@ impl SqliteStore {
         Ok(deleted > 0)
     }
 
-    pub async fn add_counts(&self, counts: Vec<MinuteCount>) -> Result<(), StorageError> {
+    async fn add_counts(&self, counts: Vec<MinuteCount>) -> Result<(), StorageError> {
         self.write(Box::new(move |connection| {
             let mut statement = connection.prepare_cached(
                 "INSERT INTO intake_counts (minute, kind, count) VALUES (?1, ?2, ?3)
@@ -76,7 +75,7 @@ impl SqliteStore {
         .map(drop)
     }
 
-    pub async fn day_records(
+    async fn day_records(
         &self,
         business_day: &str,
         from: OffsetDateTime,
@@ -87,7 +86,7 @@ impl SqliteStore {
             .await
     }
 
-    pub async fn day_order_count(&self, business_day: &str) -> Result<i64, StorageError> {
+    async fn day_order_count(&self, business_day: &str) -> Result<i64, StorageError> {
         let day = business_day.to_owned();
         self.read(move |connection| {
             Ok(connection
@@ -97,7 +96,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn import_past(&self, orders: Vec<PastOrder>) -> Result<(), StorageError> {
+    async fn import_past(&self, orders: Vec<PastOrder>) -> Result<(), StorageError> {
         self.write(Box::new(move |connection| {
             for past in &orders {
                 import_one(connection, past)?;
@@ -107,7 +106,10 @@ impl SqliteStore {
         .await
         .map(drop)
     }
+}
 
+impl SqliteStore {
+    /// Runs `work` in the writer's next group commit; how many rows it changed.
     pub(super) async fn write(&self, work: Box<WriteWork>) -> Result<usize, StorageError> {
         let (reply, answer) = oneshot::channel();
         self.submit(Job::Write { work, reply })?;
@@ -175,7 +177,7 @@ fn read_day(
         .map(|row| {
             let (minute, kind, count) = row?;
             let kind = CountKind::parse(&kind)
-                .ok_or_else(|| StorageError::Corrupt(format!("unknown count kind `{kind}`")))?;
+                .ok_or_else(|| StorageError::corrupt(format!("unknown count kind `{kind}`")))?;
             Ok(MinuteCount {
                 minute,
                 kind,
@@ -190,16 +192,7 @@ fn import_one(connection: &Connection, past: &PastOrder) -> Result<(), StorageEr
     let number: i64 = connection
         .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM orders WHERE business_day = ?1")?
         .query_row([&past.order.business_day], |row| row.get(0))?;
-    let mut new = past.order.clone();
-    new.order.number = u32::try_from(number).unwrap_or_default();
-    // The body is the first answer, as a replay would give it: `received`.
-    new.order.status = OrderStatus::Received;
-    let body =
-        serde_json::to_vec(&new.order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
-    let now = past
-        .later
-        .last()
-        .map_or(OrderStatus::Received, |(status, _)| *status);
+    let (new, body, now) = past.numbered(number)?;
     insert_order(connection, &new, number, now, &body)?;
     let mut event = connection
         .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?;

@@ -42,7 +42,7 @@ fn apply(connection: &mut Connection) -> Result<(), StorageError> {
             .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
             .optional()?;
         if let Some(table) = dangling {
-            return Err(StorageError::Corrupt(format!(
+            return Err(StorageError::corrupt(format!(
                 "migration {index} left rows of `{table}` pointing at nothing"
             )));
         }

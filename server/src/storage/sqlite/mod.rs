@@ -18,11 +18,11 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use wendan_protocol::{PlacedOrder, StatusChange};
 
-use self::writer::{BatchObserver, Job};
+use self::writer::Job;
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
-    ControlChange, Created, EventBus, NewOrder, SchemaState, ScopedKey, StatusEvent, StorageError,
-    StoredAnswer,
+    Backend, BatchObserver, ControlChange, Created, EventBus, KitchenStore, NewOrder, OrderStore,
+    SchemaState, ScopedKey, StatusEvent, StorageError, StoredAnswer,
 };
 
 /// Orders that may wait for the writer; past this, intake answers 503.
@@ -38,7 +38,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if absent) and migrates the database, and starts the writer.
-    pub fn open_with(
+    pub fn open(
         path: &Path,
         events: EventBus,
         observe: BatchObserver,
@@ -52,100 +52,13 @@ impl SqliteStore {
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || writer::run(connection, receiver, writer_queued, observe))
-            .map_err(|error| StorageError::Database(error.to_string()))?;
+            .map_err(StorageError::database)?;
         Ok(Self {
             jobs,
             events,
             queued,
             readers: Arc::new(ReaderPool::new(path)),
         })
-    }
-
-    pub async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
-        let key = key.clone();
-        self.read(move |connection| rows::answer_for_key(connection, &key))
-            .await
-    }
-
-    pub async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
-        let id = id.to_owned();
-        self.read(move |connection| rows::order(connection, &id))
-            .await
-    }
-
-    pub async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
-        self.read(rows::open_orders).await
-    }
-
-    pub async fn events_after(
-        &self,
-        id: &str,
-        after_seq: i64,
-    ) -> Result<Vec<StatusEvent>, StorageError> {
-        let id = id.to_owned();
-        self.read(move |connection| rows::events_after(connection, &id, after_seq))
-            .await
-    }
-
-    pub async fn create(&self, order: NewOrder) -> Result<Created, StorageError> {
-        let (reply, answer) = oneshot::channel();
-        self.submit(Job::Create {
-            order: Box::new(order),
-            reply,
-        })?;
-        let inserted = answer.await.map_err(|_| StorageError::WriterGone)??;
-        if let Some(event) = inserted.event {
-            self.events.publish(event);
-        }
-        Ok(inserted.created)
-    }
-
-    pub async fn set_status(
-        &self,
-        id: &str,
-        change: StatusChange,
-    ) -> Result<StatusEvent, StorageError> {
-        let (reply, answer) = oneshot::channel();
-        self.submit(Job::SetStatus {
-            id: id.to_owned(),
-            change,
-            at: OffsetDateTime::now_utc(),
-            reply,
-        })?;
-        let event = answer.await.map_err(|_| StorageError::WriterGone)??;
-        self.events.publish(event.clone());
-        Ok(event)
-    }
-
-    pub async fn controls(&self) -> Result<KitchenControls, StorageError> {
-        self.read(controls::load).await
-    }
-
-    pub async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
-        let (reply, answer) = oneshot::channel();
-        self.submit(Job::Control { change, reply })?;
-        answer.await.map_err(|_| StorageError::WriterGone)??;
-        self.events.controls_changed();
-        Ok(())
-    }
-
-    pub async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
-        self.read(controls::last_bumped).await
-    }
-
-    pub async fn ping(&self) -> Result<(), StorageError> {
-        self.read(|connection| Ok(connection.query_row("SELECT 1", [], |_| Ok(()))?))
-            .await
-    }
-
-    pub async fn close(&self) -> Result<(), StorageError> {
-        let (reply, answer) = oneshot::channel();
-        // Close waits behind queued orders: it must not be refused for a full queue.
-        self.jobs
-            .send(Job::Close { reply })
-            .await
-            .map_err(|_| StorageError::WriterGone)?;
-        answer.await.map_err(|_| StorageError::WriterGone)?
     }
 
     /// Queues a write without waiting: a full queue is an answer (503), not a wait.
@@ -167,7 +80,100 @@ impl SqliteStore {
         let readers = Arc::clone(&self.readers);
         tokio::task::spawn_blocking(move || readers.with(query))
             .await
-            .map_err(|error| StorageError::Database(error.to_string()))?
+            .map_err(StorageError::database)?
+    }
+}
+
+impl OrderStore for SqliteStore {
+    async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
+        let key = key.clone();
+        self.read(move |connection| rows::answer_for_key(connection, &key))
+            .await
+    }
+
+    async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |connection| rows::order(connection, &id))
+            .await
+    }
+
+    async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
+        self.read(rows::open_orders).await
+    }
+
+    async fn events_after(
+        &self,
+        id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<StatusEvent>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |connection| rows::events_after(connection, &id, after_seq))
+            .await
+    }
+
+    async fn create(&self, order: NewOrder) -> Result<Created, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Create {
+            order: Box::new(order),
+            reply,
+        })?;
+        let inserted = answer.await.map_err(|_| StorageError::WriterGone)??;
+        if let Some(event) = inserted.event {
+            self.events.publish(event);
+        }
+        Ok(inserted.created)
+    }
+
+    async fn set_status(
+        &self,
+        id: &str,
+        change: StatusChange,
+    ) -> Result<StatusEvent, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::SetStatus {
+            id: id.to_owned(),
+            change,
+            at: OffsetDateTime::now_utc(),
+            reply,
+        })?;
+        let event = answer.await.map_err(|_| StorageError::WriterGone)??;
+        self.events.publish(event.clone());
+        Ok(event)
+    }
+}
+
+impl KitchenStore for SqliteStore {
+    async fn controls(&self) -> Result<KitchenControls, StorageError> {
+        self.read(controls::load).await
+    }
+
+    async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Control { change, reply })?;
+        answer.await.map_err(|_| StorageError::WriterGone)??;
+        self.events.controls_changed();
+        Ok(())
+    }
+
+    async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
+        self.read(controls::last_bumped).await
+    }
+}
+
+impl Backend for SqliteStore {
+    async fn ping(&self) -> Result<(), StorageError> {
+        self.read(|connection| Ok(connection.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
+    async fn close(&self) -> Result<(), StorageError> {
+        let (reply, answer) = oneshot::channel();
+        // Close waits behind queued orders: it must not be refused for a full queue.
+        self.jobs
+            .send(Job::Close { reply })
+            .await
+            .map_err(|_| StorageError::WriterGone)?;
+        answer.await.map_err(|_| StorageError::WriterGone)?
     }
 }
 

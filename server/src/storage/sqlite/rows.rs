@@ -12,11 +12,12 @@ use crate::storage::{
 
 pub fn timestamp(at: OffsetDateTime) -> Result<String, StorageError> {
     at.format(&Rfc3339)
-        .map_err(|error| StorageError::Corrupt(error.to_string()))
+        .map_err(|error| StorageError::corrupt_because(format!("time {at}"), error))
 }
 
 pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime, StorageError> {
-    OffsetDateTime::parse(text, &Rfc3339).map_err(|error| StorageError::Corrupt(error.to_string()))
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|error| StorageError::corrupt_because(format!("time `{text}`"), error))
 }
 
 pub fn answer_for_key(

@@ -4,11 +4,11 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteStore;
-use crate::storage::StorageError;
 use crate::storage::sessions::{StoredSession, digest, from_unix};
+use crate::storage::{SessionStore, StorageError};
 
-impl SqliteStore {
-    pub async fn create_session(&self, session: StoredSession) -> Result<(), StorageError> {
+impl SessionStore for SqliteStore {
+    async fn create_session(&self, session: StoredSession) -> Result<(), StorageError> {
         self.write(Box::new(move |connection| {
             connection
                 .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
@@ -30,7 +30,7 @@ impl SqliteStore {
         .map(drop)
     }
 
-    pub async fn session(&self, id_hash: [u8; 32]) -> Result<Option<StoredSession>, StorageError> {
+    async fn session(&self, id_hash: [u8; 32]) -> Result<Option<StoredSession>, StorageError> {
         self.read(move |connection| {
             let row = connection
                 .prepare_cached(
@@ -59,7 +59,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn delete_session(&self, id_hash: [u8; 32]) -> Result<bool, StorageError> {
+    async fn delete_session(&self, id_hash: [u8; 32]) -> Result<bool, StorageError> {
         let deleted = self
             .write(Box::new(move |connection| {
                 Ok(connection

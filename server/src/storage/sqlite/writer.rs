@@ -17,7 +17,13 @@ use tokio::sync::{mpsc, oneshot};
 use wendan_protocol::StatusChange;
 
 use super::{controls, rows};
-use crate::storage::{ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer};
+use crate::storage::{
+    BatchObserver, ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer,
+    encode_order, order_number,
+};
+
+/// Why a group failed: one error, shared by every job in the group.
+type GroupFailure = Arc<rusqlite::Error>;
 
 /// The most jobs committed together; bounds the latency of one commit.
 pub const MAX_BATCH: usize = 1024;
@@ -58,9 +64,6 @@ pub enum Job {
 
 /// A write run by the writer thread on its connection.
 pub type WriteWork = dyn FnOnce(&Connection) -> Result<usize, StorageError> + Send;
-
-/// Called with the size of each committed group, for metrics.
-pub type BatchObserver = Arc<dyn Fn(usize) + Send + Sync>;
 
 /// Runs the writer loop until every sender is gone or a `Close` arrives.
 pub fn run(
@@ -144,12 +147,12 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
 
 /// A job that succeeded inside a group that failed to commit did not happen.
 fn after_commit<T>(
-    committed: &Result<(), String>,
+    committed: &Result<(), GroupFailure>,
     result: Result<T, StorageError>,
 ) -> Result<T, StorageError> {
     match committed {
         Ok(()) => result,
-        Err(error) => Err(StorageError::Database(error.clone())),
+        Err(cause) => Err(StorageError::database(Arc::clone(cause))),
     }
 }
 
@@ -158,16 +161,16 @@ fn apply_group(
     batch: Vec<Job>,
     numbers: &mut DayNumbers,
     pending: &mut Vec<Pending>,
-) -> Result<(), String> {
+) -> Result<(), GroupFailure> {
     let mut transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
     {
         Ok(transaction) => transaction,
         Err(error) => {
-            let error = error.to_string();
+            let cause = Arc::new(error);
             for job in batch {
-                pending.push(refuse(job, &error));
+                pending.push(refuse(job, &cause));
             }
-            return Err(error);
+            return Err(cause);
         }
     };
     for job in batch {
@@ -205,11 +208,12 @@ fn apply_group(
             Job::Close { reply } => pending.push(Pending::Close(reply)),
         }
     }
-    transaction.commit().map_err(|error| error.to_string())
+    transaction.commit().map_err(Arc::new)
 }
 
-fn refuse(job: Job, error: &str) -> Pending {
-    let failed = || StorageError::Database(error.to_owned());
+/// Answers a job whose group could not begin with the group's cause.
+fn refuse(job: Job, cause: &GroupFailure) -> Pending {
+    let failed = || StorageError::database(Arc::clone(cause));
     match job {
         Job::Create { reply, .. } => Pending::Created(reply, Err(failed())),
         Job::SetStatus { reply, .. } => Pending::Status(reply, Err(failed())),
@@ -269,10 +273,8 @@ fn insert_order(
         });
     }
     let number = numbers.next(connection, &new.business_day)?;
-    new.order.number =
-        u32::try_from(number).map_err(|_| StorageError::Corrupt("order number overflow".into()))?;
-    let body =
-        serde_json::to_vec(&new.order).map_err(|error| StorageError::Corrupt(error.to_string()))?;
+    new.order.number = order_number(number)?;
+    let body = encode_order(&new.order)?;
     rows::insert_order(connection, &new, number, new.order.status, &body)?;
     let order = new.order;
     let event = StatusEvent {

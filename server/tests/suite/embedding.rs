@@ -2,11 +2,9 @@
 //! `frame-ancestors` from `--frame-ancestors`, the embed configuration the
 //! widget reads, and the violation report endpoint.
 
-mod support;
-
+use crate::support::TestServer;
 use clap::Parser;
 use reqwest::StatusCode;
-use support::TestServer;
 use wendan_protocol::theme::EmbedConfig;
 use wendan_server::Config;
 

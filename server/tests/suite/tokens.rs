@@ -3,16 +3,14 @@
 //! and a script guessing tokens is held back with 429 long before it gets
 //! far.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::TestServer;
+use crate::support::orders::problem_type;
+use crate::support::staff::no_redirects;
 use clap::Parser;
 use reqwest::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::{Response, StatusCode};
-use support::TestServer;
-use support::orders::problem_type;
-use support::staff::no_redirects;
 use tokio::net::TcpListener;
 use wendan_server::Config;
 
@@ -302,7 +300,7 @@ async fn a_cookie_from_before_random_sessions_is_cleared_without_holding_the_add
             .expect("GET");
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         assert!(
-            support::staff::set_cookie(&response).contains("Max-Age=0"),
+            crate::support::staff::set_cookie(&response).contains("Max-Age=0"),
             "the browser is told to forget it"
         );
     }

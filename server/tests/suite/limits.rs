@@ -3,14 +3,12 @@
 //! connection or every live-status stream, and a diner's retry of a stored
 //! order always gets its answer.
 
-mod support;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::support::TestServer;
+use crate::support::orders::{new_key, problem_type, tripe_and_pot};
 use serde_json::Value;
-use support::TestServer;
-use support::orders::{new_key, problem_type, tripe_and_pot};
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpSocket, TcpStream};
 

@@ -4,12 +4,10 @@
 //! time, device ids of any shape, keys shared across devices, two keys in one
 //! request, and refusals and replays that used up a device's budget.
 
-mod support;
-
+use crate::support::orders::{new_key, problem_type, tripe_and_pot};
+use crate::support::{TestServer, postgres_base_url};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::orders::{new_key, problem_type, tripe_and_pot};
-use support::{TestServer, postgres_base_url};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 

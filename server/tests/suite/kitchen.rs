@@ -1,14 +1,12 @@
 //! The kitchen moves orders along; diners follow over Server-Sent Events.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::TestServer;
+use crate::support::orders::problem_type;
+use crate::support::sse::read_events;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::TestServer;
-use support::orders::problem_type;
-use support::sse::read_events;
 
 const TOKEN: &str = "kitchen-tablet-R7q2Vx9p";
 

@@ -2,10 +2,8 @@
 //! `Accept-Encoding`, the app shell answers the widget's routes, and paths
 //! that look like files (`/.env`, `/wp-login.php`) are 404, not the shell.
 
-mod support;
-
+use crate::support::TestServer;
 use reqwest::StatusCode;
-use support::TestServer;
 
 const SHELL: &str = "<!DOCTYPE html><title>shell</title>";
 

@@ -4,8 +4,6 @@
 //! `pay-first` with nobody to pay, the sandbox beside real credentials)
 //! refuses to start, saying what and where.
 
-mod paysim_harness;
-
 use std::path::Path;
 
 use clap::{CommandFactory, Parser};
@@ -15,7 +13,7 @@ use wendan_server::payments::{
     Channel, PaymentConfigError, PaymentMode, PaymentProviders, ProviderId,
 };
 
-use paysim_harness::{keys_dir, test_keys};
+use crate::paysim_harness::{keys_dir, test_keys};
 
 fn config(args: &[&str]) -> Config {
     let mut all = vec![

@@ -4,12 +4,10 @@
 //! 413 before a byte of it is read. Live-status streams are answers, not
 //! requests, and outlive both deadlines.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::TestServer;
-use support::orders::new_key;
+use crate::support::TestServer;
+use crate::support::orders::new_key;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

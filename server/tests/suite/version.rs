@@ -1,7 +1,7 @@
 //! `wendan-server --version` names the release and the commit it was built
 //! from; a build outside a git checkout of the project says `unknown`.
 
-#[path = "../build/git_commit.rs"]
+#[path = "../../build/git_commit.rs"]
 mod git_commit;
 
 use std::path::Path;

@@ -3,13 +3,11 @@
 //! refused with 403 even with the staff's credentials, and the API takes
 //! only JSON, which no page elsewhere can send without asking.
 
-mod support;
-
+use crate::support::TestServer;
+use crate::support::orders::problem_type;
 use reqwest::header::{CONTENT_TYPE, ORIGIN, SET_COOKIE};
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::{Value, json};
-use support::TestServer;
-use support::orders::problem_type;
 
 const KITCHEN: &str = "forgery-kitchen-token";
 const ADMIN: &str = "forgery-admin-token";

@@ -1,15 +1,13 @@
 //! The admin: its token and login, tables with QR codes, and the peak-hour
 //! dashboard's figures on a seeded day and after a restart.
 
-mod support;
-
+use crate::support::TestServer;
+use crate::support::orders::{new_key, problem_type, tripe_and_pot};
+use crate::support::seed::{SeedCount, SeedOrder};
+use crate::support::staff::no_redirects;
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
-use support::TestServer;
-use support::orders::{new_key, problem_type, tripe_and_pot};
-use support::seed::{SeedCount, SeedOrder};
-use support::staff::no_redirects;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 

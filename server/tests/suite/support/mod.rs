@@ -103,16 +103,22 @@ pub fn postgres_base_url() -> Option<String> {
     std::env::var("WENDAN_TEST_POSTGRES").ok()
 }
 
-/// A fresh database for one test.
+/// A fresh database for one test: PostgreSQL when the tests run on it,
+/// else a SQLite file in `data_dir`.
 async fn fresh_database(data_dir: &tempfile::TempDir) -> String {
-    let Some(base) = postgres_base_url() else {
-        return format!(
+    match postgres_base_url() {
+        Some(base) => fresh_postgres_database(&base).await,
+        None => format!(
             "sqlite://{}",
             data_dir.path().join("orders.sqlite3").display()
-        );
-    };
+        ),
+    }
+}
+
+/// A new, empty database on the PostgreSQL server at `base`; its URL.
+pub async fn fresh_postgres_database(base: &str) -> String {
     let name = format!("wendan_test_{}", uuid::Uuid::new_v4().simple());
-    postgres_client(&base)
+    postgres_client(base)
         .await
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await

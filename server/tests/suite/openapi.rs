@@ -1,8 +1,6 @@
 //! The contract is published as OpenAPI 3.1, generated from the code.
 
-mod support;
-
-use support::TestServer;
+use crate::support::TestServer;
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_endpoint_and_wire_type() {

@@ -1,11 +1,11 @@
 //! `POST /api/v1/orders`: exactly once per key, every refusal a typed problem.
 
-mod support;
-
+use crate::support::TestServer;
+use crate::support::orders::{
+    TRIPE_AND_POT_TOTAL, new_key, now_rfc3339, problem_type, tripe_and_pot,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::TestServer;
-use support::orders::{TRIPE_AND_POT_TOTAL, new_key, now_rfc3339, problem_type, tripe_and_pot};
 
 #[tokio::test]
 async fn a_new_order_is_created_priced_by_the_server_and_numbered() {

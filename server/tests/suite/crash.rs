@@ -1,17 +1,15 @@
 //! `kill -9` under load loses no acknowledged order and never makes two
 //! orders for one key.
 
-mod support;
-
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::orders::{new_key, tripe_and_pot};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::orders::{new_key, tripe_and_pot};
 use tokio::process::{Child, Command};
 
 const CLIENTS: usize = 16;

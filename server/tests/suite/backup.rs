@@ -2,15 +2,13 @@
 //! order acknowledged before the backup began is in it, and a diner's retry
 //! after the restore gets the same order back, not a second one.
 
-mod support;
-
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::support::TestServer;
+use crate::support::orders::{new_key, tripe_and_pot};
 use serde_json::Value;
-use support::TestServer;
-use support::orders::{new_key, tripe_and_pot};
 use tokio::sync::Mutex;
 
 const SERVER_BIN: &str = env!("CARGO_BIN_EXE_wendan-server");
@@ -30,7 +28,7 @@ fn run(args: &[&str]) -> String {
 
 #[tokio::test]
 async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
-    if support::postgres_base_url().is_some() {
+    if crate::support::postgres_base_url().is_some() {
         return; // SQLite's online backup; PostgreSQL has pg_dump.
     }
     let server = Arc::new(TestServer::start(&[]).await);

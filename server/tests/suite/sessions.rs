@@ -2,18 +2,16 @@
 //! cookie too), at the end of their lifetime, and when the token changes;
 //! replicas share them; both cookies follow one rule, `Secure` over https.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::TestServer;
+use crate::support::staff::{no_redirects, set_cookie};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
-use support::TestServer;
-use support::staff::{no_redirects, set_cookie};
 use time::OffsetDateTime;
 use wendan_server::auth::session::{self, SessionId};
 use wendan_server::auth::{Scope, Token};
-use wendan_server::storage::{EventBus, Storage};
+use wendan_server::storage::{Backend, EventBus, SessionStore, Storage};
 
 const KITCHEN: &str = "kitchen-tablet-R7q2Vx9p";
 const ADMIN: &str = "owner-office-M4t8Kz2w";
@@ -215,7 +213,7 @@ async fn both_cookies_are_secure_when_the_server_is_reached_over_https() {
 #[tokio::test]
 async fn replicas_share_sessions_and_a_logout_on_one_ends_it_on_all() {
     assert!(
-        support::postgres_base_url().is_some(),
+        crate::support::postgres_base_url().is_some(),
         "replica tests run on PostgreSQL: set WENDAN_TEST_POSTGRES"
     );
     let first = start().await;

@@ -1,15 +1,13 @@
 //! The kitchen display's API: the board, undo, the live stream, the
 //! switches (pause intake, sold out) and the display's login.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::TestServer;
+use crate::support::orders::{new_key, problem_type, tripe_and_pot};
+use crate::support::sse::read_events;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::TestServer;
-use support::orders::{new_key, problem_type, tripe_and_pot};
-use support::sse::read_events;
 
 const TOKEN: &str = "kitchen-tablet-R7q2Vx9p";
 

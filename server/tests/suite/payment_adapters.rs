@@ -6,8 +6,6 @@
 //! outcome, never a failed payment; a forged or mis-stated notification is
 //! refused.
 
-mod paysim_harness;
-
 use std::time::Duration;
 
 use serde_json::json;
@@ -19,7 +17,7 @@ use wendan_server::payments::{
     ProviderId,
 };
 
-use paysim_harness::{Harness, Verdict, now};
+use crate::paysim_harness::{Harness, Verdict, now};
 
 fn jsapi() -> Channel {
     Channel::WechatJsapi {

@@ -1,14 +1,12 @@
 //! `wendan-server doctor` against real databases and a real TLS endpoint:
 //! what it says, and its exit code (0: nothing to fix; 1: a problem).
 
-mod support;
-
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use support::TestServer;
+use crate::support::TestServer;
 
 const SERVER_BIN: &str = env!("CARGO_BIN_EXE_wendan-server");
 

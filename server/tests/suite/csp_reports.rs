@@ -3,13 +3,11 @@
 //! escaped; anything else is refused; one address cannot flood it; and a
 //! report is small.
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::support::TestServer;
 use reqwest::StatusCode;
-use support::TestServer;
 
 /// Everything the servers in this test binary log about reports.
 fn server_log() -> &'static Captured {

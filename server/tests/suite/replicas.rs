@@ -2,15 +2,13 @@
 //! need `WENDAN_TEST_POSTGRES` (`cargo xtask test` provides it); their names
 //! start with `replicas_` so the SQLite run can skip them.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::orders::{new_key, tripe_and_pot};
+use crate::support::sse::read_events;
+use crate::support::{TestServer, postgres_base_url};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::orders::{new_key, tripe_and_pot};
-use support::sse::read_events;
-use support::{TestServer, postgres_base_url};
 
 const TOKEN: &str = "replica-tablets-N6w3Hy8c";
 

@@ -1,10 +1,8 @@
 //! `GET /api/v1/menu`: the menu with a strong ETag.
 
-mod support;
-
+use crate::support::TestServer;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
-use support::TestServer;
 use wendan_protocol::Menu;
 
 #[tokio::test]

@@ -2,10 +2,8 @@
 //! reaches the separate `--metrics-listen` one), and no request, however
 //! odd its method or path, adds a series to it.
 
-mod support;
-
+use crate::support::TestServer;
 use reqwest::{Method, StatusCode};
-use support::TestServer;
 use wendan_server::config::{DEMO_ADMIN_TOKEN, DEMO_KITCHEN_TOKEN};
 
 async fn metrics_text(server: &TestServer) -> String {
@@ -139,10 +137,10 @@ async fn the_shipped_alerts_and_dashboard_name_only_metrics_that_exist() {
     let server = TestServer::start(&[]).await;
     server.place().await;
     // A family shows in /metrics from its first sample: one refused order.
-    let mut unknown_item = support::orders::tripe_and_pot();
+    let mut unknown_item = crate::support::orders::tripe_and_pot();
     unknown_item["items"][0]["item_id"] = "no-such-dish".into();
     let refused = server
-        .post_order(Some(&support::orders::new_key()), &unknown_item)
+        .post_order(Some(&crate::support::orders::new_key()), &unknown_item)
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = metrics_text(&server).await;

@@ -1,0 +1,180 @@
+//! The storage contract: what every backend promises, method by method.
+//!
+//! `SqliteStore` and `PostgresStore` implement these traits, and `Storage`
+//! dispatches to them through the traits, so a backend that lacks a method
+//! or answers in another shape does not compile. What the compiler cannot
+//! check (durability, idempotency, ordering) is said on each method and
+//! tested against every backend by one suite,
+//! `server/tests/suite/storage_contract.rs`.
+//!
+//! Every method answers `StorageError::QueueFull` when the backend is
+//! overloaded (the caller answers 503 and the diner's phone retries), and
+//! `StorageError::Database` with the database's own error as its source
+//! when the database fails. A write that answers an error did not happen.
+//!
+//! The futures are `Send`, so handlers can await them on any worker thread.
+
+use std::future::Future;
+
+use time::OffsetDateTime;
+use wendan_protocol::{PlacedOrder, StatusChange};
+
+use super::{
+    ControlChange, Created, NewOrder, PastOrder, ScopedKey, StatusEvent, StorageError,
+    StoredAnswer, StoredSession,
+};
+use crate::dashboard::{DayRecords, MinuteCount};
+use crate::kitchen::controls::KitchenControls;
+use crate::tables::DiningTable;
+
+/// Orders and their status history: what a diner's phone and the kitchen
+/// depend on to see each order exactly once.
+pub trait OrderStore {
+    /// The first answer stored for `key`, if an order was made with it;
+    /// only committed orders are found.
+    fn find_by_key(
+        &self,
+        key: &ScopedKey,
+    ) -> impl Future<Output = Result<Option<StoredAnswer>, StorageError>> + Send;
+
+    /// Numbers the order within its trading day and stores it with its key
+    /// and first answer in one commit, durable before `New` is returned;
+    /// its `received` event is announced on the `EventBus` after the commit.
+    /// Idempotent by key: if the key already has an order (an earlier
+    /// attempt, or another replica that won the race), nothing is stored
+    /// and that order's first answer comes back as `Existing`.
+    fn create(&self, order: NewOrder)
+    -> impl Future<Output = Result<Created, StorageError>> + Send;
+
+    /// The order with `id` as it stands now: the first answer's order with
+    /// its current status and reason.
+    fn order(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<PlacedOrder>, StorageError>> + Send;
+
+    /// The orders still open (received, preparing, ready), oldest first:
+    /// by received time, then by number.
+    fn open_orders(&self) -> impl Future<Output = Result<Vec<PlacedOrder>, StorageError>> + Send;
+
+    /// Moves the order to `change.status` if its current status may become
+    /// it (`OrderStatus::can_become`), records the change as a new event
+    /// with a larger `seq`, commits, then announces the event. Otherwise
+    /// nothing changes: `NotFound` or `InvalidTransition`.
+    fn set_status(
+        &self,
+        id: &str,
+        change: StatusChange,
+    ) -> impl Future<Output = Result<StatusEvent, StorageError>> + Send;
+
+    /// The order's events with `seq` above `after_seq`, in `seq` order:
+    /// how a status stream resumes after a dropped connection.
+    fn events_after(
+        &self,
+        id: &str,
+        after_seq: i64,
+    ) -> impl Future<Output = Result<Vec<StatusEvent>, StorageError>> + Send;
+}
+
+/// The kitchen's switches (intake paused, items sold out) and its undo.
+pub trait KitchenStore {
+    /// The switches as last committed by any replica.
+    fn controls(&self) -> impl Future<Output = Result<KitchenControls, StorageError>> + Send;
+
+    /// Flips a switch durably, then tells every replica (this one too)
+    /// through `EventBus::controls_changed` to re-read the switches.
+    fn change_controls(
+        &self,
+        change: ControlChange,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// The order made ready most recently that is still ready: what the
+    /// kitchen's "undo" takes back.
+    fn last_bumped(&self) -> impl Future<Output = Result<Option<String>, StorageError>> + Send;
+}
+
+/// What the admin pages keep and read.
+pub trait AdminStore {
+    /// Every table, in no particular order.
+    fn tables(&self) -> impl Future<Output = Result<Vec<DiningTable>, StorageError>> + Send;
+
+    /// The table with `id`, read from the database on every call, so a
+    /// table created on another replica takes orders at once.
+    fn table(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<DiningTable>, StorageError>> + Send;
+
+    /// Creates or replaces the table with `table.id`.
+    fn put_table(
+        &self,
+        table: DiningTable,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Deletes the table; whether there was one.
+    fn delete_table(&self, id: &str) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// Adds `counts` to the stored per-minute counts: replicas sum, never
+    /// overwrite each other.
+    fn add_counts(
+        &self,
+        counts: Vec<MinuteCount>,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// The orders of trading day `business_day` with their first `ready`,
+    /// and the counts of the minutes in `[from, to)`: the same day's span.
+    fn day_records(
+        &self,
+        business_day: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> impl Future<Output = Result<DayRecords, StorageError>> + Send;
+
+    /// How many orders trading day `business_day` has.
+    fn day_order_count(
+        &self,
+        business_day: &str,
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
+
+    /// Stores orders of the past as they happened, each numbered within its
+    /// day and with its events at their times, all or none (the demo's rush).
+    fn import_past(
+        &self,
+        orders: Vec<PastOrder>,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+}
+
+/// Staff login sessions, shared by every replica: a logout on one ends the
+/// session on all.
+pub trait SessionStore {
+    /// Stores a new session, and forgets the sessions that have expired by
+    /// its start: logins are rare, so this is where the purge costs nothing.
+    fn create_session(
+        &self,
+        session: StoredSession,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// The session whose id hashes to `id_hash`, if it is stored. Expiry is
+    /// the caller's to judge (`auth::session`): a stored session may be old.
+    fn session(
+        &self,
+        id_hash: [u8; 32],
+    ) -> impl Future<Output = Result<Option<StoredSession>, StorageError>> + Send;
+
+    /// Forgets a session (logout); whether there was one.
+    fn delete_session(
+        &self,
+        id_hash: [u8; 32],
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+}
+
+/// A whole backend: every part of the contract, and its lifecycle.
+pub trait Backend:
+    OrderStore + KitchenStore + AdminStore + SessionStore + Clone + Send + Sync
+{
+    /// A cheap round trip to the database, for readiness.
+    fn ping(&self) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Finishes every write already accepted, then lets go of the database.
+    fn close(&self) -> impl Future<Output = Result<(), StorageError>> + Send;
+}

@@ -1,0 +1,166 @@
+//! `Storage`, the configured backend, keeping the contract by handing each
+//! call to the backend's implementation of the same trait method.
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+use wendan_protocol::{PlacedOrder, StatusChange};
+
+use super::{
+    AdminStore, Backend, BatchObserver, ControlChange, Created, EventBus, KitchenStore, NewOrder,
+    OrderStore, PastOrder, PostgresStore, ScopedKey, SessionStore, SqliteStore, StatusEvent,
+    StorageError, StoredAnswer, StoredSession,
+};
+use crate::dashboard::{DayRecords, MinuteCount};
+use crate::kitchen::controls::KitchenControls;
+use crate::tables::DiningTable;
+
+/// The configured backend. An enum rather than a trait object: backends are
+/// few and known, calls stay static, and the futures stay `Send` without
+/// boxing.
+#[derive(Clone)]
+pub enum Storage {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Storage {
+    /// Opens `url` (`sqlite://PATH` or `postgres://…`), creating and
+    /// migrating it as needed. Commits are announced on `events`; the sizes
+    /// of committed groups go to `observe_batch`.
+    pub async fn open(
+        url: &str,
+        events: EventBus,
+        observe_batch: BatchObserver,
+    ) -> Result<Self, StorageError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let store = SqliteStore::open(Path::new(path), events, observe_batch)?;
+            return Ok(Storage::Sqlite(store));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Storage::Postgres(PostgresStore::open(url, events).await?));
+        }
+        Err(StorageError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// Calls the same trait method on whichever backend is configured.
+macro_rules! dispatch {
+    ($trait:ident, $self:ident.$method:ident($($arg:expr),*)) => {
+        match $self {
+            Storage::Sqlite(store) => $trait::$method(store, $($arg),*).await,
+            Storage::Postgres(store) => $trait::$method(store, $($arg),*).await,
+        }
+    };
+}
+
+impl OrderStore for Storage {
+    async fn find_by_key(&self, key: &ScopedKey) -> Result<Option<StoredAnswer>, StorageError> {
+        dispatch!(OrderStore, self.find_by_key(key))
+    }
+
+    async fn create(&self, order: NewOrder) -> Result<Created, StorageError> {
+        dispatch!(OrderStore, self.create(order))
+    }
+
+    async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
+        dispatch!(OrderStore, self.order(id))
+    }
+
+    async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
+        dispatch!(OrderStore, self.open_orders())
+    }
+
+    async fn set_status(
+        &self,
+        id: &str,
+        change: StatusChange,
+    ) -> Result<StatusEvent, StorageError> {
+        dispatch!(OrderStore, self.set_status(id, change))
+    }
+
+    async fn events_after(
+        &self,
+        id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<StatusEvent>, StorageError> {
+        dispatch!(OrderStore, self.events_after(id, after_seq))
+    }
+}
+
+impl KitchenStore for Storage {
+    async fn controls(&self) -> Result<KitchenControls, StorageError> {
+        dispatch!(KitchenStore, self.controls())
+    }
+
+    async fn change_controls(&self, change: ControlChange) -> Result<(), StorageError> {
+        dispatch!(KitchenStore, self.change_controls(change))
+    }
+
+    async fn last_bumped(&self) -> Result<Option<String>, StorageError> {
+        dispatch!(KitchenStore, self.last_bumped())
+    }
+}
+
+impl AdminStore for Storage {
+    async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
+        dispatch!(AdminStore, self.tables())
+    }
+
+    async fn table(&self, id: &str) -> Result<Option<DiningTable>, StorageError> {
+        dispatch!(AdminStore, self.table(id))
+    }
+
+    async fn put_table(&self, table: DiningTable) -> Result<(), StorageError> {
+        dispatch!(AdminStore, self.put_table(table))
+    }
+
+    async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
+        dispatch!(AdminStore, self.delete_table(id))
+    }
+
+    async fn add_counts(&self, counts: Vec<MinuteCount>) -> Result<(), StorageError> {
+        dispatch!(AdminStore, self.add_counts(counts))
+    }
+
+    async fn day_records(
+        &self,
+        business_day: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<DayRecords, StorageError> {
+        dispatch!(AdminStore, self.day_records(business_day, from, to))
+    }
+
+    async fn day_order_count(&self, business_day: &str) -> Result<i64, StorageError> {
+        dispatch!(AdminStore, self.day_order_count(business_day))
+    }
+
+    async fn import_past(&self, orders: Vec<PastOrder>) -> Result<(), StorageError> {
+        dispatch!(AdminStore, self.import_past(orders))
+    }
+}
+
+impl SessionStore for Storage {
+    async fn create_session(&self, session: StoredSession) -> Result<(), StorageError> {
+        dispatch!(SessionStore, self.create_session(session))
+    }
+
+    async fn session(&self, id_hash: [u8; 32]) -> Result<Option<StoredSession>, StorageError> {
+        dispatch!(SessionStore, self.session(id_hash))
+    }
+
+    async fn delete_session(&self, id_hash: [u8; 32]) -> Result<bool, StorageError> {
+        dispatch!(SessionStore, self.delete_session(id_hash))
+    }
+}
+
+impl Backend for Storage {
+    async fn ping(&self) -> Result<(), StorageError> {
+        dispatch!(Backend, self.ping())
+    }
+
+    async fn close(&self) -> Result<(), StorageError> {
+        dispatch!(Backend, self.close())
+    }
+}
