@@ -39,6 +39,17 @@ pub struct ScopedKey {
     pub key: IdempotencyKey,
 }
 
+/// The statuses of orders still on the kitchen's board, from the one enum
+/// (`OrderStatus::is_open`): both backends' queries take them from here
+/// rather than spelling them in SQL.
+pub fn open_status_names() -> Vec<&'static str> {
+    OrderStatus::ALL
+        .into_iter()
+        .filter(|status| status.is_open())
+        .map(OrderStatus::as_str)
+        .collect()
+}
+
 /// An order the server has accepted and priced, not yet numbered or stored.
 #[derive(Debug, Clone)]
 pub struct NewOrder {

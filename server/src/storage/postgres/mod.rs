@@ -129,9 +129,9 @@ impl OrderStore for PostgresStore {
         let rows = client
             .query(
                 "SELECT response_body, status, status_reason FROM orders
-                 WHERE status IN ('received', 'preparing', 'ready')
+                 WHERE status = ANY($1)
                  ORDER BY received_at, number",
-                &[],
+                &[&super::open_status_names()],
             )
             .await?;
         rows.iter().map(order_from_row).collect()

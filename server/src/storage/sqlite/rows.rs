@@ -55,11 +55,22 @@ pub fn order(connection: &Connection, id: &str) -> Result<Option<PlacedOrder>, S
         .transpose()
 }
 
-pub fn open_orders(connection: &Connection) -> Result<Vec<PlacedOrder>, StorageError> {
-    let mut statement = connection.prepare_cached(
+/// The open orders' query, its statuses from the one enum (SQLite binds no
+/// arrays; the names are the enum's own words, never input).
+static OPEN_ORDERS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let statuses: Vec<String> = crate::storage::open_status_names()
+        .into_iter()
+        .map(|name| format!("'{name}'"))
+        .collect();
+    format!(
         "SELECT response_body, status, status_reason FROM orders
-         WHERE status IN ('received', 'preparing', 'ready') ORDER BY received_at, number",
-    )?;
+         WHERE status IN ({}) ORDER BY received_at, number",
+        statuses.join(", ")
+    )
+});
+
+pub fn open_orders(connection: &Connection) -> Result<Vec<PlacedOrder>, StorageError> {
+    let mut statement = connection.prepare_cached(&OPEN_ORDERS)?;
     let rows = statement.query_map([], order_row)?;
     rows.map(|row| {
         let (body, status, reason) = row?;
