@@ -80,6 +80,13 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     )?;
 
+    // CI's disk is small: the debug builds are done with, and the release
+    // builds that follow need about as much again (a CI run once ran out).
+    if std::env::var_os("WENDAN_CI_SPARE_DISK").is_some() {
+        step("freeing the debug builds' disk for the release builds (WENDAN_CI_SPARE_DISK)");
+        execute(tool(root, "cargo").args(["clean", "--profile", "dev"]))?;
+    }
+
     step("release build for end-to-end tests");
     let dist = build::widget(root)?;
     let server = build::server(root)?;
