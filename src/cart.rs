@@ -43,11 +43,7 @@ impl Cart {
         options.sort();
         let note = note.trim();
         self.revision += 1;
-        if let Some(line) = self
-            .lines
-            .iter_mut()
-            .find(|line| line.item_id == item_id && line.options == options && line.note == note)
-        {
+        if let Some(line) = self.same_choice(item_id, &options, note) {
             line.qty = (line.qty + 1).min(MAX_QTY);
             return;
         }
@@ -67,11 +63,7 @@ impl Cart {
         self.add(&line.item_id, line.options.clone(), note);
         let mut options = line.options.clone();
         options.sort();
-        if let Some(added) = self
-            .lines
-            .iter_mut()
-            .find(|l| l.item_id == line.item_id && l.options == options && l.note == note.trim())
-        {
+        if let Some(added) = self.same_choice(&line.item_id, &options, note.trim()) {
             added.qty = line.qty.clamp(1, MAX_QTY);
         }
     }
@@ -86,11 +78,7 @@ impl Cart {
             return false;
         }
         for line in &early.lines {
-            match self.lines.iter_mut().find(|kept| {
-                kept.item_id == line.item_id
-                    && kept.options == line.options
-                    && kept.note == line.note
-            }) {
+            match self.same_choice(&line.item_id, &line.options, &line.note) {
                 Some(kept) => kept.qty = kept.qty.saturating_add(line.qty).min(MAX_QTY),
                 None => {
                     self.next_line_id += 1;
@@ -109,6 +97,18 @@ impl Cart {
         }
         self.revision = self.revision.max(early.revision) + 1;
         true
+    }
+
+    /// The line for this item with these (sorted) options and this note.
+    fn same_choice(
+        &mut self,
+        item_id: &str,
+        options: &[String],
+        note: &str,
+    ) -> Option<&mut CartLine> {
+        self.lines
+            .iter_mut()
+            .find(|line| line.item_id == item_id && line.options == options && line.note == note)
     }
 
     /// Sets a line's quantity; zero removes it.

@@ -42,12 +42,16 @@ pub struct ScopedKey {
 /// The statuses of orders still on the kitchen's board, from the one enum
 /// (`OrderStatus::is_open`): both backends' queries take them from here
 /// rather than spelling them in SQL.
-pub fn open_status_names() -> Vec<&'static str> {
-    OrderStatus::ALL
-        .into_iter()
-        .filter(|status| status.is_open())
-        .map(OrderStatus::as_str)
-        .collect()
+/// Computed once: the kitchen board reads it on every refresh.
+pub fn open_status_names() -> &'static [&'static str] {
+    static OPEN: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        OrderStatus::ALL
+            .into_iter()
+            .filter(|status| status.is_open())
+            .map(OrderStatus::as_str)
+            .collect()
+    });
+    &OPEN
 }
 
 /// An order the server has accepted and priced, not yet numbered or stored.

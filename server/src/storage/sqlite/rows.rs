@@ -59,7 +59,7 @@ pub fn order(connection: &Connection, id: &str) -> Result<Option<PlacedOrder>, S
 /// arrays; the names are the enum's own words, never input).
 static OPEN_ORDERS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let statuses: Vec<String> = crate::storage::open_status_names()
-        .into_iter()
+        .iter()
         .map(|name| format!("'{name}'"))
         .collect();
     format!(
