@@ -121,14 +121,19 @@ fn all_day_counts(orders: &[PlacedOrder]) -> Vec<AllDayCount> {
     counts
 }
 
-/// Words that mark a note as an allergy warning, in Chinese and English.
+/// Words that mark a note as an allergy warning, in Simplified and
+/// Traditional Chinese and in English (diners write notes in their own).
 const ALLERGY_WORDS: &[&str] = &[
     "过敏",
+    "過敏",
     "忌口",
     "花生",
     "坚果",
+    "堅果",
     "海鲜",
+    "海鮮",
     "麸质",
+    "麩質",
     "乳糖",
     "allerg",
     "peanut",
@@ -273,8 +278,10 @@ mod tests {
     }
 
     #[test]
-    fn allergy_notes_are_flagged_in_either_language() {
+    fn allergy_notes_are_flagged_in_every_language() {
         assert!(mentions_allergy("对花生过敏"));
+        assert!(mentions_allergy("我對堅果過敏"));
+        assert!(mentions_allergy("海鮮會過敏"));
         assert!(mentions_allergy("Severe PEANUT allergy"));
         assert!(!mentions_allergy("少辣"));
         assert!(!mentions_allergy("extra spicy"));
