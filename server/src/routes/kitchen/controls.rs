@@ -2,11 +2,11 @@
 //! durable before it is answered, and this replica obeys it before answering.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use wendan_protocol::{Problem, ProblemType};
 
 use crate::auth::Kitchen;
+use crate::json_body::AppJson;
 use crate::kitchen::controls::{IntakeChange, KitchenControls, SoldOutChange};
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -29,9 +29,8 @@ use crate::storage::{ControlChange, KitchenStore};
 pub async fn set_intake(
     _kitchen: Kitchen,
     State(state): State<AppState>,
-    change: Result<Json<IntakeChange>, JsonRejection>,
+    AppJson(change): AppJson<IntakeChange>,
 ) -> Result<Json<KitchenControls>, ApiError> {
-    let Json(change) = change?;
     let message = change
         .paused_message()
         .map_err(|error| ApiError::new(ProblemType::MalformedRequest).detail(error.to_string()))?;
@@ -62,9 +61,8 @@ pub async fn set_sold_out(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(item_id): Path<String>,
-    change: Result<Json<SoldOutChange>, JsonRejection>,
+    AppJson(change): AppJson<SoldOutChange>,
 ) -> Result<Json<KitchenControls>, ApiError> {
-    let Json(change) = change?;
     let known = state
         .menu()
         .menu

@@ -1,8 +1,6 @@
 //! `POST /api/v1/kitchen/session`: the display trades the kitchen token for
 //! a session cookie (see `auth::session`); `DELETE` logs it out.
 
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
@@ -11,8 +9,8 @@ use serde::Deserialize;
 use wendan_protocol::Problem;
 
 use crate::auth::{Refusal, Scope};
+use crate::json_body::AppJson;
 use crate::limits::connections::Peer;
-use crate::problem::ApiError;
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -37,9 +35,8 @@ pub async fn log_in(
     State(state): State<AppState>,
     ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     headers: HeaderMap,
-    login: Result<Json<Login>, JsonRejection>,
+    AppJson(login): AppJson<Login>,
 ) -> Result<Response, Response> {
-    let Json(login) = login.map_err(|rejection| ApiError::from(rejection).into_response())?;
     let address = state.gate.client_address(peer, &headers);
     let cookie = state
         .gate
