@@ -5,7 +5,7 @@ import js from '@eslint/js';
 const browser = Object.fromEntries(
   ['window', 'document', 'navigator', 'location', 'history', 'localStorage', 'fetch', 'EventSource',
     'AudioContext', 'URLSearchParams', 'setTimeout', 'setInterval', 'console', 'Element', 'HTMLElement',
-    'HTMLDialogElement', 'HTMLInputElement', 'HTMLButtonElement'].map((name) => [name, 'readonly']),
+    'HTMLDialogElement', 'HTMLInputElement', 'HTMLButtonElement', 'HTMLScriptElement', 'HTMLSelectElement'].map((name) => [name, 'readonly']),
 );
 
 export default [

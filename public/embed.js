@@ -10,10 +10,12 @@
   var ORIGIN = new URL(script.src).origin;
   var HOST = location.origin;
   var data = script.dataset;
-  var lang = data.lang || document.documentElement.lang || navigator.language || '';
-  var zh = /^zh/i.test(lang);
-  var label = data.label || (zh ? '点餐' : 'Order');
-  var closeLabel = zh ? '关闭' : 'Close';
+  // Every language's words, written in by the build (`cargo xtask build`)
+  // from the product's one dictionary per language (`wendan-words`).
+  var WORDS = /*__LOADER_WORDS__*/{ fallback: '', languages: [] };
+  var words = wordsFor(data.lang || document.documentElement.lang || navigator.language || '');
+  var label = data.label || words.order;
+  var closeLabel = words.close;
   var isOpen = false;
   var ready = false;
   var queue = [];
@@ -51,6 +53,27 @@
       style.textContent = CSS;
       document.head.appendChild(style);
     }
+  }
+
+  // The page's language as the widget reads it: the exact tag, else the
+  // same language in the same script (zh-HK reads Traditional Chinese, by
+  // the browser's own likely-subtags data), else the same language, else
+  // the widget's fallback.
+  function wordsFor(tag) {
+    var wanted = String(tag).toLowerCase();
+    var script = '';
+    try {
+      var likely = new Intl.Locale(tag).maximize();
+      script = (likely.language + '-' + likely.script).toLowerCase();
+    } catch (e) { /* no Intl.Locale, or not a tag: match on the language alone */ }
+    var first = function (test) {
+      return WORDS.languages.filter(test)[0];
+    };
+    var found = first(function (language) { return language.tag.toLowerCase() === wanted; }) ||
+      first(function (language) { return language.script.toLowerCase() === script; }) ||
+      first(function (language) { return language.tag.split('-')[0] === wanted.split(/[-_]/)[0]; }) ||
+      first(function (language) { return language.tag === WORDS.fallback; });
+    return found ? found.words : { order: '', close: '' };
   }
 
   function element(tag, className) {

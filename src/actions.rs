@@ -13,7 +13,7 @@ use crate::cart::{Cart, non_empty};
 use crate::delivery::{self, clock, signal};
 use crate::embed;
 use crate::errors::{ApiError, PlaceError, StoreError};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, words};
 use crate::service_worker;
 use crate::store::{CachedMenu, Store};
 use crate::widget::Widget;
@@ -45,7 +45,9 @@ async fn open_storage(widget: Widget) -> Option<Store> {
     };
     if store.is_fallback() {
         widget.notice.set(Some(
-            t(widget.language.get_untracked(), Msg::StorageFallback).into(),
+            words(widget.language.get_untracked())
+                .storage_fallback
+                .into(),
         ));
     }
     widget.store.set_value(Some(store.clone()));

@@ -6,12 +6,12 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use wendan_outbox::schedule::due;
+use wendan_words::Language;
 
 use crate::actions;
 use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine};
 use crate::delivery::{clock, signal};
-use crate::i18n::{Msg, t};
-use crate::language::Language;
+use crate::i18n::words;
 use crate::live_status;
 use crate::url::query_param;
 use crate::widget::Widget;
@@ -37,20 +37,34 @@ pub fn App() -> impl IntoView {
     wire_delivery_triggers(widget);
     live_status::follow_open_orders(widget);
 
-    let toggle_language = move |_| {
-        let next = match widget.language.get_untracked() {
-            Language::ZhCn => Language::En,
-            Language::En => Language::ZhCn,
-        };
-        let _ = LocalStorage::set(LANGUAGE_KEY, next.tag());
-        widget.language.set(next);
+    let choose_language = move |event: leptos::ev::Event| {
+        if let Some(chosen) = Language::from_tag(&event_target_value(&event)) {
+            let _ = LocalStorage::set(LANGUAGE_KEY, chosen.tag());
+            widget.language.set(chosen);
+        }
+    };
+    // Each language is listed in itself, so a diner finds theirs whatever
+    // the page is in now.
+    let language_options = move || {
+        let current = widget.language.get();
+        Language::ALL
+            .into_iter()
+            .map(|language| {
+                view! {
+                    <option value=language.tag() lang=language.tag() selected=language == current>
+                        {language.native_name()}
+                    </option>
+                }
+            })
+            .collect_view()
     };
     let menu = move || {
         let language = widget.language.get();
         match widget.menu.get() {
             Some(cached) => view! { <MenuView menu=cached.menu language /> }.into_any(),
-            None => view! { <p class="loading" role="status">{t(language, Msg::Loading)}</p> }
-                .into_any(),
+            None => {
+                view! { <p class="loading" role="status">{words(language).loading}</p> }.into_any()
+            }
         }
     };
     let title = move || {
@@ -63,9 +77,13 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="top">
             <h1>{title}</h1>
-            <button type="button" class="language" on:click=toggle_language>
-                {move || t(widget.language.get(), Msg::Language)}
-            </button>
+            <select
+                class="language"
+                aria-label=move || words(widget.language.get()).language
+                on:change=choose_language
+            >
+                {language_options}
+            </select>
         </header>
         <StatusLine />
         <main>
@@ -122,5 +140,9 @@ fn initial_language() -> Language {
         .iter()
         .filter_map(|tag| tag.as_string())
         .collect();
-    Language::choose(requested.as_deref(), preferences.iter().map(String::as_str))
+    Language::choose(
+        requested.as_deref(),
+        preferences.iter().map(String::as_str),
+        Language::WIDGET_FALLBACK,
+    )
 }

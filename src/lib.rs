@@ -5,8 +5,9 @@
 //! import circle; `cargo xtask layers` fails on one.
 //!
 //! 1. Leaves, which import nothing above them: `url` (the page's `?`
-//!    parameters), `language`, `errors` (every failure a diner is told
-//!    about), `i18n` (the words, for those errors too), `profile` (what is
+//!    parameters), `errors` (every failure a diner is told about), `i18n`
+//!    (the words, for those errors too, from the product's one dictionary
+//!    per language, the crate `wendan-words`), `profile` (what is
 //!    remembered between orders) and `cart` (priced by the shared protocol
 //!    code; the outbox itself is the crate `wendan-outbox`).
 //! 2. Browser edges: `api` (the server's menu and embedding settings),
@@ -25,7 +26,6 @@
 pub mod cart;
 pub mod errors;
 pub mod i18n;
-pub mod language;
 pub mod profile;
 pub mod url;
 

@@ -8,7 +8,7 @@ use web_sys::{Notification, NotificationOptions, NotificationPermission};
 use wendan_outbox::{DeliveryState, OutboxEntry, Stage};
 use wendan_protocol::OrderStatus;
 
-use crate::i18n::{Msg, state_text, t};
+use crate::i18n::{state_text, words};
 use crate::widget::Widget;
 
 /// Says what happened to `entry` (its status just changed).
@@ -27,7 +27,7 @@ pub fn announce(widget: Widget, entry: &OutboxEntry) {
         options.set_body(&text);
         options.set_tag(&format!("wendan-{}", order.id));
         // A failure here (e.g. blocked in a web-view) leaves the live region and banner.
-        let _ = Notification::new_with_options(t(language, Msg::ReadyBanner), &options);
+        let _ = Notification::new_with_options(words(language).ready_banner, &options);
     }
 }
 

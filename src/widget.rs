@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use wendan_outbox::OutboxEntry;
+use wendan_words::Language;
 
 use crate::cart::Cart;
 use crate::errors::StoreError;
 use crate::i18n::store_error_text;
-use crate::language::Language;
 use crate::store::{CachedMenu, Store};
 
 /// Everything the components share, passed through context.

@@ -24,45 +24,13 @@
  * @typedef {{ order: PlacedOrder, add_on_to?: number, allergy: boolean, allergy_lines: number[],
  *   allergy_order_note: boolean, timer: AgeTimer, actions: TicketAction[] }} Ticket
  * @typedef {{ item_id: string, name: Localized, qty: number }} AllDayCount
- * @typedef {{ statuses: Record<string, string>, actions: Record<string, string> }} KitchenWords
  * @typedef {{ tickets: Ticket[], all_day: AllDayCount[], controls: { paused?: string | null },
- *   last_bumped?: number, words: Record<string, KitchenWords>, server_time: string }} Board
+ *   last_bumped?: number, server_time: string }} Board
  * @typedef {{ id: string, name: Localized, sold_out: boolean }} MenuItem
- * @typedef {'zh-CN' | 'en'} Language
+ * @typedef {{ page: Record<string, string>, statuses: Record<string, string>, actions: Record<string, string> }} KitchenWords
+ * @typedef {{ tag: string, name: string, words: KitchenWords }} PageLanguage
  */
 
-const TEXT = {
-  'zh-CN': {
-    title: '厨房', tickets: '订单', noTickets: '暂无订单', allDay: '全天统计 · 待做',
-    keys: '键盘：数字键选单，回车出餐，U 撤销', undo: '撤销出餐', undoNumber: '撤销出餐 #',
-    soundOn: '♪ 声音开', soundOff: '× 已静音', pause: '暂停接单', resume: '恢复接单',
-    soldOut: '估清', otherLanguage: 'English', login: '厨房登录', token: '厨房口令',
-    logIn: '登录', wrongToken: '口令不对', cancelReason: '取消原因（会告诉顾客）',
-    cancelOrder: '取消订单', back: '返回', pauseTitle: '暂停接单',
-    pauseMessage: '给顾客的话', pauseIntake: '暂停接单', pauseDefault: '厨房太忙，暂停接单，请稍后再试',
-    pausedBanner: '已暂停接单：', close: '关闭', connecting: '正在连接…', live: '已连接',
-    lost: '连接中断 — 正在重连',
-    cancelTitle: '取消订单 #', addOn: '加菜 → #', table: '桌 ', pickup: '自取 · ',
-    orderNote: '整单备注：', allergy: '⚠ 过敏',
-    failed: '操作失败：', available: '有货', markedSoldOut: '已估清',
-  },
-  en: {
-    title: 'Kitchen', tickets: 'Tickets', noTickets: 'No open tickets', allDay: 'All day · to cook',
-    keys: 'Keys: number picks a ticket, Enter bumps, U undoes', undo: 'Undo bump', undoNumber: 'Undo bump #',
-    soundOn: '♪ Sound on', soundOff: '× Muted', pause: 'Pause orders', resume: 'Resume orders',
-    soldOut: 'Sold out', otherLanguage: '中文', login: 'Kitchen login', token: 'Kitchen token',
-    logIn: 'Log in', wrongToken: 'Wrong token', cancelReason: 'Reason (the diner is told)',
-    cancelOrder: 'Cancel order', back: 'Back', pauseTitle: 'Pause new orders',
-    pauseMessage: 'Message for diners', pauseIntake: 'Pause orders', pauseDefault: 'The kitchen is very busy: we are not taking new orders for a few minutes',
-    pausedBanner: 'New orders paused: ', close: 'Close', connecting: 'Connecting…', live: 'Live',
-    lost: 'Connection lost — reconnecting',
-    cancelTitle: 'Cancel order #', addOn: 'ADD-ON → #', table: 'Table ', pickup: 'Pickup · ',
-    orderNote: 'Order note: ', allergy: '⚠ Allergy',
-    failed: 'Failed: ', available: 'Available', markedSoldOut: 'Sold out',
-  },
-};
-
-/** @typedef {keyof typeof TEXT['en']} TextKey */
 
 /**
  * An element the page's HTML has, of the type the code needs.
@@ -86,7 +54,14 @@ const input = (id) => byId(id, HTMLInputElement);
 const button = (id) => byId(id, HTMLButtonElement);
 
 /**
- * @type {{ language: Language, board: Board | null, clockOffset: number, selected: string | null,
+ * Every language with all its words, from the server's one dictionary per
+ * language (`wendan-words`): this page keeps no words of its own.
+ * @type {PageLanguage[]}
+ */
+const LANGUAGES = JSON.parse(byId('languages', HTMLScriptElement).textContent ?? '[]');
+
+/**
+ * @type {{ language: string, board: Board | null, clockOffset: number, selected: string | null,
  *   muted: boolean, known: Set<string> | null, source: EventSource | null, fetching: boolean, again: boolean,
  *   cancelling: { id: string, status: string } | null, audio: AudioContext | null }}
  */
@@ -105,22 +80,30 @@ const state = {
   audio: null,
 };
 
-/** @returns {Language} */
+/**
+ * The cook's earlier choice on this tablet, else what the server chose from
+ * `?lang=` and the browser's languages (`<html lang>`).
+ * @returns {string}
+ */
 function chooseLanguage() {
-  const asked = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem('wendan-kitchen-lang');
-  if (asked === 'en' || asked === 'zh-CN') return asked;
-  return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const saved = localStorage.getItem('wendan-kitchen-lang');
+  const asked = new URLSearchParams(location.search).has('lang');
+  const known = LANGUAGES.find((language) => language.tag === saved);
+  return !asked && known ? known.tag : document.documentElement.lang;
 }
 
-/** @param {TextKey} key */
-const t = (key) => TEXT[state.language][key] ?? key;
+/** The words of the language shown. */
+const words = () => (LANGUAGES.find((language) => language.tag === state.language) ?? LANGUAGES[0]).words;
+
+/** @param {string} key */
+const t = (key) => words().page[key] ?? key;
 
 /**
- * A status's or a button's word, from the server's dictionary on the board.
+ * A status's or a button's word, by its wire name.
  * @param {'statuses' | 'actions'} kind
  * @param {string} name
  */
-const word = (kind, name) => state.board?.words[state.language]?.[kind][name] ?? name;
+const word = (kind, name) => words()[kind][name] ?? name;
 
 /**
  * @template {keyof HTMLElementTagNameMap} K
@@ -139,7 +122,12 @@ function el(tag, className, text) {
 /** @param {Localized | undefined} names */
 function localized(names) {
   if (!names) return '';
-  return names[state.language] ?? names[state.language.split('-')[0]] ?? names.en ?? Object.values(names)[0] ?? '';
+  // As the server's `Localized::get`: the language, else one of its
+  // script's family (zh-TW reads zh-CN's name if that is all there is),
+  // else English, else any.
+  const primary = state.language.split('-')[0];
+  const family = Object.entries(names).find(([tag]) => tag.split('-')[0] === primary)?.[1];
+  return names[state.language] ?? family ?? names.en ?? Object.values(names)[0] ?? '';
 }
 
 // ---- talking to the server ------------------------------------------------
@@ -286,8 +274,19 @@ $('login-form').addEventListener('submit', async (event) => {
 function applyLanguage() {
   document.documentElement.lang = state.language;
   for (const node of document.querySelectorAll('[data-text]')) {
-    if (node instanceof HTMLElement) node.textContent = t(/** @type {TextKey} */ (node.dataset.text));
+    if (node instanceof HTMLElement) node.textContent = t(node.dataset.text ?? '');
   }
+  for (const node of document.querySelectorAll('[data-label]')) {
+    node.setAttribute('aria-label', t(node instanceof HTMLElement ? node.dataset.label ?? '' : ''));
+  }
+  const picker = byId('language', HTMLSelectElement);
+  picker.replaceChildren(...LANGUAGES.map((language) => {
+    const option = el('option', undefined, language.name);
+    option.value = language.tag;
+    option.lang = language.tag;
+    option.selected = language.tag === state.language;
+    return option;
+  }));
   $('sound').textContent = state.muted ? t('soundOff') : t('soundOn');
   $('sound').setAttribute('aria-pressed', String(!state.muted));
   render();
@@ -538,8 +537,9 @@ const undo = () => act('/api/v1/kitchen/undo', {});
 
 $('undo').addEventListener('click', undo);
 
-$('language').addEventListener('click', () => {
-  state.language = state.language === 'en' ? 'zh-CN' : 'en';
+byId('language', HTMLSelectElement).addEventListener('change', (event) => {
+  if (!(event.target instanceof HTMLSelectElement)) return;
+  state.language = event.target.value;
   localStorage.setItem('wendan-kitchen-lang', state.language);
   applyLanguage();
 });

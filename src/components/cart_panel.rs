@@ -6,7 +6,7 @@ use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
 
 use crate::actions::{change_cart, place_order};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, words};
 use crate::widget::use_widget;
 
 /// A User Timing mark, so benchmarks can measure tap-to-durable.
@@ -111,19 +111,19 @@ pub fn CartPanel() -> impl IntoView {
                                 <div class="cart-line-text">
                                     <span class="cart-line-name">{name.clone()}</span>
                                     <span class="cart-line-options">{options}</span>
-                                    <input type="text" maxlength=MAX_NOTE_CHARS aria-label=format!("{} {name}", t(language, Msg::Note))
-                                        placeholder=t(language, Msg::Note)
+                                    <input type="text" maxlength=MAX_NOTE_CHARS aria-label=format!("{} {name}", words(language).note)
+                                        placeholder=words(language).note
                                         prop:value=note
                                         on:change=move |ev| change_cart(widget, |c| c.set_line_note(id, &event_target_value(&ev))) />
                                 </div>
-                                <div class="qty" role="group" aria-label=format!("{} {name}", t(language, Msg::Quantity))>
+                                <div class="qty" role="group" aria-label=format!("{} {name}", words(language).quantity)>
                                     <button type="button" aria-label="−1" on:click=move |_| change_cart(widget, |c| c.set_qty(id, qty - 1))>"−"</button>
                                     <span>{qty}</span>
                                     <button type="button" aria-label="+1" on:click=move |_| change_cart(widget, |c| c.set_qty(id, qty + 1))>"+"</button>
                                 </div>
                                 <span class="cart-line-amount">{amount}</span>
                                 <button type="button" class="link" on:click=move |_| change_cart(widget, |c| c.remove(id))>
-                                    {t(language, Msg::Remove)}
+                                    {words(language).remove}
                                 </button>
                             </li>
                         }
@@ -136,12 +136,12 @@ pub fn CartPanel() -> impl IntoView {
         let language = language();
         match widget.table.get() {
             Some(table) => view! {
-                <p class="table">{format!("{} {table}", t(language, Msg::DineInAtTable))}</p>
+                <p class="table">{format!("{} {table}", words(language).dine_in_at_table)}</p>
             }
             .into_any(),
             None => view! {
                 <label class="field">
-                    {t(language, Msg::PickupName)}
+                    {words(language).pickup_name}
                     <input type="text" maxlength=MAX_PICKUP_NAME_CHARS autocomplete="name"
                         prop:value=move || widget.cart.with(|c| c.pickup_name.clone())
                         on:change=move |ev| change_cart(widget, |c| c.set_pickup_name(&event_target_value(&ev))) />
@@ -159,43 +159,43 @@ pub fn CartPanel() -> impl IntoView {
     view! {
         <div class="cart-bar">
             <button type="button" class="cart-button" on:click=open>
-                {move || t(language(), Msg::Cart)}
+                {move || words(language()).cart}
                 <span class="badge" aria-hidden="true">{move || widget.cart.with(|c| c.count())}</span>
             </button>
             <span class="cart-total">{total}</span>
             <span class="visually-hidden" role="status">
-                {move || format!("{} {}", t(language(), Msg::Cart), widget.cart.with(|c| c.count()))}
+                {move || format!("{} {}", words(language()).cart, widget.cart.with(|c| c.count()))}
             </span>
         </div>
         <dialog node_ref=dialog class="sheet" aria-labelledby="cart-title">
             <h2 id="cart-title">
-                {move || if reviewing.get() { t(language(), Msg::Review) } else { t(language(), Msg::Cart) }}
+                {move || if reviewing.get() { words(language()).review } else { words(language()).cart }}
             </h2>
             <Show when=move || widget.cart.with(|c| !c.is_empty())
-                fallback=move || view! { <p>{move || t(language(), Msg::CartEmpty)}</p> }>
+                fallback=move || view! { <p>{move || words(language()).cart_empty}</p> }>
                 <ul class="cart-lines" class:reviewing=move || reviewing.get()>{lines}</ul>
                 <label class="field">
-                    {move || t(language(), Msg::OrderNote)}
+                    {move || words(language()).order_note}
                     <input type="text" maxlength=MAX_NOTE_CHARS
                         prop:value=move || widget.cart.with(|c| c.note.clone())
                         on:change=move |ev| change_cart(widget, |c| c.set_note(&event_target_value(&ev))) />
                 </label>
                 {destination}
-                <p class="total">{move || t(language(), Msg::Total)} " " <strong>{total}</strong></p>
+                <p class="total">{move || words(language()).total} " " <strong>{total}</strong></p>
             </Show>
             <p role="alert" class="error">{move || error.get()}</p>
             <div class="dialog-actions">
                 <button type="button" on:click=move |_| if reviewing.get() { reviewing.set(false) } else { close() }>
-                    {move || if reviewing.get() { t(language(), Msg::Back) } else { t(language(), Msg::Close) }}
+                    {move || if reviewing.get() { words(language()).back } else { words(language()).close }}
                 </button>
                 <Show when=move || !reviewing.get()
                     fallback=move || view! {
                         <button type="button" class="primary" disabled=move || placing.get() || !can_check_out() on:click=place>
-                            {move || t(language(), Msg::PlaceOrder)}
+                            {move || words(language()).place_order}
                         </button>
                     }>
                     <button type="button" class="primary" disabled=move || !can_check_out() on:click=move |_| reviewing.set(true)>
-                        {move || t(language(), Msg::Checkout)}
+                        {move || words(language()).checkout}
                     </button>
                 </Show>
             </div>

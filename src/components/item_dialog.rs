@@ -4,7 +4,7 @@ use wendan_protocol::limits::MAX_NOTE_CHARS;
 use wendan_protocol::money::format_minor;
 
 use crate::actions::change_cart;
-use crate::i18n::{Msg, t};
+use crate::i18n::words;
 use crate::widget::use_widget;
 
 /// Choosing an item's options (broth, spice, size, extras) and a note.
@@ -68,9 +68,9 @@ pub fn ItemDialog() -> impl IntoView {
             .map(|group| {
                 let single = group.max == 1;
                 let rule = if group.min > 0 {
-                    t(language, Msg::Required).to_owned()
+                    words(language).required.to_owned()
                 } else {
-                    format!("{} {}", t(language, Msg::ChooseUpTo), group.max)
+                    format!("{} {}", words(language).choose_up_to, group.max)
                 };
                 let max = group.max as usize;
                 let options = group
@@ -128,17 +128,17 @@ pub fn ItemDialog() -> impl IntoView {
             <p>{item.description.get(lang).to_owned()}</p>
             {groups}
             <label class="field">
-                {t(language, Msg::Note)}
+                {words(language).note}
                 <input type="text" maxlength=MAX_NOTE_CHARS
                     prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev)) />
             </label>
             <div class="dialog-actions">
                 <button type="button" on:click=move |_| widget.choosing.set(None)>
-                    {t(language, Msg::Close)}
+                    {words(language).close}
                 </button>
                 <button type="button" class="primary" disabled=missing_required on:click=add>
-                    {format!("{} {}", t(language, Msg::Add), item.name.get(lang))}
+                    {format!("{} {}", words(language).add, item.name.get(lang))}
                 </button>
             </div>
         })

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use wendan_protocol::Menu;
 use wendan_protocol::menu::Item;
 use wendan_protocol::money::format_minor;
+use wendan_words::Language;
 
 use crate::actions::change_cart;
-use crate::i18n::{Msg, t, tag_text};
-use crate::language::Language;
+use crate::i18n::{tag_text, words};
 use crate::widget::Widget;
 
 /// The menu, category by category, with a category bar that stays in reach.
@@ -38,7 +38,7 @@ pub fn MenuView(menu: Menu, language: Language) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="category-bar" aria-label=t(language, Msg::Categories)>{nav}</nav>
+        <nav class="category-bar" aria-label=words(language).categories>{nav}</nav>
         <div class="menu">{sections}</div>
     }
 }
@@ -57,7 +57,7 @@ fn ItemCard(item: Item, currency: String, language: Language) -> impl IntoView {
         .map(|code| tag_text(language, code))
         .collect();
     let action = if item.sold_out {
-        view! { <span class="sold-out">{t(language, Msg::SoldOut)}</span> }.into_any()
+        view! { <span class="sold-out">{words(language).sold_out}</span> }.into_any()
     } else {
         let widget = use_context::<Widget>();
         let (id, has_options) = (item.id.clone(), !item.option_groups.is_empty());
@@ -70,7 +70,7 @@ fn ItemCard(item: Item, currency: String, language: Language) -> impl IntoView {
             }
         };
         view! {
-            <button class="add" aria-label=format!("{} {name}", t(language, Msg::Add)) on:click=add>
+            <button class="add" aria-label=format!("{} {name}", words(language).add) on:click=add>
                 "+"
             </button>
         }

@@ -3,10 +3,10 @@ use wendan_outbox::{DeliveryState, OutboxEntry, Stage};
 use wendan_protocol::OrderStatus;
 use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
+use wendan_words::Language;
 
 use crate::actions::change_cart;
-use crate::i18n::{Msg, problem_text, state_text, t, violation_text};
-use crate::language::Language;
+use crate::i18n::{problem_text, state_text, violation_text, words};
 use crate::widget::use_widget;
 
 /// My orders: every order this phone placed, with where it is. Works
@@ -17,9 +17,9 @@ pub fn OrdersView() -> impl IntoView {
     let language = move || widget.language.get();
     view! {
         <section id="my-orders" class="orders" aria-labelledby="my-orders-title">
-            <h2 id="my-orders-title">{move || t(language(), Msg::MyOrders)}</h2>
+            <h2 id="my-orders-title">{move || words(language()).my_orders}</h2>
             <Show when=move || widget.orders.with(|o| !o.is_empty())
-                fallback=move || view! { <p>{move || t(language(), Msg::NoOrders)}</p> }>
+                fallback=move || view! { <p>{move || words(language()).no_orders}</p> }>
                 <ul>
                     <For
                         each=move || widget.orders.get()
@@ -99,7 +99,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
             if let Some(total) = problem.new_total_minor {
                 why.push_str(&format!(
                     " · {} {}",
-                    t(language, Msg::Total),
+                    words(language).total,
                     format_minor(total, &currency)
                 ));
             }
@@ -111,9 +111,9 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
     // A refused or expired order is never resent: its lines go back into
     // the cart, to review and place as a new order with a new key.
     let again = match stage {
-        Stage::Rejected => Some(Msg::EditAndSendAgain),
-        Stage::PriceChanged => Some(Msg::ConfirmNewTotal),
-        Stage::Expired => Some(Msg::OrderAgain),
+        Stage::Rejected => Some(words(language).edit_and_send_again),
+        Stage::PriceChanged => Some(words(language).confirm_new_total),
+        Stage::Expired => Some(words(language).order_again),
         Stage::Saved | Stage::Sending | Stage::AtRestaurant(_) => None,
     };
     let lines_again = entry.request.items.clone();
@@ -125,7 +125,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         widget.open_cart.update(|n| *n += 1);
     };
     let ready_banner = (stage == Stage::AtRestaurant(OrderStatus::Ready)).then(|| {
-        view! { <p class="order-ready-banner">{t(language, Msg::ReadyBanner)}</p> }
+        view! { <p class="order-ready-banner">{words(language).ready_banner}</p> }
     });
     let still_cooking = matches!(
         stage,
@@ -135,16 +135,16 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
     let notify_me = move || {
         (still_cooking && !asked.get() && crate::ready_notice::can_ask()).then(|| {
             let on_click = move |_| crate::ready_notice::ask(move || asked.set(true));
-            view! { <button type="button" class="notify-me" on:click=on_click>{t(language, Msg::NotifyMe)}</button> }
+            view! { <button type="button" class="notify-me" on:click=on_click>{words(language).notify_me}</button> }
         })
     };
     let again = again.map(|label| {
-        view! { <button type="button" class="primary" on:click=order_again>{t(language, label)}</button> }
+        view! { <button type="button" class="primary" on:click=order_again>{label}</button> }
     });
     view! {
         <li class="order" data-order-key=entry.key.to_string() data-state=stage.name()>
             <div class="order-head">
-                <span class="order-ref">{format!("{} {}", t(language, Msg::Reference), entry.local_ref())}</span>
+                <span class="order-ref">{format!("{} {}", words(language).reference, entry.local_ref())}</span>
                 <span class="order-number">{number}</span>
             </div>
             {ready_banner}
@@ -152,7 +152,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
             <p class="order-reason">{reason}</p>
             <ul class="order-lines">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p class="order-meta">
-                {format!("{} {placed_at} UTC · {} {total}", t(language, Msg::PlacedAt), t(language, Msg::Total))}
+                {format!("{} {placed_at} UTC · {} {total}", words(language).placed_at, words(language).total)}
             </p>
             {notify_me}
             {again}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use wendan_outbox::schedule::pending_count;
 
-use crate::i18n::{Msg, t};
+use crate::i18n::{self, words};
 use crate::widget::use_widget;
 
 /// The connectivity line: what the server last said, not `navigator.onLine`
@@ -19,18 +19,22 @@ pub fn StatusLine() -> impl IntoView {
             parts.push(news);
         }
         if offline {
-            parts.push(t(language, Msg::Offline).to_owned());
+            parts.push(words(language).offline.to_owned());
         } else if widget.reachable.get() == Some(true) {
-            parts.push(t(language, Msg::Online).to_owned());
+            parts.push(words(language).online.to_owned());
         }
         if waiting > 0 {
-            parts.push(format!("{waiting} {}", t(language, Msg::WaitingToSend)));
+            parts.push(i18n::count(
+                language,
+                &words(language).waiting_to_send,
+                waiting,
+            ));
         }
         if offline && let Some(at) = widget.menu.with(|m| m.as_ref().map(|m| m.fetched_at_ms)) {
             let date = js_sys::Date::new(&at.into());
             parts.push(format!(
                 "{} {}",
-                t(language, Msg::MenuUpdated),
+                words(language).menu_updated,
                 String::from(
                     date.to_locale_string(language.tag(), &wasm_bindgen::JsValue::UNDEFINED)
                 )
@@ -46,7 +50,7 @@ pub fn StatusLine() -> impl IntoView {
         <Show when=move || widget.update_available.get()>
             <p class="update">
                 <button type="button" on:click=move |_| crate::service_worker::apply_update(widget.webview)>
-                    {move || t(widget.language.get(), Msg::UpdateAvailable)}
+                    {move || words(widget.language.get()).update_available}
                 </button>
             </p>
         </Show>

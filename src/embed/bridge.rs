@@ -9,10 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::MessageEvent;
 use wendan_protocol::theme::Theme;
+use wendan_words::Language;
 
 use super::host::{self, HostRefused};
 use super::messages::{HostCommand, HostEvent, table_from_host};
-use crate::language::Language;
 use crate::url::query_param;
 use crate::widget::Widget;
 
@@ -111,11 +111,10 @@ fn obey(widget: Widget, command: HostCommand) {
             Some(table) => widget.table.set(Some(table)),
             None => web_sys::console::warn_1(&"host asked for an invalid table".into()),
         },
-        HostCommand::SetLanguage { lang } => {
-            widget
-                .language
-                .set(Language::choose(Some(&lang), std::iter::empty()));
-        }
+        HostCommand::SetLanguage { lang } => match Language::from_tag(&lang) {
+            Some(language) => widget.language.set(language),
+            None => web_sys::console::warn_1(&"host asked for a language the widget lacks".into()),
+        },
     }
 }
 

@@ -9,7 +9,7 @@ let server;
 test.beforeAll(async () => { server = await WendanServer.start(); });
 test.afterAll(async () => { await server?.stop(); });
 
-for (const lang of ['en', 'zh-CN']) {
+for (const lang of ['en', 'zh-CN', 'zh-TW']) {
   test(`menu, cart, review and receipt are accessible (${lang})`, async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/?lang=${lang}&table=A12`);

@@ -60,7 +60,7 @@ test('an admin logs in, adds tables and gets one QR code per table linking to th
   await expect(cards).toHaveCount(22);
 });
 
-for (const lang of ['en', 'zh-CN']) {
+for (const lang of ['en', 'zh-CN', 'zh-TW']) {
   test(`the dashboard charts the demo rush (${lang})`, async ({ page }) => {
     const day = server.log.match(/see \/admin\?day=(\d{4}-\d{2}-\d{2})/)?.[1];
     expect(day).toBeTruthy();

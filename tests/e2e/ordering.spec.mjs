@@ -56,7 +56,7 @@ test('an order placed with the server down survives a reload and is delivered on
     await addDishes(page, ['Potato slices', 'Fresh beef tripe']);
     await placeOrder(page);
     await expectOrderStates(page, ['saved']);
-    await expect(page.locator('.status-line')).toContainText('1 order(s) waiting to send');
+    await expect(page.locator('.status-line')).toContainText('1 order waiting to send');
 
     // Reload while orders still cannot get through (the page itself needs
     // the server until the service worker caches the app shell).

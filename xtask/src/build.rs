@@ -4,6 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use anyhow::{Context, bail};
+use wendan_words::Language;
+
 use crate::process::{execute, tool};
 use crate::progress::{Step, announce};
 
@@ -60,10 +63,48 @@ pub fn widget(root: &Path) -> anyhow::Result<PathBuf> {
     )?;
     let dist = root.join("dist");
     crate::inline_scripts::externalise(&dist)?;
+    fill_loader_words(&dist)?;
     write_precache(&dist)?;
     precompress(&dist)?;
     crate::embed_size::check_budget(&dist)?;
     Ok(dist)
+}
+
+/// Where the loader (`embed.js`) takes every language's words.
+const LOADER_WORDS_PLACEHOLDER: &str = "/*__LOADER_WORDS__*/{ fallback: '', languages: [] }";
+
+/// Writes every language's loader words into `embed.js`, from the same
+/// dictionaries as the widget's (`wendan-words`): the loader runs on a
+/// restaurant's page, before and without the widget, so it carries them.
+fn fill_loader_words(dist: &Path) -> anyhow::Result<()> {
+    let path = dist.join("embed.js");
+    let loader =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    if !loader.contains(LOADER_WORDS_PLACEHOLDER) {
+        bail!(
+            "{} has no `{LOADER_WORDS_PLACEHOLDER}` for its words",
+            path.display()
+        );
+    }
+    let languages: Vec<_> = Language::ALL
+        .into_iter()
+        .map(|language| {
+            serde_json::json!({
+                "tag": language.tag(),
+                "script": language.likely_script(),
+                "words": language.dictionary().loader,
+            })
+        })
+        .collect();
+    let words = serde_json::json!({
+        "fallback": Language::WIDGET_FALLBACK.tag(),
+        "languages": languages,
+    });
+    std::fs::write(
+        &path,
+        loader.replace(LOADER_WORDS_PLACEHOLDER, &words.to_string()),
+    )
+    .with_context(|| format!("writing {}", path.display()))
 }
 
 /// The service worker's boot file, which carries the build's version.

@@ -48,6 +48,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "wendan-protocol",
         "-p",
         "wendan-outbox",
+        "-p",
+        "wendan-words",
     ];
     execute(tool(root, "cargo").arg("clippy").args(wasm_crates).args([
         "--all-targets",

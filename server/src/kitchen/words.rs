@@ -1,93 +1,129 @@
-//! The kitchen's words for order statuses and its buttons, in every language
-//! (`Lang::ALL`). They are here, matched exhaustively, rather than in
-//! kitchen.js, so a new status or action does not compile until it has a word
-//! in each language; the board hands them to the page.
-
-use std::collections::BTreeMap;
+//! The kitchen's words, from the product's one dictionary per language
+//! (`wendan_words`). The page is handed every language's words when it
+//! loads (`routes::kitchen::page`), so `kitchen.js` keeps none of its own
+//! and looks statuses and buttons up by their wire names; the tests match
+//! every status and action to its word exhaustively, so a new one fails
+//! them until each language has a word for it.
 
 use serde::Serialize;
-use wendan_protocol::OrderStatus;
+use wendan_words::{KitchenWords, Language};
 
-use super::actions::KitchenAction;
-use crate::language::Lang;
-
-/// What a status badge says.
-pub fn status_word(lang: Lang, status: OrderStatus) -> &'static str {
-    let (zh, en) = match status {
-        OrderStatus::Received => ("新单", "New"),
-        OrderStatus::Preparing => ("制作中", "Preparing"),
-        OrderStatus::Ready => ("待取餐", "Ready"),
-        OrderStatus::Completed => ("已取餐", "Completed"),
-        OrderStatus::Cancelled => ("已取消", "Cancelled"),
-    };
-    pick(lang, zh, en)
+/// One language as the page's picker lists it, with all its words.
+#[derive(Debug, Serialize)]
+pub struct PageLanguage {
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub words: &'static KitchenWords,
 }
 
-/// What a ticket's button says.
-pub fn action_word(lang: Lang, action: KitchenAction) -> &'static str {
-    let (zh, en) = match action {
-        KitchenAction::Start => ("开始制作", "Start"),
-        KitchenAction::Bump => ("出餐", "Bump"),
-        KitchenAction::Complete => ("已取餐", "Complete"),
-        KitchenAction::Recall => ("召回", "Recall"),
-        KitchenAction::Cancel => ("取消", "Cancel"),
-    };
-    pick(lang, zh, en)
-}
-
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
-/// The words of one language, keyed by the names the board uses.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct KitchenWords {
-    pub statuses: BTreeMap<&'static str, &'static str>,
-    pub actions: BTreeMap<&'static str, &'static str>,
-}
-
-/// Every language's words, keyed by language tag (`zh-CN`, `en`).
-pub fn all() -> BTreeMap<&'static str, KitchenWords> {
-    Lang::ALL
+/// Every language, in picker order: what the page is handed.
+pub fn page_languages() -> Vec<PageLanguage> {
+    Language::ALL
         .into_iter()
-        .map(|lang| {
-            let words = KitchenWords {
-                statuses: OrderStatus::ALL
-                    .into_iter()
-                    .map(|status| (status.as_str(), status_word(lang, status)))
-                    .collect(),
-                actions: KitchenAction::ALL
-                    .into_iter()
-                    .map(|action| (action.as_str(), action_word(lang, action)))
-                    .collect(),
-            };
-            (lang.code(), words)
+        .map(|language| PageLanguage {
+            tag: language.tag(),
+            name: language.native_name(),
+            words: &language.dictionary().kitchen,
         })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    use wendan_protocol::OrderStatus;
+
     use super::*;
+    use crate::kitchen::actions::KitchenAction;
+
+    /// What a status badge says: exhaustive, so a new status fails to compile here.
+    fn status_word(language: Language, status: OrderStatus) -> &'static str {
+        let words = &language.dictionary().kitchen.statuses;
+        match status {
+            OrderStatus::Received => words.received,
+            OrderStatus::Preparing => words.preparing,
+            OrderStatus::Ready => words.ready,
+            OrderStatus::Completed => words.completed,
+            OrderStatus::Cancelled => words.cancelled,
+        }
+    }
+
+    /// What a ticket's button says: exhaustive, like `status_word`.
+    fn action_word(language: Language, action: KitchenAction) -> &'static str {
+        let words = &language.dictionary().kitchen.actions;
+        match action {
+            KitchenAction::Start => words.start,
+            KitchenAction::Bump => words.bump,
+            KitchenAction::Complete => words.complete,
+            KitchenAction::Recall => words.recall,
+            KitchenAction::Cancel => words.cancel,
+        }
+    }
+
+    /// Every word the page asks for (`t('…')` in the script, `data-text`
+    /// and `data-label` in the HTML) is in every language's dictionary.
+    #[test]
+    fn every_word_the_page_asks_for_is_in_the_dictionary() {
+        const SCRIPT: &str = include_str!("../../kitchen-display/kitchen.js");
+        const HTML: &str = include_str!("../../kitchen-display/kitchen.html");
+        // The text after each `marker` that is not the end of a longer name
+        // (`split('-')` is no call of `t`), up to the closing quote.
+        let quoted_after = |text: &'static str, marker: &'static str, quote: char| {
+            text.match_indices(marker)
+                .filter(move |(at, _)| {
+                    !text[..*at].chars().next_back().is_some_and(|before| {
+                        before.is_alphanumeric() || before == '_' || before == '.'
+                    })
+                })
+                .filter_map(move |(at, _)| text[at + marker.len()..].split(quote).next())
+        };
+        let asked: Vec<&str> = quoted_after(SCRIPT, "t('", '\'')
+            .chain(quoted_after(HTML, "data-text=\"", '"'))
+            .chain(quoted_after(HTML, "data-label=\"", '"'))
+            .collect();
+        assert!(asked.len() > 20, "found only {asked:?}");
+        for language in Language::ALL {
+            let words = serde_json::to_value(language.dictionary().kitchen.page).expect("json");
+            for key in &asked {
+                assert!(
+                    words.get(key).is_some(),
+                    "{}: the kitchen page asks for `{key}`, which the dictionary lacks",
+                    language.tag()
+                );
+            }
+        }
+    }
 
     /// The page's stylesheet: each status on the board needs its colour.
     const KITCHEN_CSS: &str = include_str!("../../kitchen-display/kitchen.css");
 
+    /// The page looks words up by the wire names of statuses and actions:
+    /// the dictionary's keys must be exactly those names, with the word the
+    /// exhaustive match gives.
     #[test]
-    fn every_status_and_action_has_a_word_in_every_language() {
-        let words = all();
-        assert_eq!(words.len(), Lang::ALL.len());
-        for (code, words) in &words {
-            assert_eq!(words.statuses.len(), OrderStatus::ALL.len(), "{code}");
-            assert_eq!(words.actions.len(), KitchenAction::ALL.len(), "{code}");
-            for word in words.statuses.values().chain(words.actions.values()) {
-                assert!(!word.trim().is_empty(), "{code}: an empty word");
+    fn the_page_finds_every_status_and_action_by_its_wire_name() {
+        for language in Language::ALL {
+            let words = serde_json::to_value(language.dictionary().kitchen).expect("json");
+            let statuses = words["statuses"].as_object().expect("statuses");
+            assert_eq!(statuses.len(), OrderStatus::ALL.len());
+            for status in OrderStatus::ALL {
+                assert_eq!(
+                    statuses[status.as_str()],
+                    status_word(language, status),
+                    "{}: {status:?}",
+                    language.tag()
+                );
+            }
+            let actions = words["actions"].as_object().expect("actions");
+            assert_eq!(actions.len(), KitchenAction::ALL.len());
+            for action in KitchenAction::ALL {
+                assert_eq!(
+                    actions[action.as_str()],
+                    action_word(language, action),
+                    "{}: {action:?}",
+                    language.tag()
+                );
             }
         }
-        assert_ne!(words["zh-CN"], words["en"]);
     }
 
     #[test]

@@ -374,7 +374,22 @@ async fn the_page_is_a_shell_with_external_script_and_style_only() {
         !html.contains("<style") && !html.contains("style="),
         "no inline styles"
     );
-    assert_eq!(html.matches("<script").count(), 1, "no inline scripts");
+    // The one other `<script>` is data (every language's words), which no
+    // browser runs: no inline code.
+    assert_eq!(html.matches("<script").count(), 2, "no inline scripts");
+    let (_, after) = html
+        .split_once(r#"<script id="languages" type="application/json">"#)
+        .expect("the words' data block");
+    let (data, _) = after.split_once("</script>").expect("its end");
+    let languages: Value = serde_json::from_str(data).expect("JSON");
+    let tags: Vec<&str> = languages
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|language| language["tag"].as_str())
+        .collect();
+    assert_eq!(tags, ["zh-CN", "zh-TW", "en"]);
+    assert_eq!(languages[1]["words"]["page"]["title"], "廚房");
     for (path, kind) in [
         ("/kitchen/kitchen.js", "text/javascript"),
         ("/kitchen/kitchen.css", "text/css"),

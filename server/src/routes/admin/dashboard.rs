@@ -9,15 +9,17 @@ use time::OffsetDateTime;
 use wendan_protocol::device_clock::max_age;
 use wendan_protocol::{Problem, ProblemType};
 
-use super::layout::{Section, page};
+use wendan_words::AdminWords;
+
+use super::layout::{Section, page, words};
 use super::session::AdminPage;
-use super::words::{Lang, Words};
 use crate::auth::Admin;
 use crate::business_day::business_day;
 use crate::dashboard::DayFigures;
 use crate::dashboard::chart::{Chart, Series, Style, format_value};
 use crate::dashboard::day::ShownDay;
 use crate::dashboard::figures::Percentiles;
+use crate::language::{self, Language};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::AdminStore;
@@ -83,7 +85,7 @@ pub async fn page_get(
     State(state): State<AppState>,
     Query(query): Query<DayQuery>,
 ) -> Result<Markup, ApiError> {
-    let lang = Lang::from_query(query.lang.as_deref());
+    let lang = language::from_query(query.lang.as_deref());
     let day = chosen_day(&state, query.day.as_deref())?;
     let figures = figures(&state, &day).await?;
     Ok(render(lang, &day, &figures))
@@ -98,7 +100,7 @@ fn minutes(ms: i64) -> String {
 }
 
 fn percentiles(
-    words: &Words,
+    words: &AdminWords,
     p: Option<Percentiles>,
     show: fn(i64) -> String,
     unit: &str,
@@ -115,21 +117,21 @@ fn percentiles(
     }
 }
 
-fn render(lang: Lang, day: &ShownDay, figures: &DayFigures) -> Markup {
-    let words = lang.words();
+fn render(lang: Language, day: &ShownDay, figures: &DayFigures) -> Markup {
+    let words = words(lang);
     let keep = format!("day={}&", day.name());
     let totals = &figures.totals;
     let body = html! {
         h1 { (words.dashboard) }
         form class="day-picker" method="get" action="/admin" {
             @if let Some(previous) = day.previous {
-                a href={ "/admin?day=" (previous) "&lang=" (lang.code()) } { (words.previous_day) }
+                a href={ "/admin?day=" (previous) "&lang=" (lang.tag()) } { (words.previous_day) }
             }
             label { (words.day) " " input type="date" name="day" value=(day.name()); }
-            input type="hidden" name="lang" value=(lang.code());
+            input type="hidden" name="lang" value=(lang.tag());
             button type="submit" { (words.show) }
             @if let Some(next) = day.next {
-                a href={ "/admin?day=" (next) "&lang=" (lang.code()) } { (words.next_day) }
+                a href={ "/admin?day=" (next) "&lang=" (lang.tag()) } { (words.next_day) }
             }
         }
         @if figures.minutes.is_empty() {
@@ -167,7 +169,7 @@ fn render(lang: Lang, day: &ShownDay, figures: &DayFigures) -> Markup {
     page(lang, Section::Dashboard, words.dashboard, &keep, body)
 }
 
-fn charts(words: &Words, figures: &DayFigures) -> Markup {
+fn charts(words: &AdminWords, figures: &DayFigures) -> Markup {
     let Some(first) = figures.minutes.first() else {
         return html! {};
     };

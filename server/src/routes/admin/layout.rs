@@ -3,7 +3,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use super::words::Lang;
+use wendan_words::{AdminWords, Language};
 
 /// Which page is showing, for the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,14 +23,19 @@ impl Section {
     }
 }
 
+/// The admin pages' words in `language`.
+pub fn words(language: Language) -> &'static AdminWords {
+    &language.dictionary().admin
+}
+
 /// A whole page around `body`. `keep` is query text the language switch
-/// keeps (e.g. `day=2026-11-23&`), already URL-safe.
-pub fn page(lang: Lang, section: Section, title: &str, keep: &str, body: Markup) -> Markup {
-    let words = lang.words();
-    let other = lang.other();
+/// keeps (e.g. `day=2026-11-23&`), already URL-safe. The language picker is
+/// a list of links, each language named in itself: it works without script.
+pub fn page(lang: Language, section: Section, title: &str, keep: &str, body: Markup) -> Markup {
+    let words = words(lang);
     html! {
         (DOCTYPE)
-        html lang=(lang.code()) {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -45,14 +50,18 @@ pub fn page(lang: Lang, section: Section, title: &str, keep: &str, body: Markup)
                     span class="brand" { (words.admin) }
                     @if section != Section::Login {
                         nav aria-label=(words.admin) {
-                            a href={ "/admin?lang=" (lang.code()) }
+                            a href={ "/admin?lang=" (lang.tag()) }
                                 aria-current=[(section == Section::Dashboard).then_some("page")] { (words.dashboard) }
-                            a href={ "/admin/tables?lang=" (lang.code()) }
+                            a href={ "/admin/tables?lang=" (lang.tag()) }
                                 aria-current=[(section == Section::Tables).then_some("page")] { (words.tables) }
                         }
                     }
-                    a class="lang" href={ (section.path()) "?" (keep) "lang=" (other.code()) } lang=(other.code()) {
-                        (other.words().language_name)
+                    nav class="languages" aria-label=(words.language) {
+                        @for language in Language::ALL {
+                            a href={ (section.path()) "?" (keep) "lang=" (language.tag()) }
+                                lang=(language.tag())
+                                aria-current=[(language == lang).then_some("true")] { (language.native_name()) }
+                        }
                     }
                     @if section != Section::Login {
                         form method="post" action="/admin/logout" {

@@ -6,7 +6,6 @@ pub mod dashboard;
 pub mod layout;
 pub mod session;
 pub mod tables;
-pub mod words;
 
 use axum::http::header;
 use axum::response::IntoResponse;

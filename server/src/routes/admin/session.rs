@@ -16,9 +16,9 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::layout::{Section, page};
-use super::words::Lang;
+use super::layout::{Section, page, words};
 use crate::auth::{Refusal, Scope};
+use crate::language::{self, Language};
 use crate::limits::connections::Peer;
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ impl FromRequestParts<AppState> for AdminPage {
         let query = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map(|Query(pairs)| pairs)
             .unwrap_or_default();
-        let lang = Lang::from_query(
+        let lang = language::from_query(
             query
                 .iter()
                 .find(|(key, _)| key == "lang")
@@ -111,7 +111,7 @@ pub struct LoginQuery {
 
 /// `GET /admin/login`
 pub async fn login_page(Query(query): Query<LoginQuery>) -> Response {
-    let lang = Lang::from_query(query.lang.as_deref()).or_from_next(query.next.as_deref());
+    let lang = login_language(query.lang.as_deref(), query.next.as_deref());
     login_form(lang, safe_next(query.next.as_deref()), Notice::None).into_response()
 }
 
@@ -130,7 +130,7 @@ pub async fn log_in(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let lang = Lang::from_query(form.lang.as_deref());
+    let lang = language::from_query(form.lang.as_deref());
     let address = state.gate.client_address(peer, &headers);
     match state.gate.log_in(Scope::Admin, address, &form.token).await {
         Ok(cookie) => see_other(next, Some(cookie)),
@@ -162,7 +162,7 @@ enum Notice {
 }
 
 /// The login form again, answered 401 (wrong token) or 429 (held back).
-fn login_refused(lang: Lang, next: &str, notice: Notice) -> Response {
+fn login_refused(lang: Language, next: &str, notice: Notice) -> Response {
     let form = login_form(lang, next, notice);
     match notice {
         Notice::HeldBack(retry_after_secs) => (
@@ -175,8 +175,8 @@ fn login_refused(lang: Lang, next: &str, notice: Notice) -> Response {
     }
 }
 
-fn login_form(lang: Lang, next: &str, notice: Notice) -> maud::Markup {
-    let words = lang.words();
+fn login_form(lang: Language, next: &str, notice: Notice) -> maud::Markup {
+    let words = words(lang);
     let alert = match notice {
         Notice::None => None,
         Notice::WrongToken => Some(words.wrong_token),
@@ -197,19 +197,19 @@ fn login_form(lang: Lang, next: &str, notice: Notice) -> maud::Markup {
                 label for="token" { (words.token) }
                 input id="token" name="token" type="password" autocomplete="current-password" required autofocus;
                 input type="hidden" name="next" value=(next);
-                input type="hidden" name="lang" value=(lang.code());
+                input type="hidden" name="lang" value=(lang.tag());
                 button type="submit" { (words.log_in) }
             }
         },
     )
 }
 
-impl Lang {
-    /// The language of the page the admin was sent from, if no `?lang=`.
-    fn or_from_next(self, next: Option<&str>) -> Self {
-        match next {
-            Some(next) if next.contains("lang=en") => Lang::En,
-            _ => self,
-        }
-    }
+/// The login page's language: its own `?lang=`, else that of the page the
+/// admin was sent from (`next`).
+fn login_language(lang: Option<&str>, next: Option<&str>) -> Language {
+    let from_next = || {
+        let (_, query) = next?.split_once('?')?;
+        query.split('&').find_map(|pair| pair.strip_prefix("lang="))
+    };
+    language::from_query(lang.or_else(from_next))
 }

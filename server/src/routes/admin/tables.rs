@@ -1,7 +1,6 @@
 //! `/admin/tables`: define the tables and print their QR codes; and the same
 //! as JSON under `/api/v1/admin/tables` for scripts.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -11,10 +10,11 @@ use serde::Deserialize;
 use wendan_protocol::limits::{MAX_TABLE_CHARS, MAX_TABLE_LABEL_CHARS};
 use wendan_protocol::{Problem, ProblemType};
 
-use super::layout::{Section, page};
+use super::layout::{Section, page, words};
 use super::session::{AdminPage, see_other};
-use super::words::Lang;
 use crate::auth::Admin;
+use crate::json_body::AppJson;
+use crate::language::{self, Language};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::AdminStore;
@@ -71,9 +71,8 @@ pub async fn put(
     _admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    fields: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+    AppJson(object): AppJson<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Json<DiningTable>, ApiError> {
-    let Json(object) = fields?;
     // Read through a JSON object first: serde would also take the fields
     // from an array (`[null, null]`), which the API does not document.
     let fields: TableFields = serde_json::from_value(object.into())
@@ -125,7 +124,7 @@ pub async fn page_get(
     State(state): State<AppState>,
     Query(query): Query<LangQuery>,
 ) -> Result<Markup, ApiError> {
-    let lang = Lang::from_query(query.lang.as_deref());
+    let lang = language::from_query(query.lang.as_deref());
     let tables = sorted_tables(&state).await?;
     Ok(render(&state, lang, &tables, None))
 }
@@ -144,7 +143,7 @@ pub async fn page_put(
     State(state): State<AppState>,
     Form(form): Form<TableForm>,
 ) -> Result<Response, ApiError> {
-    let lang = Lang::from_query(form.lang.as_deref());
+    let lang = language::from_query(form.lang.as_deref());
     let seats = match form.seats.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => text.parse::<u16>().map(Some),
@@ -163,7 +162,7 @@ pub async fn page_put(
         Ok(table) => {
             state.storage.put_table(table).await?;
             Ok(see_other(
-                &format!("/admin/tables?lang={}", lang.code()),
+                &format!("/admin/tables?lang={}", lang.tag()),
                 None,
             ))
         }
@@ -183,15 +182,15 @@ pub async fn page_delete(
     Form(query): Form<LangQuery>,
 ) -> Result<Response, ApiError> {
     state.storage.delete_table(&id).await?;
-    let lang = Lang::from_query(query.lang.as_deref());
+    let lang = language::from_query(query.lang.as_deref());
     Ok(see_other(
-        &format!("/admin/tables?lang={}", lang.code()),
+        &format!("/admin/tables?lang={}", lang.tag()),
         None,
     ))
 }
 
-fn render(state: &AppState, lang: Lang, tables: &[DiningTable], error: Option<&str>) -> Markup {
-    let words = lang.words();
+fn render(state: &AppState, lang: Language, tables: &[DiningTable], error: Option<&str>) -> Markup {
+    let words = words(lang);
     let body = html! {
         section class="no-print" {
             h1 { (words.tables) }
@@ -203,7 +202,7 @@ fn render(state: &AppState, lang: Lang, tables: &[DiningTable], error: Option<&s
                 label { (words.table_id) input name="id" required maxlength=(MAX_TABLE_CHARS) pattern="[A-Za-z0-9_\\-]+" placeholder="A12"; }
                 label { (words.label) input name="label" maxlength=(MAX_TABLE_LABEL_CHARS); }
                 label { (words.seats) input name="seats" type="number" min="1" max="100"; }
-                input type="hidden" name="lang" value=(lang.code());
+                input type="hidden" name="lang" value=(lang.tag());
                 button type="submit" { (words.add_table) }
             }
             @if tables.is_empty() {
@@ -219,7 +218,7 @@ fn render(state: &AppState, lang: Lang, tables: &[DiningTable], error: Option<&s
                                 td { @if let Some(seats) = table.seats { (seats) } }
                                 td {
                                     form method="post" action={ "/admin/tables/" (table.id) "/delete" } {
-                                        input type="hidden" name="lang" value=(lang.code());
+                                        input type="hidden" name="lang" value=(lang.tag());
                                         button type="submit" class="link" { (words.delete) " " (table.id) }
                                     }
                                 }

@@ -1,9 +1,6 @@
 //! The kitchen's API: open orders, the display's board, and moving an order along.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -11,9 +8,9 @@ use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
 use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
 
 use crate::auth::Kitchen;
+use crate::json_body::AppJson;
 use crate::kitchen::board::{AllDayCount, Ticket, board};
 use crate::kitchen::controls::KitchenControls;
-use crate::kitchen::words::KitchenWords;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::{KitchenStore, OrderStore};
@@ -57,9 +54,8 @@ pub async fn change_status(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    change: Result<Json<StatusChange>, JsonRejection>,
+    AppJson(change): AppJson<StatusChange>,
 ) -> Result<Json<PlacedOrder>, ApiError> {
-    let Json(change) = change?;
     if change
         .reason
         .as_deref()
@@ -106,9 +102,6 @@ pub struct KitchenBoard {
     /// The number of the order "undo" would recall, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_bumped: Option<u32>,
-    /// The words for statuses and buttons, by language tag: the page keeps
-    /// only its own chrome's words.
-    pub words: BTreeMap<&'static str, KitchenWords>,
     /// The server's clock, so a tablet with a wrong clock still times tickets right.
     #[serde(with = "time::serde::rfc3339")]
     pub server_time: OffsetDateTime,
@@ -144,7 +137,6 @@ pub async fn kitchen_board(
         all_day: board.all_day,
         controls: state.controls(),
         last_bumped,
-        words: crate::kitchen::words::all(),
         server_time: OffsetDateTime::now_utc(),
     }))
 }

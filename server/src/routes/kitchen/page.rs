@@ -10,14 +10,21 @@
 
 use std::sync::LazyLock;
 
-use axum::http::header;
+use axum::extract::Query;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
+use serde::Deserialize;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, MAX_PAUSE_MESSAGE_CHARS};
 
+use crate::kitchen::words::page_languages;
+use crate::language;
+
 /// The page with its inputs' `maxlength` filled in from the limits the
-/// server enforces, so the two cannot drift apart.
+/// server enforces, so the two cannot drift apart, and every language's
+/// words (a JSON data block, which the CSP allows as it never runs).
 static HTML: LazyLock<String> = LazyLock::new(|| {
     include_str!("../../../kitchen-display/kitchen.html")
+        .replace("{{LANGUAGES}}", &languages_json())
         .replace(
             "{{MAX_CANCEL_REASON_CHARS}}",
             &MAX_CANCEL_REASON_CHARS.to_string(),
@@ -27,17 +34,41 @@ static HTML: LazyLock<String> = LazyLock::new(|| {
             &MAX_PAUSE_MESSAGE_CHARS.to_string(),
         )
 });
+/// The picker's languages and their words, safe inside `<script>`: no
+/// word may end the element early.
+fn languages_json() -> String {
+    serde_json::to_string(&page_languages())
+        .expect("the dictionaries are static strings, which always serialize")
+        .replace("</", "<\\/")
+}
+
 const SCRIPT: &str = include_str!("../../../kitchen-display/kitchen.js");
 const STYLE: &str = include_str!("../../../kitchen-display/kitchen.css");
 
 /// Revalidated on every load, so a new server version is picked up at once.
 const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache");
 
-/// `GET /kitchen`: the shell. It holds no data; the script logs in and reads the board.
-pub async fn page() -> impl IntoResponse {
+/// `?lang=` on the kitchen page.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    lang: Option<String>,
+}
+
+/// `GET /kitchen`: the shell, in the language of `?lang=` or the browser
+/// (a choice the cook made on this tablet wins in the page). It holds no
+/// data; the script logs in and reads the board.
+pub async fn page(Query(query): Query<PageQuery>, headers: HeaderMap) -> impl IntoResponse {
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let language = language::from_request(query.lang.as_deref(), accept_language);
     (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE],
-        HTML.as_str(),
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            NO_CACHE,
+            (header::VARY, "Accept-Language"),
+        ],
+        HTML.replace("{{LANG}}", language.tag()),
     )
 }
 
