@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use wendan::components::MenuView;
-use wendan::language::Language;
 use wendan_protocol::Menu;
+use wendan_words::Language;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -45,7 +45,7 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen_test]
 fn lists_items_with_yuan_prices_in_english() {
-    let host = render(Language::En);
+    let host = render(Language::English);
     let text = host.text_content().unwrap_or_default();
     assert!(text.contains("Meats"), "{text}");
     assert!(text.contains("Beef tripe"), "{text}");
@@ -65,4 +65,22 @@ fn lists_items_in_chinese() {
     let text = render(Language::ZhCn).text_content().unwrap_or_default();
     assert!(text.contains("毛肚"), "{text}");
     assert!(text.contains("荤菜"), "{text}");
+}
+
+/// A menu written only in Simplified Chinese and English reads in its
+/// Chinese names for a Traditional Chinese diner, with the widget's own
+/// words in Traditional Chinese.
+#[wasm_bindgen_test]
+fn a_traditional_chinese_diner_reads_the_chinese_names() {
+    let host = render(Language::ZhTw);
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("毛肚"), "{text}");
+    let add = host
+        .query_selector("[data-item-id='beef-tripe'] button")
+        .expect("valid selector")
+        .expect("an add button");
+    assert_eq!(
+        add.get_attribute("aria-label").as_deref(),
+        Some("加入 毛肚")
+    );
 }

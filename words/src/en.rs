@@ -4,14 +4,6 @@ use crate::shape::*;
 
 pub const LANGUAGE_NAME: &str = "English";
 
-pub const DICTIONARY: Dictionary = Dictionary {
-    language_name: LANGUAGE_NAME,
-    widget: WIDGET,
-    admin: ADMIN,
-    kitchen: KITCHEN,
-    loader: LOADER,
-};
-
 pub const WIDGET: WidgetWords = WidgetWords {
     loading: "Loading the menu…",
     cart: "Cart",

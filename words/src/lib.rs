@@ -1,7 +1,7 @@
 //! Every word Wendan shows a person, one dictionary per language.
 //!
-//! Each language is one file ([`zh_cn`], [`zh_tw`], [`en`]) that fills in
-//! the same structs ([`shape`]): a word missing from any language is a
+//! Each language is one file (`zh_cn.rs`, `zh_tw.rs`, `en.rs`) that fills in
+//! the same structs (`shape.rs`): a word missing from any language is a
 //! compile error, not an empty label at the lunch rush. The widget, the
 //! server's admin pages, the kitchen display (handed its words by the
 //! server) and the loader restaurants embed all read from here.
@@ -97,25 +97,43 @@ impl Language {
             .unwrap_or(fallback)
     }
 
-    /// All of this language's words (the server's pages use every section).
-    pub fn dictionary(self) -> &'static Dictionary {
-        match self {
-            Language::ZhCn => &zh_cn::DICTIONARY,
-            Language::ZhTw => &zh_tw::DICTIONARY,
-            Language::English => &en::DICTIONARY,
-        }
-    }
-
     /// The language the widget speaks when none of the diner's is ours.
     pub const WIDGET_FALLBACK: Language = Language::English;
 
-    /// The diner's widget's words only. A separate constant per section, so
-    /// the widget's wasm carries none of the staff pages' words.
+    /// The diner's widget's words. Each part of the product reads only its
+    /// own section, so the widget's wasm carries none of the staff pages'.
     pub fn widget(self) -> &'static WidgetWords {
         match self {
             Language::ZhCn => &zh_cn::WIDGET,
             Language::ZhTw => &zh_tw::WIDGET,
             Language::English => &en::WIDGET,
+        }
+    }
+
+    /// The admin pages' words.
+    pub fn admin(self) -> &'static AdminWords {
+        match self {
+            Language::ZhCn => &zh_cn::ADMIN,
+            Language::ZhTw => &zh_tw::ADMIN,
+            Language::English => &en::ADMIN,
+        }
+    }
+
+    /// The kitchen display's words.
+    pub fn kitchen(self) -> &'static KitchenWords {
+        match self {
+            Language::ZhCn => &zh_cn::KITCHEN,
+            Language::ZhTw => &zh_tw::KITCHEN,
+            Language::English => &en::KITCHEN,
+        }
+    }
+
+    /// The loader's words.
+    pub fn loader(self) -> &'static LoaderWords {
+        match self {
+            Language::ZhCn => &zh_cn::LOADER,
+            Language::ZhTw => &zh_tw::LOADER,
+            Language::English => &en::LOADER,
         }
     }
 }

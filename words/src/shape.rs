@@ -5,17 +5,6 @@
 
 use serde::Serialize;
 
-/// All of one language's words.
-#[derive(Serialize)]
-pub struct Dictionary {
-    /// The language's name in itself (a picker's entry).
-    pub language_name: &'static str,
-    pub widget: WidgetWords,
-    pub admin: AdminWords,
-    pub kitchen: KitchenWords,
-    pub loader: LoaderWords,
-}
-
 /// A sentence with a count, in every plural form a language needs: the
 /// platform (`Intl.PluralRules`) picks the form, `{n}` is the number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

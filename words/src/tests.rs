@@ -63,7 +63,13 @@ fn words(language: Language) -> Vec<(String, String)> {
             other => panic!("{path} is not a word: {other}"),
         }
     }
-    let value = serde_json::to_value(language.dictionary()).expect("words serialize");
+    let value = serde_json::json!({
+        "name": language.native_name(),
+        "widget": language.widget(),
+        "admin": language.admin(),
+        "kitchen": language.kitchen(),
+        "loader": language.loader(),
+    });
     let mut out = Vec::new();
     walk(language.tag(), &value, &mut out);
     out
@@ -151,7 +157,4 @@ fn every_language_names_itself_in_its_own_words() {
         .map(|language| language.native_name())
         .collect();
     assert_eq!(names, ["简体中文", "繁體中文", "English"]);
-    for language in Language::ALL {
-        assert_eq!(language.dictionary().language_name, language.native_name());
-    }
 }

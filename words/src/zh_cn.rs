@@ -4,14 +4,6 @@ use crate::shape::*;
 
 pub const LANGUAGE_NAME: &str = "简体中文";
 
-pub const DICTIONARY: Dictionary = Dictionary {
-    language_name: LANGUAGE_NAME,
-    widget: WIDGET,
-    admin: ADMIN,
-    kitchen: KITCHEN,
-    loader: LOADER,
-};
-
 pub const WIDGET: WidgetWords = WidgetWords {
     loading: "正在加载菜单…",
     cart: "购物车",

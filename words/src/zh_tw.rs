@@ -6,14 +6,6 @@ use crate::shape::*;
 
 pub const LANGUAGE_NAME: &str = "繁體中文";
 
-pub const DICTIONARY: Dictionary = Dictionary {
-    language_name: LANGUAGE_NAME,
-    widget: WIDGET,
-    admin: ADMIN,
-    kitchen: KITCHEN,
-    loader: LOADER,
-};
-
 pub const WIDGET: WidgetWords = WidgetWords {
     loading: "正在載入菜單…",
     cart: "購物車",

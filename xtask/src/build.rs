@@ -92,7 +92,7 @@ fn fill_loader_words(dist: &Path) -> anyhow::Result<()> {
             serde_json::json!({
                 "tag": language.tag(),
                 "script": language.likely_script(),
-                "words": language.dictionary().loader,
+                "words": language.loader(),
             })
         })
         .collect();

@@ -23,7 +23,7 @@ pub fn page_languages() -> Vec<PageLanguage> {
         .map(|language| PageLanguage {
             tag: language.tag(),
             name: language.native_name(),
-            words: &language.dictionary().kitchen,
+            words: language.kitchen(),
         })
         .collect()
 }
@@ -37,7 +37,7 @@ mod tests {
 
     /// What a status badge says: exhaustive, so a new status fails to compile here.
     fn status_word(language: Language, status: OrderStatus) -> &'static str {
-        let words = &language.dictionary().kitchen.statuses;
+        let words = &language.kitchen().statuses;
         match status {
             OrderStatus::Received => words.received,
             OrderStatus::Preparing => words.preparing,
@@ -49,7 +49,7 @@ mod tests {
 
     /// What a ticket's button says: exhaustive, like `status_word`.
     fn action_word(language: Language, action: KitchenAction) -> &'static str {
-        let words = &language.dictionary().kitchen.actions;
+        let words = &language.kitchen().actions;
         match action {
             KitchenAction::Start => words.start,
             KitchenAction::Bump => words.bump,
@@ -82,7 +82,7 @@ mod tests {
             .collect();
         assert!(asked.len() > 20, "found only {asked:?}");
         for language in Language::ALL {
-            let words = serde_json::to_value(language.dictionary().kitchen.page).expect("json");
+            let words = serde_json::to_value(language.kitchen().page).expect("json");
             for key in &asked {
                 assert!(
                     words.get(key).is_some(),
@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn the_page_finds_every_status_and_action_by_its_wire_name() {
         for language in Language::ALL {
-            let words = serde_json::to_value(language.dictionary().kitchen).expect("json");
+            let words = serde_json::to_value(language.kitchen()).expect("json");
             let statuses = words["statuses"].as_object().expect("statuses");
             assert_eq!(statuses.len(), OrderStatus::ALL.len());
             for status in OrderStatus::ALL {

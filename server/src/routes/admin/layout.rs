@@ -25,7 +25,7 @@ impl Section {
 
 /// The admin pages' words in `language`.
 pub fn words(language: Language) -> &'static AdminWords {
-    &language.dictionary().admin
+    language.admin()
 }
 
 /// A whole page around `body`. `keep` is query text the language switch
