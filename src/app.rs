@@ -45,19 +45,12 @@ pub fn App() -> impl IntoView {
     };
     // Each language is listed in itself, so a diner finds theirs whatever
     // the page is in now.
-    let language_options = move || {
-        let current = widget.language.get();
-        Language::ALL
-            .into_iter()
-            .map(|language| {
-                view! {
-                    <option value=language.tag() lang=language.tag() selected=language == current>
-                        {language.native_name()}
-                    </option>
-                }
-            })
-            .collect_view()
-    };
+    let language_options = Language::ALL
+        .into_iter()
+        .map(|language| {
+            view! { <option value=language.tag() lang=language.tag()>{language.native_name()}</option> }
+        })
+        .collect_view();
     let menu = move || {
         let language = widget.language.get();
         match widget.menu.get() {
@@ -80,6 +73,7 @@ pub fn App() -> impl IntoView {
             <select
                 class="language"
                 aria-label=move || words(widget.language.get()).language
+                prop:value=move || widget.language.get().tag()
                 on:change=choose_language
             >
                 {language_options}

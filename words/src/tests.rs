@@ -41,6 +41,16 @@ fn an_explicit_request_beats_preferences_and_the_fallback_is_last() {
     }
 }
 
+/// The section tables are indexed by a language's place in `ALL`.
+#[test]
+fn every_language_is_at_its_own_place_in_the_list() {
+    for (place, language) in Language::ALL.into_iter().enumerate() {
+        assert_eq!(language as usize, place, "{language:?}");
+    }
+    assert_eq!(Language::ZhTw.kitchen().page.title, "廚房");
+    assert_eq!(Language::English.widget().cart, "Cart");
+}
+
 #[test]
 fn a_plural_takes_the_form_the_platform_names() {
     let english = Language::English.widget().waiting_to_send;

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, MAX_PAUSE_MESSAGE_CHARS};
 
 use crate::kitchen::words::page_languages;
-use crate::language;
+use crate::language::{self, Language};
 
 /// The page with its inputs' `maxlength` filled in from the limits the
 /// server enforces, so the two cannot drift apart, and every language's
@@ -68,8 +68,13 @@ pub async fn page(Query(query): Query<PageQuery>, headers: HeaderMap) -> impl In
             NO_CACHE,
             (header::VARY, "Accept-Language"),
         ],
-        HTML.replace("{{LANG}}", language.tag()),
+        page_in(language),
     )
+}
+
+/// The shell in `language` (its `<html lang>`, which the script reads).
+fn page_in(language: Language) -> String {
+    HTML.replace("{{LANG}}", language.tag())
 }
 
 /// `GET /kitchen/kitchen.js`
@@ -97,7 +102,11 @@ mod tests {
 
     #[test]
     fn the_inputs_are_bounded_by_the_servers_limits() {
-        assert!(!HTML.contains("{{"), "every placeholder filled");
+        for language in Language::ALL {
+            let page = page_in(language);
+            assert!(!page.contains("{{"), "every placeholder filled");
+            assert!(page.contains(&format!("<html lang=\"{}\">", language.tag())));
+        }
         assert!(HTML.contains(&format!(
             "id=\"cancel-reason\" name=\"reason\" required maxlength=\"{MAX_CANCEL_REASON_CHARS}\""
         )));
