@@ -24,11 +24,16 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "server/kitchen-display/kitchen.js",
     ]))?;
 
-    step("the operator's alert rules parse (promtool)");
+    step("the operator's alert rules parse and fire when they should (promtool)");
     execute(tool(root, "promtool").args([
         "check",
         "rules",
         "deploy/monitoring/wendan-alerts.yml",
+    ]))?;
+    execute(tool(root, "promtool").args([
+        "test",
+        "rules",
+        "tests/monitoring/wendan-alerts.test.yml",
     ]))?;
 
     step("lint (native and wasm)");
