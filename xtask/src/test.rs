@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::postgres::TestPostgres;
 use crate::process::{execute, tool};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{build, chaos, setup};
+use crate::{build, chaos, setup, supply_chain};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     setup::run(root)?;
@@ -35,6 +35,11 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "rules",
         "tests/monitoring/wendan-alerts.test.yml",
     ]))?;
+
+    step("supply chain: crates' licences, versions and sources, advisories (cargo deny)");
+    supply_chain::cargo_deny(root)?;
+    step("supply chain: the npm tools' advisories (npm audit, reported only)");
+    supply_chain::npm_audit(root);
 
     step("lint (native and wasm)");
     execute(tool(root, "cargo").args([
