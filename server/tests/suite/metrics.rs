@@ -399,3 +399,21 @@ async fn replicas_the_notify_listener_gauges_follow_the_listen_connection() {
     wait_for_sample(&server, up, |n| n == 0.0, "0").await;
     wait_for_sample(&server, up, |n| n == 1.0, "1 again").await;
 }
+
+/// Closing counts the `Close` job in and out like any other, so the queue
+/// reads 0 afterwards: the writer uncounts every job it takes, and an
+/// uncounted `Close` wrapped the count round to 2^64 - 1.
+#[tokio::test]
+async fn the_writer_queue_is_empty_after_close() {
+    use wendan_server::storage::{Backend, EventBus, SqliteStore};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(
+        &dir.path().join("orders.sqlite3"),
+        EventBus::default(),
+        Arc::new(|_: usize| {}),
+    )
+    .expect("open SQLite");
+    let queue = store.writer_queue();
+    store.close().await.expect("close");
+    assert_eq!(queue.depth(), 0);
+}
