@@ -22,6 +22,7 @@ use prometheus_client::registry::Registry;
 use crate::auth::Admin;
 use crate::request_log::RouteTemplate;
 use crate::state::AppState;
+use crate::storage::Storage;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ProblemLabel {
@@ -159,6 +160,33 @@ impl Metrics {
         });
     }
 
+    /// The gauges of whichever backend is configured. Each backend exports
+    /// only what it has: a constant 0 for PostgreSQL's absent writer queue
+    /// would read as "keeping up", and a listener gauge on SQLite's single
+    /// server as "deaf", so absent is the honest value for both.
+    pub fn sample_storage(&self, storage: &Storage) {
+        if let Some(queue) = storage.writer_queue() {
+            self.sample(
+                "writer_queue_depth",
+                "Writes waiting for SQLite's writer thread (not yet taken into a group commit); SQLite only",
+                move || saturating_i64(queue.depth()),
+            );
+        }
+        if let Some(listener) = storage.notify_listener() {
+            let up = listener.clone();
+            self.sample(
+                "notify_listener_up",
+                "1 while this replica's LISTEN connection to PostgreSQL is open, else 0; PostgreSQL only",
+                move || i64::from(up.is_up()),
+            );
+            self.sample(
+                "notify_listener_last_heard_timestamp_seconds",
+                "When this replica's LISTEN connection last (re)connected or heard a NOTIFY, in Unix seconds; PostgreSQL only",
+                move || listener.last_heard(),
+            );
+        }
+    }
+
     pub fn render(&self) -> String {
         for sampled in lock(&self.sampled).iter() {
             sampled.gauge.set((sampled.read)());
@@ -212,6 +240,10 @@ impl Metrics {
         )
             .into_response()
     }
+}
+
+fn saturating_i64(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
 }
 
 /// A poisoned lock still holds good figures: a panic elsewhere must not

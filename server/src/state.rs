@@ -123,6 +123,7 @@ impl AppState {
             "Live status and kitchen event streams open now",
             move || streams.open_streams() as i64,
         );
+        metrics.sample_storage(&storage);
         let state = Self(Arc::new(Shared {
             menus: RwLock::new(Menus {
                 base,

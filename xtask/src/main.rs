@@ -18,6 +18,7 @@ mod progress;
 mod schemathesis;
 mod setup;
 mod simulate;
+mod supply_chain;
 mod test;
 
 use std::path::PathBuf;
@@ -26,7 +27,8 @@ const USAGE: &str =
     "usage: cargo xtask <setup | build | demo | package | test | layers | bench | chaos | simulate | fuzz | schemathesis>
 
   setup   install what is missing for building and testing (wasm target, Trunk,
-          wasm-bindgen-cli, wasm-opt, Chromium, PostgreSQL, nginx, npm test tools)
+          wasm-bindgen-cli, wasm-opt, Chromium, PostgreSQL, nginx, npm test tools,
+          cargo-deny)
   build   release builds of the widget (dist/) and the server, at the same time
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
           and its website, embedding the widget, on http://127.0.0.1:8081/
@@ -34,7 +36,8 @@ const USAGE: &str =
   package [--no-check] [--revision N]
           the Debian package (target/debian/), then its check on this machine:
           install, order, upgrade, back up, remove, purge (needs root)
-  test    every test: lint, native, wasm in Chromium, server, end-to-end
+  test    every test: lint, supply chain, native, wasm in Chromium, server,
+          end-to-end
   layers [DIR...]
           fails on an import circle between a crate's modules (the widget,
           protocol, outbox, simulation; the server and xtask are only reported)

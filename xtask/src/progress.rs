@@ -11,6 +11,7 @@ pub enum Step {
     Trunk,
     WasmBindgenCli,
     CargoDeb,
+    CargoDeny,
     /// Release builds of the widget and the server from an empty target/.
     FirstBuilds,
     /// The same when only Wendan's own crates changed.
@@ -25,6 +26,7 @@ impl Step {
             Step::Trunk => "12–13 min",
             Step::WasmBindgenCli => "4 min (11 on a busy machine)",
             Step::CargoDeb => "2 min",
+            Step::CargoDeny => "2½ min",
             Step::FirstBuilds => "7–8 min",
             Step::Rebuilds => "1½–5 min",
         }

@@ -15,6 +15,8 @@ use crate::process::{execute, stdout_of, tool};
 use crate::progress::{Step, announce};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// `cargo xtask test` checks licences, versions, sources and advisories with it.
+pub const CARGO_DENY_VERSION: &str = "0.20.2";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -47,6 +49,13 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     for_build(root)?;
     ensure_apt_packages(TEST_APT_PACKAGES)?;
     ensure_npm_tools(root, NpmTools::All)?;
+    ensure_cargo_tool(
+        root,
+        &["cargo-deny", "--version"],
+        "cargo-deny",
+        CARGO_DENY_VERSION,
+        Step::CargoDeny,
+    )?;
     println!("== setup: everything is in place");
     Ok(())
 }

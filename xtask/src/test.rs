@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::postgres::TestPostgres;
 use crate::process::{execute, tool};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{build, chaos, setup};
+use crate::{build, chaos, setup, supply_chain};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     setup::run(root)?;
@@ -24,12 +24,22 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "server/kitchen-display/kitchen.js",
     ]))?;
 
-    step("the operator's alert rules parse (promtool)");
+    step("the operator's alert rules parse and fire when they should (promtool)");
     execute(tool(root, "promtool").args([
         "check",
         "rules",
         "deploy/monitoring/wendan-alerts.yml",
     ]))?;
+    execute(tool(root, "promtool").args([
+        "test",
+        "rules",
+        "tests/monitoring/wendan-alerts.test.yml",
+    ]))?;
+
+    step("supply chain: crates' licences, versions and sources, advisories (cargo deny)");
+    supply_chain::cargo_deny(root)?;
+    step("supply chain: the npm tools' advisories (npm audit, reported only)");
+    supply_chain::npm_audit(root);
 
     step("lint (native and wasm)");
     execute(tool(root, "cargo").args([

@@ -6,6 +6,8 @@ use std::path::Path;
 use time::OffsetDateTime;
 use wendan_protocol::{PlacedOrder, StatusChange};
 
+use super::postgres::ListenerHealth;
+use super::sqlite::WriterQueue;
 use super::{
     AdminStore, Backend, BatchObserver, ControlChange, Created, EventBus, KitchenStore, NewOrder,
     OrderStore, PastOrder, PostgresStore, ScopedKey, SessionStore, SqliteStore, StatusEvent,
@@ -41,6 +43,24 @@ impl Storage {
             return Ok(Storage::Postgres(PostgresStore::open(url, events).await?));
         }
         Err(StorageError::UnsupportedUrl(url.to_owned()))
+    }
+
+    /// SQLite's writer queue; `None` on PostgreSQL, where each request
+    /// commits on its own pooled connection and nothing queues in the server.
+    pub fn writer_queue(&self) -> Option<WriterQueue> {
+        match self {
+            Storage::Sqlite(store) => Some(store.writer_queue()),
+            Storage::Postgres(_) => None,
+        }
+    }
+
+    /// PostgreSQL's LISTEN connection; `None` on SQLite, whose one server
+    /// has no other replica to hear.
+    pub fn notify_listener(&self) -> Option<ListenerHealth> {
+        match self {
+            Storage::Sqlite(_) => None,
+            Storage::Postgres(store) => Some(store.listener()),
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! LISTEN/NOTIFY: every replica hears every status change committed by any
 //! replica, and fans it out to its own SSE subscribers.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -49,21 +51,70 @@ impl From<&StatusEvent> for Payload {
     }
 }
 
+/// Whether this replica can hear the others, for `/metrics`. A replica
+/// whose LISTEN connection is down, or silently dead (a firewall dropping an
+/// idle connection, a pooler that does not pass NOTIFY on), shows its
+/// diners and cooks stale statuses until they reload; comparing when each
+/// replica last heard anything tells the deaf one from a quiet restaurant.
+#[derive(Clone, Default)]
+pub struct ListenerHealth(Arc<Heard>);
+
+#[derive(Default)]
+struct Heard {
+    up: AtomicBool,
+    /// Unix seconds of the last (re)connection or notification.
+    last: AtomicI64,
+}
+
+impl ListenerHealth {
+    /// The connection is open and LISTENing.
+    pub fn is_up(&self) -> bool {
+        self.0.up.load(Ordering::Relaxed)
+    }
+
+    /// Unix seconds when the listener last connected or heard a NOTIFY.
+    pub fn last_heard(&self) -> i64 {
+        self.0.last.load(Ordering::Relaxed)
+    }
+
+    fn heard(&self) {
+        self.0.last.store(
+            OffsetDateTime::now_utc().unix_timestamp(),
+            Ordering::Relaxed,
+        );
+    }
+
+    fn set_up(&self, up: bool) {
+        if up {
+            self.heard();
+        }
+        self.0.up.store(up, Ordering::Relaxed);
+    }
+}
+
 /// Connects and LISTENs before the replica serves anything, so it never
 /// answers a request while deaf to the other replicas; then listens for
 /// ever on its own task, reconnecting after a dropped connection.
 /// Subscribers that missed events meanwhile catch up from the database.
-pub async fn start(config: Config, events: EventBus) -> Result<(), tokio_postgres::Error> {
+pub async fn start(
+    config: Config,
+    events: EventBus,
+) -> Result<ListenerHealth, tokio_postgres::Error> {
+    let health = ListenerHealth::default();
     let mut listening = Listening::connect(&config, &events).await?;
+    health.set_up(true);
+    let watched = health.clone();
     tokio::spawn(async move {
         loop {
-            if let Err(error) = listening.run(&events).await {
+            if let Err(error) = listening.run(&events, &watched).await {
                 tracing::warn!(%error, "LISTEN connection lost; reconnecting");
             }
+            watched.set_up(false);
             listening = reconnect(&config, &events).await;
+            watched.set_up(true);
         }
     });
-    Ok(())
+    Ok(health)
 }
 
 /// Tries again every second until the connection LISTENs.
@@ -117,8 +168,13 @@ impl Listening {
     }
 
     /// Fans out what is heard until the connection drops.
-    async fn run(mut self, events: &EventBus) -> Result<(), tokio_postgres::Error> {
+    async fn run(
+        mut self,
+        events: &EventBus,
+        health: &ListenerHealth,
+    ) -> Result<(), tokio_postgres::Error> {
         while let Some((channel, payload)) = self.received.recv().await {
+            health.heard();
             if channel == CONTROLS_CHANNEL {
                 events.controls_changed();
                 continue;

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use tokio_postgres::{NoTls, Row};
 use wendan_protocol::{OrderStatus, PlacedOrder, StatusChange};
 
+pub use self::listener::ListenerHealth;
 use self::listener::{CHANNEL, Payload};
 use crate::kitchen::controls::KitchenControls;
 use crate::storage::{
@@ -35,6 +36,7 @@ const POOL_WAIT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    listener: ListenerHealth,
 }
 
 impl PostgresStore {
@@ -63,8 +65,13 @@ impl PostgresStore {
         let mut client = pool.get().await.map_err(StorageError::database)?;
         migrations::migrate(&mut client).await?;
         drop(client);
-        listener::start(config, events).await?;
-        Ok(Self { pool })
+        let listener = listener::start(config, events).await?;
+        Ok(Self { pool, listener })
+    }
+
+    /// Whether this replica hears the others' changes, for `/metrics`.
+    pub fn listener(&self) -> ListenerHealth {
+        self.listener.clone()
     }
 }
 

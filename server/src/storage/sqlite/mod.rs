@@ -28,6 +28,18 @@ use crate::storage::{
 /// Orders that may wait for the writer; past this, intake answers 503.
 pub const QUEUE_CAPACITY: usize = 8192;
 
+/// Jobs submitted to the writer and not yet taken by it: a queue that grows
+/// while commits do not means the disk (or a lock on the file) holds the
+/// writer up.
+#[derive(Clone)]
+pub struct WriterQueue(Arc<AtomicUsize>);
+
+impl WriterQueue {
+    pub fn depth(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 #[derive(Clone)]
 pub struct SqliteStore {
     jobs: mpsc::Sender<Job>,
@@ -59,6 +71,11 @@ impl SqliteStore {
             queued,
             readers: Arc::new(ReaderPool::new(path)),
         })
+    }
+
+    /// The writer's queue, for `/metrics`.
+    pub fn writer_queue(&self) -> WriterQueue {
+        WriterQueue(Arc::clone(&self.queued))
     }
 
     /// Queues a write without waiting: a full queue is an answer (503), not a wait.
@@ -168,11 +185,13 @@ impl Backend for SqliteStore {
 
     async fn close(&self) -> Result<(), StorageError> {
         let (reply, answer) = oneshot::channel();
-        // Close waits behind queued orders: it must not be refused for a full queue.
-        self.jobs
-            .send(Job::Close { reply })
-            .await
-            .map_err(|_| StorageError::WriterGone)?;
+        // Close waits behind queued orders: it must not be refused for a full
+        // queue. Counted like any job, since the writer uncounts it when taken.
+        self.queued.fetch_add(1, Ordering::Relaxed);
+        if self.jobs.send(Job::Close { reply }).await.is_err() {
+            self.queued.fetch_sub(1, Ordering::Relaxed);
+            return Err(StorageError::WriterGone);
+        }
         answer.await.map_err(|_| StorageError::WriterGone)?
     }
 }
