@@ -21,6 +21,7 @@ use crate::routes::{admin, health, json_only, kitchen, menu, order_events, order
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
 use crate::widget_files;
+use crate::widget_files::WidgetSource;
 
 pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let api = Router::new()
@@ -49,8 +50,8 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             config.embed.published(),
             ReportLimits::new(config.limits.trust_forwarded_for),
         ));
-    let app = match &config.static_dir {
-        Some(dir) => api.fallback_service(widget_files::router(dir)),
+    let app = match WidgetSource::choose(config.static_dir.as_deref()) {
+        Some(source) => api.fallback_service(widget_files::router(&source)),
         None => api,
     };
     let app = embedding::harden(app, &config.embed.frame_ancestors)?;

@@ -21,6 +21,7 @@ pub fn all(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
 /// one-codegen-unit LTO and wasm-opt, the server's link). Measured on
 /// 2 cores: see README, "The first run". Cargo locks the two builds'
 /// directories separately (`target/wasm32-unknown-unknown`, `target/server`).
+/// Then the server once more, with the built widget inside it.
 pub fn widget_and_server(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
     let first = !root.join("target/server/wendan-server").exists();
     announce(
@@ -32,19 +33,32 @@ pub fn widget_and_server(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
         },
     );
     let started = Instant::now();
-    let (dist, server) = std::thread::scope(|scope| {
+    let (dist, apart) = std::thread::scope(|scope| {
         let widget = scope.spawn(|| widget(root));
-        let server = server(root);
+        let apart = server(root, Widget::Apart);
         let widget = widget
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the widget's build panicked")));
-        (widget, server)
+        (widget, apart)
     });
+    let (dist, _) = (dist?, apart?);
+    // The widget goes inside the binary only once it is built: the server
+    // crate alone is compiled again, its dependencies are done.
+    let server = server(root, Widget::Inside)?;
     println!(
         "built the widget and the server in {:.0} s",
         started.elapsed().as_secs_f64()
     );
-    Ok((dist?, server?))
+    Ok((dist, server))
+}
+
+/// Whether the server binary carries the built widget (`embedded-widget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widget {
+    /// Without it (serves `--static DIR`): buildable before the widget is.
+    Apart,
+    /// With `dist/` inside, as released.
+    Inside,
 }
 
 /// Files worth compressing ahead of time.
@@ -160,12 +174,15 @@ impl Fnv64 {
 }
 
 /// The server binary, built with the native `server` profile (see Cargo.toml).
-pub fn server(root: &Path) -> anyhow::Result<PathBuf> {
-    execute(
-        tool(root, "cargo")
-            .args(["build", "--profile", "server", "-p", "wendan-server"])
-            .env("CARGO_TERM_PROGRESS_WHEN", "never"),
-    )?;
+pub fn server(root: &Path, widget: Widget) -> anyhow::Result<PathBuf> {
+    let mut command = tool(root, "cargo");
+    command
+        .args(["build", "--profile", "server", "-p", "wendan-server"])
+        .env("CARGO_TERM_PROGRESS_WHEN", "never");
+    if widget == Widget::Inside {
+        command.args(["--features", "embedded-widget"]);
+    }
+    execute(&mut command)?;
     Ok(root.join("target/server/wendan-server"))
 }
 

@@ -11,7 +11,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     // Only what the demo needs: browsers, nginx, wrk and PostgreSQL are
     // for `cargo xtask test`, `bench` and `chaos`.
     setup::for_build(root)?;
-    let (dist, server) = build::widget_and_server(root)?;
+    // The widget is inside the server, as released.
+    let (_, server) = build::widget_and_server(root)?;
     let base = format!("http://{ADDRESS}");
     println!();
     println!("Wendan demo: 蜀香火锅 Shu Xiang Hotpot");
@@ -40,9 +41,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             "--frame-ancestors",
             &format!("http://{}", demo_site::ADDRESS),
         ])
-        .args(["--database", "sqlite://wendan-demo.sqlite3"])
-        .arg("--static")
-        .arg(dist);
+        .args(["--database", "sqlite://wendan-demo.sqlite3"]);
     // Become the server, so Ctrl-C reaches it directly and it drains cleanly.
     #[cfg(unix)]
     {

@@ -21,7 +21,7 @@ const DEMO_KITCHEN_TOKEN: &str = "demo-kitchen";
 pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let max_examples = parse(args)?;
     let schemathesis = ensure_schemathesis(root)?;
-    let bin = build::server(root)?;
+    let bin = build::server(root, build::Widget::Apart)?;
     // Room for every generated request: shedding would be a 503 by design.
     // One bearer header for every operation: the admin shares the kitchen's
     // token here, so the admin API is tested too. Its `ignored_auth` check

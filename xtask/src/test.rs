@@ -101,7 +101,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 
     step("release build for end-to-end tests");
     let dist = build::widget(root)?;
-    let server = build::server(root)?;
+    let server = build::server(root, build::Widget::Inside)?;
 
     step("end-to-end tests (Playwright, Debian's Chromium)");
     execute(
@@ -113,6 +113,9 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 
     step("chaos: a short seeded run (every fault kind, kill -9)");
     chaos::run_with(root, &dist, &server, &chaos::Options::short())?;
+
+    step("a rolling upgrade: two replicas behind nginx replaced one at a time while diners order");
+    chaos::run_with(root, &dist, &server, &chaos::Options::rolling_upgrade())?;
 
     println!("== all tests passed");
     Ok(())

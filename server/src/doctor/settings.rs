@@ -126,12 +126,15 @@ fn widget(config: &Config) -> Finding {
                 "{} has no index.html: diners would get no ordering page",
                 dir.display()
             ),
-            "point WENDAN_STATIC at the built widget (cargo xtask build writes dist/; the package installs /usr/share/wendan/dist)",
+            "point WENDAN_STATIC at the built widget (cargo xtask build writes dist/), or unset it to serve the widget inside the binary",
         ),
+        None if wendan_server::widget_files::EMBEDDED => {
+            Finding::ok(AREA, "widget served from inside this binary")
+        }
         None => Finding::warning(
             AREA,
-            "no --static: this server serves no ordering page, only the API, the kitchen and admin",
-            "set WENDAN_STATIC to the built widget",
+            "no --static and no widget inside this build: this server serves no ordering page, only the API, the kitchen and admin",
+            "install the release build (cargo xtask build puts the widget inside), or set WENDAN_STATIC to the built widget",
         ),
     }
 }

@@ -49,7 +49,8 @@ export class WendanServer {
     const args = [
       '--listen', `127.0.0.1:${this.port}`,
       '--database', `sqlite://${join(this.dataDir, 'orders.sqlite3')}`,
-      '--static', this.dist,
+      // `dist: null`: no --static, the widget inside the binary (as released).
+      ...(this.dist ? ['--static', this.dist] : []),
       ...(this.extraArgs.includes('--menu') ? [] : ['--demo']),
       '--kitchen-token', KITCHEN_TOKEN,
       '--admin-token', ADMIN_TOKEN,

@@ -22,7 +22,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     let dist = build::widget(root)?;
     transfer::report(&dist)?;
     crate::embed_size::report(&dist)?;
-    let server = build::server(root)?;
+    let server = build::server(root, build::Widget::Inside)?;
     widget::report(root, &dist, &server)?;
     intake::report(root, &server)
 }

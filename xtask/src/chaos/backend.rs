@@ -75,6 +75,36 @@ impl ServerProcess {
         .with_context(|| format!("wendan-server did not come up; see {}", self.log.display()))
     }
 
+    /// Stops the process as systemd does (SIGTERM: it finishes the requests
+    /// in flight and commits), then starts `bin` in its place on the same
+    /// port and database. Returns how long the drain took.
+    pub fn upgrade_to(&mut self, bin: &Path) -> anyhow::Result<Duration> {
+        let started = Instant::now();
+        if let Some(mut child) = self.child.take() {
+            let pid = libc::pid_t::try_from(child.id()).context("a pid beyond pid_t")?;
+            // SAFETY: kill(2) on our own child's pid, which it still is: the
+            // child has not been waited for.
+            if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+                bail!("cannot send SIGTERM: {}", std::io::Error::last_os_error());
+            }
+            let drained = wait_until(Duration::from_secs(30), || {
+                child.try_wait().is_ok_and(|status| status.is_some())
+            });
+            if drained.is_err() {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!(
+                    "wendan-server did not stop within 30 s of SIGTERM; see {}",
+                    self.log.display()
+                );
+            }
+        }
+        let drain = started.elapsed();
+        self.bin = bin.to_owned();
+        self.restart()?;
+        Ok(drain)
+    }
+
     /// `kill -9`: no drain, no flush, nothing.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -15,7 +15,7 @@ mod schedule;
 mod verify;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -30,6 +30,9 @@ use proxy::Proxy;
 use schedule::{Fault, Schedule};
 use verify::DinerRecord;
 
+/// How often `--upgrade` replaces the next server.
+const UPGRADE_EVERY: Duration = Duration::from_secs(20);
+
 /// The line the diners print when every order has been placed.
 const PLACING_DONE: &str = "chaos: placing done";
 
@@ -41,6 +44,10 @@ pub struct Options {
     pub postgres: bool,
     /// Diner pages open at once: 2 cores run a few browsers well, not 20.
     pub active: u32,
+    /// `--upgrade [BIN]`: no faults; a rolling upgrade instead, each server
+    /// in turn stopped with SIGTERM and replaced by `BIN` (by default the
+    /// same build) while the diners order.
+    pub upgrade: Option<Option<PathBuf>>,
 }
 
 impl Options {
@@ -52,6 +59,7 @@ impl Options {
             seed: 2026,
             postgres: false,
             active: 5,
+            upgrade: None,
         }
     }
 
@@ -64,13 +72,34 @@ impl Options {
             seed: 8,
             postgres: false,
             active: 3,
+            upgrade: None,
+        }
+    }
+
+    /// The rolling upgrade inside `cargo xtask test`: PostgreSQL, two
+    /// replicas behind nginx, each replaced once (about two and a half minutes).
+    pub fn rolling_upgrade() -> Self {
+        Self {
+            diners: 4,
+            orders: 8,
+            seed: 8,
+            postgres: true,
+            active: 2,
+            upgrade: Some(None),
         }
     }
 
     fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
         let mut options = Self::full();
-        let mut args = args.into_iter();
+        let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
+            if arg == "--upgrade" {
+                let to = args
+                    .next_if(|next| !next.starts_with("--"))
+                    .map(PathBuf::from);
+                options.upgrade = Some(to);
+                continue;
+            }
             let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
             match arg.as_str() {
                 "--diners" => options.diners = value()?.parse()?,
@@ -79,7 +108,7 @@ impl Options {
                 "--active" => options.active = value()?.parse()?,
                 "--postgres" => options.postgres = true,
                 _ => bail!(
-                    "usage: cargo xtask chaos [--diners N] [--orders N] [--seed S] [--active N] [--postgres]"
+                    "usage: cargo xtask chaos [--diners N] [--orders N] [--seed S] [--active N] [--postgres] [--upgrade [BIN]]"
                 ),
             }
         }
@@ -92,7 +121,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     let options = Options::parse(std::env::args().skip(2))?;
     setup::run(root)?;
     let dist = build::widget(root)?;
-    let server = build::server(root)?;
+    let server = build::server(root, build::Widget::Inside)?;
     run_with(root, &dist, &server, &options)
 }
 
@@ -103,10 +132,11 @@ pub fn run_with(
     server_bin: &Path,
     options: &Options,
 ) -> anyhow::Result<()> {
-    let mode = if options.postgres {
-        "postgres-2-replicas"
-    } else {
-        "sqlite"
+    let mode = match (options.postgres, options.upgrade.is_some()) {
+        (true, false) => "postgres-2-replicas",
+        (false, false) => "sqlite",
+        (true, true) => "postgres-2-replicas-rolling-upgrade",
+        (false, true) => "sqlite-restart",
     };
     println!(
         "\n== chaos ({mode}): {} diners × {} orders, seed {}",
@@ -116,14 +146,30 @@ pub fn run_with(
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
 
-    let schedule = Schedule::generate(options.seed, Duration::from_secs(3600));
+    let schedule = match options.upgrade {
+        // One server replaced every 20 s: SQLite's one, or each replica.
+        Some(_) => Schedule::rolling_upgrade(if options.postgres { 2 } else { 1 }, UPGRADE_EVERY),
+        None => Schedule::generate(options.seed, Duration::from_secs(3600)),
+    };
+    let upgrade_to = match &options.upgrade {
+        Some(Some(bin)) => bin.clone(),
+        _ => server_bin.to_owned(),
+    };
     let mut backend = if options.postgres {
         Backend::postgres(&work, server_bin, dist)?
     } else {
         Backend::sqlite(&work, server_bin, dist)?
     };
     // The servers, nginx and the cluster stop whatever happened.
-    let result = exercise(root, &work, mode, options, &schedule, &mut backend);
+    let result = exercise(
+        root,
+        &work,
+        mode,
+        options,
+        &schedule,
+        &upgrade_to,
+        &mut backend,
+    );
     let stopped = backend.stop();
     let report = result?;
     stopped?;
@@ -146,6 +192,7 @@ fn exercise(
     mode: &str,
     options: &Options,
     schedule: &Schedule,
+    upgrade_to: &Path,
     backend: &mut Backend,
 ) -> anyhow::Result<verify::Report> {
     // Diner n orders at table C<n> (tests/chaos/chaos.mjs).
@@ -178,9 +225,30 @@ fn exercise(
         }
     });
 
-    // The faults run until every order is placed; kills come from here.
+    // The faults run until every order is placed; kills and upgrades come from here.
     let mut kills = 0;
+    let mut upgrades = 0;
     loop {
+        if let Some(at) = schedule
+            .upgrades
+            .get(upgrades)
+            .filter(|at| proxy.elapsed() >= **at)
+        {
+            let (server, name) = backend.victim(upgrades);
+            println!("  upgrade: stopping {name} (SIGTERM) at {at:.0?}");
+            match server.upgrade_to(upgrade_to) {
+                Ok(drain) => println!(
+                    "  upgrade: {name} drained in {} ms; the new build is up at {:.1?}",
+                    drain.as_millis(),
+                    proxy.elapsed()
+                ),
+                Err(error) => {
+                    let _ = diners.kill();
+                    return Err(error);
+                }
+            }
+            upgrades += 1;
+        }
         if done.try_recv().is_ok() || diners.try_wait()?.is_some() {
             break;
         }
@@ -243,6 +311,24 @@ fn exercise(
         .map(|(name, count)| format!("{name} {count}"))
         .collect::<Vec<_>>()
         .join(", ");
+    if !schedule.upgrades.is_empty() {
+        summary.push_str(&format!(
+            "\nrolling upgrade: {upgrades} of {} servers replaced (SIGTERM, drain, the new build started); \
+             no proxy faults; requests through the proxy: {}, of which found no server: {}\n",
+            schedule.upgrades.len(),
+            stats.requests.load(Ordering::Relaxed),
+            stats.upstream_down.load(Ordering::Relaxed),
+        ));
+        if upgrades < schedule.upgrades.len() {
+            bail!("the diners finished before every server was replaced: order more (--orders)");
+        }
+        println!("\n{summary}");
+        std::fs::write(
+            root.join("target/chaos").join(format!("{mode}.md")),
+            &summary,
+        )?;
+        return Ok(report);
+    }
     // A kind no request met was scheduled but proved nothing this time.
     let missed: Vec<&str> = Fault::KINDS
         .iter()
@@ -275,7 +361,9 @@ fn exercise(
 
 #[cfg(test)]
 mod tests {
-    use super::Options;
+    use std::path::PathBuf;
+
+    use super::{Options, Schedule, UPGRADE_EVERY};
 
     #[test]
     fn parses_the_flags() {
@@ -293,5 +381,25 @@ mod tests {
         assert!(options.postgres);
         assert!(Options::parse(["--bogus".to_owned()]).is_err());
         assert!(Options::parse(["--diners".to_owned()]).is_err());
+        assert_eq!(options.upgrade, None);
+    }
+
+    #[test]
+    fn an_upgrade_takes_the_new_build_or_reuses_this_one() {
+        let to = |args: &[&str]| {
+            Options::parse(args.iter().map(|arg| arg.to_string()))
+                .expect("valid")
+                .upgrade
+        };
+        assert_eq!(to(&["--upgrade"]), Some(None));
+        assert_eq!(to(&["--upgrade", "--postgres"]), Some(None));
+        assert_eq!(
+            to(&["--upgrade", "/tmp/new/wendan-server", "--postgres"]),
+            Some(Some(PathBuf::from("/tmp/new/wendan-server")))
+        );
+        let schedule = Schedule::rolling_upgrade(2, UPGRADE_EVERY);
+        assert_eq!(schedule.upgrades, [UPGRADE_EVERY, UPGRADE_EVERY * 2]);
+        assert!(schedule.windows.is_empty() && schedule.kills.is_empty());
+        assert!(schedule.first_round_end > UPGRADE_EVERY * 2);
     }
 }

@@ -69,6 +69,9 @@ pub struct Kill {
 pub struct Schedule {
     pub windows: Vec<Window>,
     pub kills: Vec<Kill>,
+    /// Upgrades: at each, the next server is stopped as systemd stops it
+    /// (SIGTERM: it drains) and the new build started in its place.
+    pub upgrades: Vec<Duration>,
     /// When the first round (every kind once) is over.
     pub first_round_end: Duration,
 }
@@ -125,6 +128,19 @@ impl Schedule {
         schedule
     }
 
+    /// A rolling upgrade and nothing else: one server replaced every
+    /// `every`, `servers` times, while the diners order through a calm
+    /// proxy; they keep ordering until a while after the last.
+    pub fn rolling_upgrade(servers: usize, every: Duration) -> Self {
+        let upgrades: Vec<Duration> = (1..=servers as u32).map(|n| every * n).collect();
+        let last = upgrades.last().copied().unwrap_or_default();
+        Schedule {
+            first_round_end: last + every,
+            upgrades,
+            ..Schedule::default()
+        }
+    }
+
     /// The fault in force `at` into the run, if any.
     pub fn fault_at(&self, at: Duration) -> Option<Fault> {
         self.windows
@@ -178,6 +194,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), 5, "every kind once");
         assert_eq!(schedule.kills.len(), 1);
+        assert!(schedule.upgrades.is_empty());
         let last_end = schedule
             .windows
             .iter()

@@ -27,7 +27,8 @@ const USER: &str = "wendan";
 
 /// The doctor as docs/deploy.md runs it: as the service's user, with its
 /// settings and its widget directory. The check fails if the guide differs.
-pub const DOCTOR: &str = "runuser -u wendan -- sh -c 'set -a; . /etc/wendan/wendan.env; exec wendan-server --static /usr/share/wendan/dist doctor'";
+pub const DOCTOR: &str =
+    "runuser -u wendan -- sh -c 'set -a; . /etc/wendan/wendan.env; exec wendan-server doctor'";
 
 /// How docs/deploy.md keeps a restaurant's own menu readable by the service.
 pub const MENU_PERMISSIONS: &str =
@@ -261,8 +262,6 @@ fn install(package: &Path, version: &str) -> anyhow::Result<()> {
 fn installed_as_documented() -> anyhow::Result<()> {
     for file in [
         "/usr/bin/wendan-server",
-        "/usr/share/wendan/dist/index.html",
-        "/usr/share/wendan/dist/service-worker.js",
         "/usr/share/wendan/menus/demo-hotpot.json",
         "/usr/share/wendan/nginx/wendan.conf",
         "/usr/lib/systemd/system/wendan.service",
@@ -418,10 +417,15 @@ struct Placed {
 }
 
 fn place_order(address: SocketAddr, kitchen_token: &str) -> anyhow::Result<Placed> {
+    // The widget inside the binary (the package installs no dist/).
     let page = http::get(address, "/")?;
     ensure!(
         page.status == 200 && page.text().contains("<html"),
         "GET / is not the widget"
+    );
+    ensure!(
+        !std::path::Path::new("/usr/share/wendan/dist").exists(),
+        "the package still installs /usr/share/wendan/dist"
     );
     let menu: Menu = serde_json::from_slice(&http::get(address, "/api/v1/menu")?.body)?;
     let now = time::OffsetDateTime::now_utc();

@@ -175,16 +175,12 @@ mod tests {
     }
 
     #[test]
-    fn the_server_unit_starts_the_server_with_the_widget() {
+    fn the_server_unit_starts_the_server_with_the_widget_inside() {
         let unit = Unit::parse(&shipped("wendan.service"));
         let exec = unit.get("Service", "ExecStart").expect("ExecStart");
         assert_eq!(
             command_line(exec).expect("command"),
-            [
-                "/usr/bin/wendan-server",
-                "--static",
-                "/usr/share/wendan/dist"
-            ]
+            ["/usr/bin/wendan-server"]
         );
         assert_eq!(unit.get("Service", "User"), Some("wendan"));
         assert_eq!(
