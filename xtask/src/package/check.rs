@@ -175,11 +175,12 @@ fn scenario(packages: &Packages, work: &Path, timings: &mut Timings) -> anyhow::
         .port();
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let kitchen_token = random_hex(24)?;
+    let admin_token = random_hex(24)?;
     timings.time("configure /etc/wendan/wendan.env", || {
         let text = std::fs::read_to_string(ENV_FILE)?;
         let text = set_setting(&text, "WENDAN_LISTEN", &address.to_string());
         let text = set_setting(&text, "WENDAN_KITCHEN_TOKEN", &kitchen_token);
-        let text = set_setting(&text, "WENDAN_ADMIN_TOKEN", &random_hex(24)?);
+        let text = set_setting(&text, "WENDAN_ADMIN_TOKEN", &admin_token);
         Ok(std::fs::write(ENV_FILE, text)?)
     })?;
     timings.time("the doctor, as the guide runs it", || {
@@ -195,6 +196,10 @@ fn scenario(packages: &Packages, work: &Path, timings: &mut Timings) -> anyhow::
     let log = work.join("wendan.service.log");
     let mut service = timings.time("start wendan.service's ExecStart, as its user", || {
         Service::start(&log, address)
+    })?;
+    // Dine-in orders are taken only at the restaurant's own tables (step 6).
+    timings.time("add the restaurant's table A12, as the admin would", || {
+        add_table(address, &admin_token, "A12")
     })?;
     let order = timings.time("order through it over HTTP", || {
         place_order(address, &kitchen_token)
@@ -414,6 +419,27 @@ struct Placed {
     key: String,
     body: Vec<u8>,
     id: String,
+}
+
+fn add_table(address: SocketAddr, admin_token: &str, table: &str) -> anyhow::Result<()> {
+    let bearer = format!("Bearer {admin_token}");
+    let added = http::request(
+        address,
+        "PUT",
+        &format!("/api/v1/admin/tables/{table}"),
+        &[
+            ("authorization", &bearer),
+            ("content-type", "application/json"),
+        ],
+        b"{}".to_vec(),
+    )?;
+    ensure!(
+        matches!(added.status, 200 | 201),
+        "PUT /api/v1/admin/tables/{table}: {} {}",
+        added.status,
+        added.text()
+    );
+    Ok(())
 }
 
 fn place_order(address: SocketAddr, kitchen_token: &str) -> anyhow::Result<Placed> {
