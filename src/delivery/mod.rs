@@ -69,9 +69,25 @@ async fn deliver_locked(store: &Store, trigger: Trigger) -> Result<Reach, StoreE
     // Holding the lock, nobody else is sending: a "sending" entry is a send
     // that a closed tab or a stopped worker never finished.
     let mut first_pass = true;
+    // An order just reached the server: the path works again, so orders
+    // waiting out a network failure go now, not each at the end of its own
+    // random wait (up to a minute after a long outage). A server's
+    // `Retry-After` still stands, and only a success counts: a 503 proves
+    // the path but not that the server wants more.
+    let mut path_proven = false;
     loop {
         let mut entries = store.outbox().await?.entries;
         let now = clock::now();
+        if path_proven {
+            for entry in entries.iter_mut() {
+                let before = entry.clone();
+                entry.network_is_back(now);
+                if *entry != before {
+                    store.put_entry(entry).await?;
+                }
+            }
+            path_proven = false;
+        }
         if first_pass {
             for entry in entries.iter_mut().filter(|entry| entry.is_pending()) {
                 let before = entry.clone();
@@ -121,6 +137,10 @@ async fn deliver_locked(store: &Store, trigger: Trigger) -> Result<Reach, StoreE
         for ((mut entry, _), outcome) in attempts.into_iter().zip(outcomes) {
             match &outcome {
                 wendan_outbox::Outcome::Unknown(_) => reach.unreachable = true,
+                wendan_outbox::Outcome::Delivered(_) => {
+                    reach.answered = true;
+                    path_proven = true;
+                }
                 _ => reach.answered = true,
             }
             entry.finish_attempt(outcome, clock::now(), &backoff, &mut random);

@@ -272,3 +272,34 @@ test('the receipt follows the kitchen live: preparing, then ready', async ({ pag
     await server.stop();
   }
 });
+
+test('when the path to the server comes back, every waiting order goes at once, not each on its own wait', async ({ browser }) => {
+  const server = await WendanServer.start();
+  // The page alone, "online" all along: a dead access point, no `online` event.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  try {
+    await page.goto(TABLE_URL(server));
+    await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    await page.route('**/api/v1/orders', (route) => route.abort('connectionrefused'));
+    for (let n = 0; n < 4; n += 1) {
+      await addDishes(page, ['Potato slices']);
+      await placeOrder(page);
+    }
+    await expectOrderStates(page, ['saved', 'saved', 'saved', 'saved']);
+    // Long enough for a few failed tries each: their random waits spread out.
+    await page.waitForTimeout(7_000);
+    await page.unroute('**/api/v1/orders');
+
+    const count = async () => (await server.openOrders()).length;
+    await expect.poll(count, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(0);
+    const first = Date.now();
+    await expect.poll(count, { timeout: 60_000, intervals: [100] }).toBe(4);
+    // The first success proved the path: the others followed in its run.
+    expect(Date.now() - first).toBeLessThan(2_000);
+    await expectOrderStates(page, ['received', 'received', 'received', 'received']);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
