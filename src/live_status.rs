@@ -12,7 +12,7 @@ use web_sys::{EventSource, MessageEvent};
 use wendan_outbox::DeliveryState;
 use wendan_protocol::StatusUpdate;
 
-use crate::actions::reload_orders;
+use crate::actions::{deliver_network_back, reload_orders};
 use crate::delivery::signal;
 use crate::widget::Widget;
 
@@ -74,6 +74,14 @@ fn listen(widget: Widget, order_id: &str) -> Option<EventSource> {
     // The closure lives as long as the page; the source is closed when the
     // order closes, after which it is never called again.
     on_status.forget();
+    // The stream (re)connecting proves the path to the server works, which
+    // a phone "online" all along never hears from the browser: orders
+    // waiting out a network failure go now (a server's Retry-After stands).
+    let on_open = Closure::<dyn Fn()>::new(move || spawn_local(deliver_network_back(widget)));
+    source
+        .add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref())
+        .ok()?;
+    on_open.forget();
     Some(source)
 }
 

@@ -303,3 +303,31 @@ test('when the path to the server comes back, every waiting order goes at once, 
     await server.stop();
   }
 });
+
+test('a live status stream that reconnects sends at once the orders waiting out a network failure', async ({ browser }) => {
+  const server = await WendanServer.start();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  try {
+    await page.goto(TABLE_URL(server));
+    await addDishes(page, ['Potato slices']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['received']); // followed live from now on
+    await server.stop();
+    await addDishes(page, ['Fresh beef tripe']);
+    await placeOrder(page);
+    await expectOrderStates(page, ['saved', 'received']);
+    // Long enough for the new order's own wait to grow to up to half a minute.
+    await page.waitForTimeout(25_000);
+    await server.restart();
+    const back = Date.now();
+    await expectOrderStates(page, ['received', 'received'], 60_000);
+    // The stream reconnects within the browser's 3 s and the order follows.
+    const waited = Date.now() - back;
+    console.log(`the waiting order arrived ${waited} ms after the server was back`);
+    expect(waited).toBeLessThan(5_000);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
