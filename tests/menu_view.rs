@@ -43,6 +43,13 @@ fn render(language: Language) -> web_sys::HtmlElement {
 
 use wasm_bindgen::JsCast;
 
+/// The "Add" button of dish `item_id`.
+fn add_button(host: &web_sys::HtmlElement, item_id: &str) -> web_sys::Element {
+    host.query_selector(&format!("[data-item-id='{item_id}'] button"))
+        .expect("valid selector")
+        .expect("an add button")
+}
+
 #[wasm_bindgen_test]
 fn lists_items_with_yuan_prices_in_english() {
     let host = render(Language::English);
@@ -50,10 +57,7 @@ fn lists_items_with_yuan_prices_in_english() {
     assert!(text.contains("Meats"), "{text}");
     assert!(text.contains("Beef tripe"), "{text}");
     assert!(text.contains("¥38.00"), "{text}");
-    let add = host
-        .query_selector("[data-item-id='beef-tripe'] button")
-        .expect("valid selector")
-        .expect("an add button");
+    let add = add_button(&host, "beef-tripe");
     assert_eq!(
         add.get_attribute("aria-label").as_deref(),
         Some("Add Beef tripe")
@@ -75,10 +79,7 @@ fn a_traditional_chinese_diner_reads_the_chinese_names() {
     let host = render(Language::ZhTw);
     let text = host.text_content().unwrap_or_default();
     assert!(text.contains("毛肚"), "{text}");
-    let add = host
-        .query_selector("[data-item-id='beef-tripe'] button")
-        .expect("valid selector")
-        .expect("an add button");
+    let add = add_button(&host, "beef-tripe");
     assert_eq!(
         add.get_attribute("aria-label").as_deref(),
         Some("加入 毛肚")

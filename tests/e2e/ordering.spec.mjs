@@ -8,6 +8,21 @@ import { addDishes, placeOrder, expectOrderStates, orderStates } from './support
 
 const TABLE_URL = (server) => `${server.url}/?lang=en&table=A12`;
 
+/**
+ * A server and one page without the service worker, which would deliver past
+ * the page's blocked routes (its own scenarios are in service-worker.spec.mjs).
+ */
+async function withPageAlone(browser, run) {
+  const server = await WendanServer.start();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    await run({ server, page: await context.newPage() });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
+
 test('an order is saved at once, delivered, and shows its number', async ({ page }) => {
   const server = await WendanServer.start();
   try {
@@ -42,13 +57,8 @@ test('a double tap on Place order makes one order', async ({ page }) => {
   }
 });
 
-test('an order placed with the server down survives a reload and is delivered once when it is back', async ({ browser }) => {
-  const server = await WendanServer.start();
-  // The page alone: the service worker would deliver past the page's blocked
-  // route (its own scenarios are in service-worker.spec.mjs).
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
-  try {
+test('an order placed with the server down survives a reload and is delivered once when it is back', async ({ browser }) =>
+  withPageAlone(browser, async ({ server, page }) => {
     await page.goto(TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     await server.stop();
@@ -74,11 +84,7 @@ test('an order placed with the server down survives a reload and is delivered on
     const orders = await server.openOrders();
     expect(orders).toHaveLength(1);
     expect(orders[0].total_minor).toBe(1000 + 3800);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
 test('a 503 with Retry-After is respected before the next try', async ({ page }) => {
   const server = await WendanServer.start();
@@ -273,14 +279,11 @@ test('the receipt follows the kitchen live: preparing, then ready', async ({ pag
   }
 });
 
-test('when the path to the server comes back, every waiting order goes at once, not each on its own wait', async ({ browser }) => {
-  const server = await WendanServer.start();
-  // The page alone, "online" all along: a dead access point, no `online` event.
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
-  try {
+test('when the path to the server comes back, every waiting order goes at once, not each on its own wait', async ({ browser }) =>
+  withPageAlone(browser, async ({ server, page }) => {
     await page.goto(TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
+    // "Online" all along: a dead access point, no `online` event.
     await page.route('**/api/v1/orders', (route) => route.abort('connectionrefused'));
     for (let n = 0; n < 4; n += 1) {
       await addDishes(page, ['Potato slices']);
@@ -298,17 +301,10 @@ test('when the path to the server comes back, every waiting order goes at once, 
     // The first success proved the path: the others followed in its run.
     expect(Date.now() - first).toBeLessThan(2_000);
     await expectOrderStates(page, ['received', 'received', 'received', 'received']);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('a live status stream that reconnects sends at once the orders waiting out a network failure', async ({ browser }) => {
-  const server = await WendanServer.start();
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const page = await context.newPage();
-  try {
+test('a live status stream that reconnects sends at once the orders waiting out a network failure', async ({ browser }) =>
+  withPageAlone(browser, async ({ server, page }) => {
     await page.goto(TABLE_URL(server));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
@@ -326,8 +322,4 @@ test('a live status stream that reconnects sends at once the orders waiting out 
     const waited = Date.now() - back;
     console.log(`the waiting order arrived ${waited} ms after the server was back`);
     expect(waited).toBeLessThan(5_000);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));

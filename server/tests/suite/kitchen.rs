@@ -135,12 +135,7 @@ async fn a_diner_follows_status_live_and_resumes_after_a_drop() {
 async fn a_graceful_stop_is_not_held_open_by_event_streams() {
     let mut server = TestServer::start(&["--kitchen-token", TOKEN]).await;
     let id = place_order(&server).await;
-    let stream = server
-        .client
-        .get(server.url(&format!("/api/v1/orders/{id}/events")))
-        .send()
-        .await
-        .expect("GET events");
+    let stream = server.order_events(&id).await;
     assert_eq!(stream.status(), StatusCode::OK);
     tokio::time::timeout(Duration::from_secs(5), server.stop())
         .await

@@ -252,12 +252,7 @@ async fn the_gauges_follow_streams_connections_and_orders() {
     );
 
     let id = order["id"].as_str().expect("id");
-    let stream = server
-        .client
-        .get(server.url(&format!("/api/v1/orders/{id}/events")))
-        .send()
-        .await
-        .expect("status stream");
+    let stream = server.order_events(id).await;
     assert_eq!(stream.status(), StatusCode::OK);
     wait_for_sample(&server, "wendan_event_streams_open", |n| n == 1.0, "1").await;
     drop(stream);

@@ -74,12 +74,7 @@ async fn replicas_a_status_change_on_one_reaches_diners_on_the_other() {
     let (a, b) = two_replicas().await;
     let order = a.place().await;
     let id = order["id"].as_str().expect("id");
-    let stream = b
-        .client
-        .get(b.url(&format!("/api/v1/orders/{id}/events")))
-        .send()
-        .await
-        .expect("SSE on replica b");
+    let stream = b.order_events(id).await;
     let kitchen_on_a = async {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let response = a

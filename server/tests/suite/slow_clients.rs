@@ -139,12 +139,7 @@ async fn a_live_status_stream_outlives_both_deadlines() {
         TestServer::start(&["--header-timeout-secs", "1", "--body-timeout-secs", "1"]).await;
     let order = server.place().await;
     let id = order["id"].as_str().expect("id");
-    let stream = server
-        .client
-        .get(server.url(&format!("/api/v1/orders/{id}/events")))
-        .send()
-        .await
-        .expect("stream");
+    let stream = server.order_events(id).await;
     assert_eq!(stream.status(), 200);
     let mut events = stream.bytes_stream();
     tokio::time::sleep(Duration::from_secs(3)).await;

@@ -78,6 +78,15 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// Opens order `id`'s live status stream, as a diner's phone does.
+    pub async fn order_events(&self, id: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(&format!("/api/v1/orders/{id}/events")))
+            .send()
+            .await
+            .expect("GET the order's events")
+    }
+
     /// Graceful stop, then a new server on the same database.
     pub async fn restart(mut self, extra_args: &[&str]) -> Self {
         self.stop().await;
