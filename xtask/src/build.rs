@@ -16,16 +16,21 @@ pub fn all(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
     widget_and_server(root)
 }
 
-/// Both release builds, at the same time: two processes keep both cores
-/// busy through each other's single-threaded stretches (the widget's
-/// one-codegen-unit LTO and wasm-opt, the server's link). Measured on
-/// 2 cores: see README, "The first run". Cargo locks the two builds'
-/// directories separately (`target/wasm32-unknown-unknown`, `target/server`).
-/// Then the server once more, with the built widget inside it.
+/// The widget's release build, then the server's with the widget inside it.
+///
+/// The first time, the server's dependencies are built at the same time as
+/// the widget (a server without the widget, which compiles everything it
+/// needs): two processes keep both cores busy through each other's
+/// single-threaded stretches (the widget's one-codegen-unit LTO and
+/// wasm-opt, the server's link). Measured on 2 cores: see README, "The
+/// first run". Cargo locks the two builds' directories separately
+/// (`target/wasm32-unknown-unknown`, `target/server`). Later builds have
+/// their dependencies: building that extra server would only compile the
+/// server crate twice, so they go one after the other.
 pub fn widget_and_server(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
     let first = !root.join("target/server/wendan-server").exists();
     announce(
-        "release builds of the widget (Trunk) and the server, at the same time",
+        "release builds of the widget (Trunk) and the server",
         if first {
             Step::FirstBuilds
         } else {
@@ -33,17 +38,20 @@ pub fn widget_and_server(root: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
         },
     );
     let started = Instant::now();
-    let (dist, apart) = std::thread::scope(|scope| {
-        let widget = scope.spawn(|| widget(root));
-        let apart = server(root, Widget::Apart);
-        let widget = widget
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the widget's build panicked")));
-        (widget, apart)
-    });
-    let (dist, _) = (dist?, apart?);
-    // The widget goes inside the binary only once it is built: the server
-    // crate alone is compiled again, its dependencies are done.
+    let dist = if first {
+        let (dist, apart) = std::thread::scope(|scope| {
+            let widget = scope.spawn(|| widget(root));
+            let apart = server(root, Widget::Apart);
+            let widget = widget
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the widget's build panicked")));
+            (widget, apart)
+        });
+        apart?;
+        dist?
+    } else {
+        widget(root)?
+    };
     let server = server(root, Widget::Inside)?;
     println!(
         "built the widget and the server in {:.0} s",

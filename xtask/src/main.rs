@@ -29,7 +29,7 @@ const USAGE: &str =
   setup   install what is missing for building and testing (wasm target, Trunk,
           wasm-bindgen-cli, wasm-opt, Chromium, PostgreSQL, nginx, npm test tools,
           cargo-deny)
-  build   release builds of the widget (dist/) and the server, at the same time
+  build   release builds of the widget (dist/) and the server, with the widget inside
   demo    build the widget and serve the demo restaurant on http://127.0.0.1:8080/
           and its website, embedding the widget, on http://127.0.0.1:8081/
           (installs only what the build needs)
