@@ -38,6 +38,7 @@ pub fn state_text(language: Language, stage: Stage) -> &'static str {
         Stage::Saved => words.saved,
         Stage::Sending => words.sending,
         Stage::AtRestaurant(status) => match status {
+            OrderStatus::AwaitingPayment => words.awaiting_payment,
             OrderStatus::Received => words.received,
             OrderStatus::Preparing => words.preparing,
             OrderStatus::Ready => words.ready,

@@ -29,7 +29,7 @@ pub fn follow_open_orders(widget: Widget) {
             orders
                 .iter()
                 .filter_map(|entry| match &entry.state {
-                    DeliveryState::Received { order } if order.status.is_open() => {
+                    DeliveryState::Received { order } if !order.status.is_final() => {
                         Some(order.id.clone())
                     }
                     _ => None,

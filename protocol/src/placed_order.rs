@@ -6,11 +6,14 @@ use time::OffsetDateTime;
 use crate::Localized;
 use crate::order::OrderMode;
 
-/// Where an order is in the kitchen. `Cancelled` is reachable from any open state.
+/// Where an order is. `AwaitingPayment` is before the kitchen (pay-first:
+/// only the payment moves it on, to `Received`, or an expiry to
+/// `Cancelled`); `Cancelled` is reachable from any open state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    AwaitingPayment,
     Received,
     Preparing,
     Ready,
@@ -22,7 +25,8 @@ impl OrderStatus {
     /// Every status, in the order an order moves through them. Code that
     /// must cover each one (words, colours, the kitchen's buttons) iterates
     /// this or matches exhaustively, so a new status cannot be forgotten.
-    pub const ALL: [OrderStatus; 5] = [
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::AwaitingPayment,
         OrderStatus::Received,
         OrderStatus::Preparing,
         OrderStatus::Ready,
@@ -44,12 +48,35 @@ impl OrderStatus {
         )
     }
 
+    /// On the kitchen's board: the kitchen has it and has not finished it.
+    /// An order awaiting payment is not: the kitchen does not see it yet.
     pub fn is_open(self) -> bool {
-        !matches!(self, OrderStatus::Completed | OrderStatus::Cancelled)
+        matches!(
+            self,
+            OrderStatus::Received | OrderStatus::Preparing | OrderStatus::Ready
+        )
+    }
+
+    /// Nothing will happen to it any more: a diner's phone stops following it.
+    pub fn is_final(self) -> bool {
+        matches!(self, OrderStatus::Completed | OrderStatus::Cancelled)
+    }
+
+    /// The moves only a payment makes, never the kitchen: paid → to the
+    /// kitchen; not paid in time → cancelled.
+    pub fn payment_may_make(self, next: OrderStatus) -> bool {
+        matches!(
+            (self, next),
+            (
+                OrderStatus::AwaitingPayment,
+                OrderStatus::Received | OrderStatus::Cancelled
+            )
+        )
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
+            OrderStatus::AwaitingPayment => "awaiting_payment",
             OrderStatus::Received => "received",
             OrderStatus::Preparing => "preparing",
             OrderStatus::Ready => "ready",
@@ -135,6 +162,7 @@ pub struct PricedOption {
 
 #[cfg(test)]
 mod tests {
+    use super::OrderStatus;
     use super::OrderStatus::*;
 
     #[test]
@@ -155,5 +183,19 @@ mod tests {
         }
         assert!(!Completed.can_become(Cancelled));
         assert!(!Cancelled.is_open());
+    }
+
+    #[test]
+    fn an_order_awaiting_payment_is_moved_by_its_payment_only() {
+        for next in OrderStatus::ALL {
+            assert!(!AwaitingPayment.can_become(next), "the kitchen: {next:?}");
+        }
+        assert!(AwaitingPayment.payment_may_make(Received));
+        assert!(AwaitingPayment.payment_may_make(Cancelled));
+        assert!(!Received.payment_may_make(Cancelled));
+        assert!(!AwaitingPayment.is_open(), "not on the kitchen's board");
+        assert!(!AwaitingPayment.is_final(), "the phone keeps following it");
+        let wire = serde_json::to_string(&AwaitingPayment).expect("json");
+        assert_eq!(wire, format!("\"{}\"", AwaitingPayment.as_str()));
     }
 }

@@ -30,11 +30,13 @@ pub enum ProblemType {
     CrossOriginRequest,
     UnsupportedMediaType,
     RequestTimeout,
+    PaymentRefused,
+    PaymentProviderUnavailable,
     Internal,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 20] = [
+    pub const ALL: [ProblemType; 22] = [
         ProblemType::IdempotencyKeyMissing,
         ProblemType::IdempotencyKeyMalformed,
         ProblemType::IdempotencyKeyReused,
@@ -54,6 +56,8 @@ impl ProblemType {
         ProblemType::CrossOriginRequest,
         ProblemType::UnsupportedMediaType,
         ProblemType::RequestTimeout,
+        ProblemType::PaymentRefused,
+        ProblemType::PaymentProviderUnavailable,
         ProblemType::Internal,
     ];
 
@@ -78,6 +82,8 @@ impl ProblemType {
             ProblemType::CrossOriginRequest => "cross-origin-request",
             ProblemType::UnsupportedMediaType => "unsupported-media-type",
             ProblemType::RequestTimeout => "request-timeout",
+            ProblemType::PaymentRefused => "payment-refused",
+            ProblemType::PaymentProviderUnavailable => "payment-provider-unavailable",
             ProblemType::Internal => "internal",
         }
     }
@@ -103,6 +109,8 @@ impl ProblemType {
             ProblemType::NotFound => 404,
             ProblemType::MethodNotAllowed => 405,
             ProblemType::RequestTimeout => 408,
+            ProblemType::PaymentRefused => 409,
+            ProblemType::PaymentProviderUnavailable => 502,
             ProblemType::IdempotencyKeyInUse | ProblemType::InvalidTransition => 409,
             ProblemType::PayloadTooLarge => 413,
             ProblemType::UnsupportedMediaType => 415,
@@ -143,6 +151,10 @@ impl ProblemType {
             ProblemType::CrossOriginRequest => "A page on another origin may not make this request",
             ProblemType::UnsupportedMediaType => "The request body must be JSON",
             ProblemType::RequestTimeout => "The request took too long to arrive",
+            ProblemType::PaymentRefused => "This payment step is not possible now",
+            ProblemType::PaymentProviderUnavailable => {
+                "The payment provider could not be reached; nothing new was charged"
+            }
             ProblemType::Internal => "Internal server error",
         }
     }

@@ -16,8 +16,9 @@ use crate::embedding::routes::ReportLimits;
 use crate::limits::request_body::{BodyDeadline, enforce_body_deadline, problem_for_bare_413};
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
+use crate::payments::paths::{ALIPAY_NOTIFY_PATH, STRIPE_WEBHOOK_PATH, WECHAT_NOTIFY_PATH};
 use crate::request_log::log_request;
-use crate::routes::{admin, health, json_only, kitchen, menu, order_events, orders};
+use crate::routes::{admin, health, json_only, kitchen, menu, order_events, orders, payments};
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
 use crate::widget_files;
@@ -36,6 +37,18 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             "/api/v1/orders/{id}/events",
             get(order_events::order_events),
         )
+        .route(
+            "/api/v1/orders/{id}/payments",
+            json_only(post(payments::pay)),
+        )
+        .route("/api/v1/orders/{id}/payment", get(payments::payment_status))
+        .route(
+            "/api/v1/kitchen/orders/{id}/paid",
+            json_only(post(payments::settle_at_counter)),
+        )
+        .route(WECHAT_NOTIFY_PATH, post(payments::wechat_notify))
+        .route(ALIPAY_NOTIFY_PATH, post(payments::alipay_notify))
+        .route(STRIPE_WEBHOOK_PATH, post(payments::stripe_webhook))
         .merge(kitchen::routes())
         .merge(admin_routes())
         .route("/healthz", get(health::healthz))

@@ -17,6 +17,7 @@ pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod business_day;
+pub mod cashier;
 pub mod config;
 pub mod dashboard;
 pub mod embedding;
@@ -76,7 +77,11 @@ pub async fn serve(
         .context("cannot set up payments")?;
     tracing::info!(?payments, "payments");
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let state = state::AppState::open(&config, stopping).await?;
+    let state = state::AppState::open(&config, payments, stopping).await?;
+    tokio::spawn(Arc::clone(&state.cashier).sweep_periodically(
+        Duration::from_secs(config.payments.payment_sweep_seconds.max(1)),
+        state.stopping.clone(),
+    ));
     let storage = state.storage.clone();
     let limits = Arc::clone(&state.order_limits);
     let gate = Arc::clone(&state.gate);

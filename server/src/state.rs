@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use crate::admission::Admission;
 use crate::auth::{Gate, Tokens};
+use crate::cashier::Cashier;
 use crate::config::Config;
 use crate::dashboard::IntakeCounts;
 use crate::idempotency::InFlight;
@@ -16,6 +17,7 @@ use crate::kitchen::controls::KitchenControls;
 use crate::limits::{EventStreamLimits, OrderRateLimits};
 use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
+use crate::payments::PaymentProviders;
 use crate::storage::{EventBus, KitchenStore, Storage};
 
 /// Cloned for every request (axum's `State`, the latency middleware), so it
@@ -53,6 +55,9 @@ pub struct Shared {
     pub public_url: Arc<str>,
     /// 409s, replays and 503s per minute, persisted for the dashboard.
     pub intake_counts: IntakeCounts,
+    /// Takes orders' payments: the providers this restaurant enabled, and
+    /// the one door every payment update goes through.
+    pub cashier: Arc<Cashier>,
     /// Becomes true when the server is stopping: long-lived streams end so
     /// that the graceful shutdown is not held open by them.
     pub stopping: watch::Receiver<bool>,
@@ -75,7 +80,11 @@ struct Menus {
 }
 
 impl AppState {
-    pub async fn open(config: &Config, stopping: watch::Receiver<bool>) -> anyhow::Result<Self> {
+    pub async fn open(
+        config: &Config,
+        payments: PaymentProviders,
+        stopping: watch::Receiver<bool>,
+    ) -> anyhow::Result<Self> {
         // Before anything is opened: a server that would let anyone in with
         // an empty token does not start.
         let tokens = Tokens::configured(config.kitchen_token(), config.admin_token(), config.demo)?;
@@ -124,6 +133,7 @@ impl AppState {
             move || streams.open_streams() as i64,
         );
         metrics.sample_storage(&storage);
+        let storage_for_cashier = storage.clone();
         let state = Self(Arc::new(Shared {
             menus: RwLock::new(Menus {
                 base,
@@ -146,6 +156,7 @@ impl AppState {
             controls: RwLock::new(KitchenControls::default()),
             public_url: Arc::from(config.public_url()),
             intake_counts: IntakeCounts::default(),
+            cashier: Arc::new(Cashier::new(Arc::new(payments), storage_for_cashier)),
             stopping,
         }));
         state

@@ -48,6 +48,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
     stages: StageWords {
         saved: "Saved on this phone, waiting for network",
         sending: "Sending…",
+        awaiting_payment: "At the restaurant, waiting for payment: the kitchen starts once it is paid",
         received: "Received by the restaurant",
         preparing: "Preparing",
         ready: "Ready",
@@ -208,6 +209,7 @@ pub const KITCHEN: KitchenWords = KitchenWords {
         marked_sold_out: "Sold out",
     },
     statuses: KitchenStatusWords {
+        awaiting_payment: "Awaiting payment",
         received: "New",
         preparing: "Preparing",
         ready: "Ready",

@@ -81,6 +81,7 @@ pub struct WidgetWords {
 pub struct StageWords {
     pub saved: &'static str,
     pub sending: &'static str,
+    pub awaiting_payment: &'static str,
     pub received: &'static str,
     pub preparing: &'static str,
     pub ready: &'static str,
@@ -277,6 +278,7 @@ pub struct KitchenPageWords {
 /// A status badge on a ticket, keyed by the status's wire name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct KitchenStatusWords {
+    pub awaiting_payment: &'static str,
     pub received: &'static str,
     pub preparing: &'static str,
     pub ready: &'static str,

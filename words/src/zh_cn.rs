@@ -48,6 +48,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
     stages: StageWords {
         saved: "已保存在手机上，等待网络",
         sending: "正在发送…",
+        awaiting_payment: "餐厅已收到，待支付：支付后厨房开始制作",
         received: "餐厅已收到",
         preparing: "正在制作",
         ready: "可以取餐了",
@@ -208,6 +209,7 @@ pub const KITCHEN: KitchenWords = KitchenWords {
         marked_sold_out: "已估清",
     },
     statuses: KitchenStatusWords {
+        awaiting_payment: "待支付",
         received: "新单",
         preparing: "制作中",
         ready: "待取餐",

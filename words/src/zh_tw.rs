@@ -50,6 +50,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
     stages: StageWords {
         saved: "已保存在手機上，等待網路",
         sending: "正在送出…",
+        awaiting_payment: "餐廳已收到，待付款：付款後廚房開始製作",
         received: "餐廳已收到",
         preparing: "正在製作",
         ready: "可以取餐了",
@@ -210,6 +211,7 @@ pub const KITCHEN: KitchenWords = KitchenWords {
         marked_sold_out: "已售完",
     },
     statuses: KitchenStatusWords {
+        awaiting_payment: "待付款",
         received: "新單",
         preparing: "製作中",
         ready: "待取餐",

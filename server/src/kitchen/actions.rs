@@ -35,7 +35,7 @@ impl KitchenAction {
             return None;
         }
         match to {
-            Received => None,
+            AwaitingPayment | Received => None,
             Preparing if from == Ready => Some(KitchenAction::Recall),
             Preparing => Some(KitchenAction::Start),
             Ready => Some(KitchenAction::Bump),

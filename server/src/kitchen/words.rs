@@ -39,6 +39,7 @@ mod tests {
     fn status_word(language: Language, status: OrderStatus) -> &'static str {
         let words = &language.kitchen().statuses;
         match status {
+            OrderStatus::AwaitingPayment => words.awaiting_payment,
             OrderStatus::Received => words.received,
             OrderStatus::Preparing => words.preparing,
             OrderStatus::Ready => words.ready,

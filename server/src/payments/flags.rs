@@ -36,6 +36,16 @@ impl PaymentMode {
     pub const fn needs_online_provider(self) -> bool {
         !matches!(self, PaymentMode::PayLater)
     }
+
+    /// Whether an order of `mode` waits for its payment before the kitchen
+    /// sees it (`either`: pickup pays first, a table may pay after eating).
+    pub const fn pays_first(self, mode: wendan_protocol::order::OrderMode) -> bool {
+        match self {
+            PaymentMode::PayLater => false,
+            PaymentMode::PayFirst => true,
+            PaymentMode::Either => matches!(mode, wendan_protocol::order::OrderMode::Pickup),
+        }
+    }
 }
 
 impl fmt::Display for PaymentMode {
@@ -98,6 +108,19 @@ pub struct PaymentFlags {
         help_heading = "Payments"
     )]
     pub payment_timeout_secs: u64,
+
+    /// How often the server looks for payments that need it: attempts the
+    /// provider has been silent about (queried on a backing-off schedule,
+    /// closed at expiry), refunds not yet confirmed, unpaid orders past
+    /// their time.
+    #[arg(
+        long,
+        env = "WENDAN_PAYMENT_SWEEP_SECONDS",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        help_heading = "Payments"
+    )]
+    pub payment_sweep_seconds: u64,
 
     /// The payment sandbox's keys directory (`wendan-paysim --keys-dir`):
     /// configures WeChat Pay, Alipay and Stripe against the sandbox at

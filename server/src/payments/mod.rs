@@ -29,6 +29,7 @@ pub mod registry;
 pub mod sandbox;
 pub mod setup;
 pub mod stripe;
+pub mod transition;
 pub mod wechat;
 
 pub use error::{CodecError, NotificationError, ProviderError};

@@ -6,6 +6,7 @@ pub mod kitchen;
 pub mod menu;
 pub mod order_events;
 pub mod orders;
+pub mod payments;
 
 use axum::middleware;
 use axum::routing::MethodRouter;

@@ -119,7 +119,11 @@ pub async fn post_order(
     let order = PlacedOrder {
         id: new_order_id(),
         number: 0,
-        status: OrderStatus::Received,
+        status: if state.cashier.providers().mode().pays_first(request.mode) {
+            OrderStatus::AwaitingPayment
+        } else {
+            OrderStatus::Received
+        },
         mode: request.mode,
         table: request.table.map(|table| table.trim().to_owned()),
         pickup_name: request.pickup_name.map(|name| name.trim().to_owned()),
@@ -180,7 +184,7 @@ pub async fn get_order(
 
 /// The request's one key. Two `Idempotency-Key` headers are refused rather
 /// than one of them chosen: a proxy that adds one must not decide the order.
-fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
     let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
     let value = values.next().ok_or_else(|| {
         ApiError::new(ProblemType::IdempotencyKeyMissing)

@@ -17,14 +17,17 @@
 use std::future::Future;
 
 use time::OffsetDateTime;
+use wendan_payments::MerchantRef;
 use wendan_protocol::{PlacedOrder, StatusChange};
 
+use super::payments::{Applied, PaymentEvent, StoredPayment, Unsettled};
 use super::{
     ControlChange, Created, NewOrder, PastOrder, ScopedKey, StatusEvent, StorageError,
     StoredAnswer, StoredSession,
 };
 use crate::dashboard::{DayRecords, MinuteCount};
 use crate::kitchen::controls::KitchenControls;
+use crate::payments::transition::PaymentUpdate;
 use crate::tables::DiningTable;
 
 /// Orders and their status history: what a diner's phone and the kitchen
@@ -177,4 +180,59 @@ pub trait Backend:
 
     /// Finishes every write already accepted, then lets go of the database.
     fn close(&self) -> impl Future<Output = Result<(), StorageError>> + Send;
+}
+
+/// Orders' payments: every update, from whatever source, goes through
+/// [`PaymentStore::apply_payment`], one transaction that locks the order and
+/// its payment, decides with `payments::transition::decide`, and stores the
+/// payment, a new attempt, the order's move and an event line together.
+pub trait PaymentStore {
+    /// The order's payment as stored; `None` before its first payment step.
+    fn payment(
+        &self,
+        order_id: &str,
+    ) -> impl Future<Output = Result<Option<StoredPayment>, StorageError>> + Send;
+
+    /// Applies `update` to the order's payment (created from the order's
+    /// total on its first update) in one commit, durable before it returns;
+    /// the order's status event, if it moved, is announced after the commit.
+    /// A refused update changes nothing but its event line. `NotFound` when
+    /// there is no such order.
+    fn apply_payment(
+        &self,
+        order_id: &str,
+        update: PaymentUpdate,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Applied, StorageError>> + Send;
+
+    /// Keeps the provider's handle (Stripe's session id…) of an attempt.
+    fn set_attempt_handle(
+        &self,
+        reference: MerchantRef,
+        handle: String,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Counts one query of an attempt, for the query schedule.
+    fn count_query(
+        &self,
+        reference: MerchantRef,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Payments that need the server: an attempt pending or failed (to ask
+    /// or close), a refund not confirmed, money kept for a cancelled order.
+    fn unsettled_payments(
+        &self,
+    ) -> impl Future<Output = Result<Vec<Unsettled>, StorageError>> + Send;
+
+    /// Orders still awaiting payment that arrived before `before`.
+    fn unpaid_orders(
+        &self,
+        before: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<String>, StorageError>> + Send;
+
+    /// Every event line of the order's payment, oldest first.
+    fn payment_events(
+        &self,
+        order_id: &str,
+    ) -> impl Future<Output = Result<Vec<PaymentEvent>, StorageError>> + Send;
 }

@@ -4,17 +4,20 @@
 use std::path::Path;
 
 use time::OffsetDateTime;
+use wendan_payments::MerchantRef;
 use wendan_protocol::{PlacedOrder, StatusChange};
 
+use super::payments::{Applied, PaymentEvent, StoredPayment, Unsettled};
 use super::postgres::ListenerHealth;
 use super::sqlite::WriterQueue;
 use super::{
     AdminStore, Backend, BatchObserver, ControlChange, Created, EventBus, KitchenStore, NewOrder,
-    OrderStore, PastOrder, PostgresStore, ScopedKey, SessionStore, SqliteStore, StatusEvent,
-    StorageError, StoredAnswer, StoredSession,
+    OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey, SessionStore, SqliteStore,
+    StatusEvent, StorageError, StoredAnswer, StoredSession,
 };
 use crate::dashboard::{DayRecords, MinuteCount};
 use crate::kitchen::controls::KitchenControls;
+use crate::payments::transition::PaymentUpdate;
 use crate::tables::DiningTable;
 
 /// The configured backend. An enum rather than a trait object: backends are
@@ -182,5 +185,44 @@ impl Backend for Storage {
 
     async fn close(&self) -> Result<(), StorageError> {
         dispatch!(Backend, self.close())
+    }
+}
+
+impl PaymentStore for Storage {
+    async fn payment(&self, order_id: &str) -> Result<Option<StoredPayment>, StorageError> {
+        dispatch!(PaymentStore, self.payment(order_id))
+    }
+
+    async fn apply_payment(
+        &self,
+        order_id: &str,
+        update: PaymentUpdate,
+        now: OffsetDateTime,
+    ) -> Result<Applied, StorageError> {
+        dispatch!(PaymentStore, self.apply_payment(order_id, update, now))
+    }
+
+    async fn set_attempt_handle(
+        &self,
+        reference: MerchantRef,
+        handle: String,
+    ) -> Result<(), StorageError> {
+        dispatch!(PaymentStore, self.set_attempt_handle(reference, handle))
+    }
+
+    async fn count_query(&self, reference: MerchantRef) -> Result<(), StorageError> {
+        dispatch!(PaymentStore, self.count_query(reference))
+    }
+
+    async fn unsettled_payments(&self) -> Result<Vec<Unsettled>, StorageError> {
+        dispatch!(PaymentStore, self.unsettled_payments())
+    }
+
+    async fn unpaid_orders(&self, before: OffsetDateTime) -> Result<Vec<String>, StorageError> {
+        dispatch!(PaymentStore, self.unpaid_orders(before))
+    }
+
+    async fn payment_events(&self, order_id: &str) -> Result<Vec<PaymentEvent>, StorageError> {
+        dispatch!(PaymentStore, self.payment_events(order_id))
     }
 }

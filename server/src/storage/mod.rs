@@ -9,6 +9,7 @@ pub mod admin;
 pub mod contract;
 mod dispatch;
 pub mod events;
+pub mod payments;
 pub mod postgres;
 pub mod sessions;
 pub mod sqlite;
@@ -20,7 +21,7 @@ use time::OffsetDateTime;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
 
 pub use admin::PastOrder;
-pub use contract::{AdminStore, Backend, KitchenStore, OrderStore, SessionStore};
+pub use contract::{AdminStore, Backend, KitchenStore, OrderStore, PaymentStore, SessionStore};
 pub use dispatch::Storage;
 pub use events::EventBus;
 pub use postgres::PostgresStore;

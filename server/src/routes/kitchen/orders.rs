@@ -82,7 +82,21 @@ async fn apply(
     id: &str,
     change: StatusChange,
 ) -> Result<Json<PlacedOrder>, ApiError> {
+    let cancelled = change.status == OrderStatus::Cancelled;
     state.storage.set_status(id, change).await?;
+    if cancelled {
+        // Money it took goes back, once (the refund has its own number). A
+        // failure here is retried by the cashier's sweep, which finds a paid
+        // payment of a cancelled order.
+        let now = time::OffsetDateTime::now_utc();
+        if let Err(error) = state.cashier.refund_cancelled(id, now).await {
+            tracing::warn!(
+                error = &error as &dyn std::error::Error,
+                order_id = id,
+                "the refund of a cancelled order did not go through yet"
+            );
+        }
+    }
     let order = state.storage.order(id).await?;
     order
         .map(Json)

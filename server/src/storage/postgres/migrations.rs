@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0003_admin.sql"),
     include_str!("../../../migrations/postgres/0004_sessions.sql"),
     include_str!("../../../migrations/postgres/0005_device_keys.sql"),
+    include_str!("../../../migrations/postgres/0006_payments.sql"),
 ];
 
 /// Any constant shared by all replicas; names the migration lock.

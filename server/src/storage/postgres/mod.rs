@@ -8,6 +8,7 @@ mod admin;
 mod controls;
 mod listener;
 mod migrations;
+mod payments;
 mod sessions;
 
 use std::time::Duration;
@@ -286,7 +287,7 @@ async fn insert_order(
 
 /// Inserts the event and queues its NOTIFY, which PostgreSQL delivers to
 /// every listening replica only if the transaction commits.
-async fn record_event(
+pub(super) async fn record_event(
     client: &impl GenericClient,
     order_id: &str,
     status: OrderStatus,
@@ -343,6 +344,6 @@ async fn answer_for_key(
     }))
 }
 
-fn order_from_row(row: &Row) -> Result<PlacedOrder, StorageError> {
+pub(super) fn order_from_row(row: &Row) -> Result<PlacedOrder, StorageError> {
     order_from_stored(row.get(0), row.get(1), row.get(2))
 }

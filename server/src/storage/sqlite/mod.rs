@@ -5,6 +5,7 @@
 mod admin;
 mod controls;
 mod migrations;
+mod payments;
 mod rows;
 mod sessions;
 pub mod writer;

@@ -16,7 +16,9 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use wendan_protocol::StatusChange;
 
-use super::{controls, rows};
+use super::{controls, payments, rows};
+use crate::payments::transition::PaymentUpdate;
+use crate::storage::payments::Applied;
 use crate::storage::{
     BatchObserver, ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer,
     encode_order, order_number,
@@ -44,6 +46,13 @@ pub enum Job {
         change: StatusChange,
         at: OffsetDateTime,
         reply: oneshot::Sender<Result<StatusEvent, StorageError>>,
+    },
+    /// Applies one payment update (`PaymentStore::apply_payment`).
+    Payment {
+        order_id: String,
+        update: Box<PaymentUpdate>,
+        at: OffsetDateTime,
+        reply: oneshot::Sender<Result<Applied, StorageError>>,
     },
     /// Flips one of the kitchen's switches.
     Control {
@@ -99,6 +108,11 @@ enum Pending {
         oneshot::Sender<Result<StatusEvent, StorageError>>,
         Result<StatusEvent, StorageError>,
     ),
+    /// Boxed: an update's answer is much larger than the others'.
+    Payment(
+        oneshot::Sender<Result<Applied, StorageError>>,
+        Box<Result<Applied, StorageError>>,
+    ),
     Control(
         oneshot::Sender<Result<(), StorageError>>,
         Result<(), StorageError>,
@@ -126,6 +140,9 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
             }
             Pending::Status(reply, result) => {
                 let _ = reply.send(after_commit(&committed, result));
+            }
+            Pending::Payment(reply, result) => {
+                let _ = reply.send(after_commit(&committed, *result));
             }
             Pending::Control(reply, result) => {
                 let _ = reply.send(after_commit(&committed, result));
@@ -195,6 +212,17 @@ fn apply_group(
                 });
                 pending.push(Pending::Status(reply, result));
             }
+            Job::Payment {
+                order_id,
+                update,
+                at,
+                reply,
+            } => {
+                let result = in_savepoint(&mut transaction, |connection| {
+                    payments::apply(connection, &order_id, *update, at)
+                });
+                pending.push(Pending::Payment(reply, Box::new(result)));
+            }
             Job::Control { change, reply } => {
                 let result = in_savepoint(&mut transaction, |connection| {
                     controls::apply(connection, &change)
@@ -217,6 +245,7 @@ fn refuse(job: Job, cause: &GroupFailure) -> Pending {
     match job {
         Job::Create { reply, .. } => Pending::Created(reply, Err(failed())),
         Job::SetStatus { reply, .. } => Pending::Status(reply, Err(failed())),
+        Job::Payment { reply, .. } => Pending::Payment(reply, Box::new(Err(failed()))),
         Job::Control { reply, .. } => Pending::Control(reply, Err(failed())),
         Job::Write { reply, .. } => Pending::Write(reply, Err(failed())),
         Job::Close { reply } => Pending::Close(reply),
@@ -310,6 +339,18 @@ fn update_status(
             to: status,
         });
     }
+    record_status(connection, id, StatusChange { status, reason }, at)
+}
+
+/// Moves the order and records the move as an event, unchecked: the caller
+/// has decided the move is allowed (the kitchen's `can_become`, or a payment).
+pub(super) fn record_status(
+    connection: &Connection,
+    id: &str,
+    change: StatusChange,
+    at: OffsetDateTime,
+) -> Result<StatusEvent, StorageError> {
+    let StatusChange { status, reason } = change;
     connection
         .prepare_cached("UPDATE orders SET status = ?2, status_reason = ?3 WHERE id = ?1")?
         .execute(params![id, status.as_str(), reason])?;

@@ -56,8 +56,36 @@ impl TestServer {
             }
         }
         args.extend_from_slice(extra_args);
-        let config = Config::try_parse_from(args).expect("valid flags");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::serve_on(listener, data_dir, database, args)
+    }
+
+    /// The demo restaurant on a fresh database, on a listener bound already
+    /// (so others, a payment sandbox, could be told its address first).
+    pub async fn start_listening(listener: TcpListener, extra_args: &[&str]) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let database = fresh_database(&data_dir).await;
+        let mut args = vec![
+            "wendan-server",
+            "--database",
+            &database,
+            "--demo",
+            "--orders-per-device-per-minute",
+            "0",
+            "--orders-per-address-per-minute",
+            "0",
+        ];
+        args.extend_from_slice(extra_args);
+        Self::serve_on(listener, data_dir, &database, args)
+    }
+
+    fn serve_on(
+        listener: TcpListener,
+        data_dir: tempfile::TempDir,
+        database: &str,
+        args: Vec<&str>,
+    ) -> Self {
+        let config = Config::try_parse_from(args).expect("valid flags");
         let address = listener.local_addr().expect("address");
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(wendan_server::serve(config, listener, async {

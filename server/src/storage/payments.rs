@@ -1,0 +1,182 @@
+//! Payments as both backends store them: what a read gives back, what an
+//! update answers, and the encodings both use. The rules are
+//! `payments::transition::decide`, which each backend calls inside the
+//! transaction that locks the order and its payment.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+use wendan_payments::{Amount, Currency, MerchantRef, Payment, PaymentState};
+use wendan_protocol::OrderStatus;
+
+use super::{StatusEvent, StorageError};
+use crate::payments::transition::{Decision, Refused};
+use crate::payments::{Attempt, Channel, ProviderId};
+
+/// An attempt as stored, with what the query schedule needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAttempt {
+    pub attempt: Attempt,
+    pub started_at: OffsetDateTime,
+    pub queries_done: u32,
+}
+
+/// An order's payment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPayment {
+    pub payment: Payment,
+    /// Whose attempt is current (or `counter` once settled there).
+    pub provider: Option<ProviderId>,
+    /// The current attempt, once there is one.
+    pub current: Option<StoredAttempt>,
+}
+
+/// What an update came to, after its commit.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// What was stored, or why nothing was.
+    pub outcome: Result<Decision, Refused>,
+    /// The payment as it stands now.
+    pub payment: StoredPayment,
+    pub order_status: OrderStatus,
+    /// The order's status event, when the update moved the order.
+    pub event: Option<StatusEvent>,
+}
+
+/// A payment that needs the server's attention (a pending or failed
+/// attempt, a refund not confirmed, a capture of a cancelled order).
+#[derive(Debug, Clone)]
+pub struct Unsettled {
+    pub payment: StoredPayment,
+    pub order_status: OrderStatus,
+}
+
+/// One line of `payment_events`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentEvent {
+    pub seq: i64,
+    pub order_id: String,
+    pub source: String,
+    pub merchant_ref: Option<String>,
+    pub accepted: bool,
+    /// The refusal's kind when not accepted.
+    pub refusal: Option<String>,
+    pub state_after: PaymentState,
+    pub at: OffsetDateTime,
+}
+
+/// The payment an order has before any step: its total, nothing started.
+pub(crate) fn first_payment(
+    order_id: &str,
+    total_minor: i64,
+    currency: &str,
+) -> Result<Payment, StorageError> {
+    let id = order_uuid(order_id)?;
+    let currency = Currency::new(currency)
+        .map_err(|error| StorageError::corrupt_because("an order's currency", error))?;
+    Ok(Payment::new(id, Amount::new(total_minor, currency)))
+}
+
+/// Order ids are UUIDs (`new_order_id`); the merchant numbers are made from them.
+pub(crate) fn order_uuid(order_id: &str) -> Result<Uuid, StorageError> {
+    Uuid::parse_str(order_id)
+        .map_err(|error| StorageError::corrupt_because("an order id that is not a UUID", error))
+}
+
+pub(crate) fn encode_payment(payment: &Payment) -> Result<String, StorageError> {
+    serde_json::to_string(payment)
+        .map_err(|error| StorageError::corrupt_because("cannot encode a payment", error))
+}
+
+pub(crate) fn decode_payment(record: &str) -> Result<Payment, StorageError> {
+    serde_json::from_str(record)
+        .map_err(|error| StorageError::corrupt_because("a stored payment", error))
+}
+
+pub(crate) fn encode_channel(channel: &Channel) -> Result<String, StorageError> {
+    serde_json::to_string(channel)
+        .map_err(|error| StorageError::corrupt_because("cannot encode a payment channel", error))
+}
+
+pub(crate) fn decode_channel(text: &str) -> Result<Channel, StorageError> {
+    serde_json::from_str(text)
+        .map_err(|error| StorageError::corrupt_because("a stored payment channel", error))
+}
+
+pub(crate) fn parse_provider(text: Option<&str>) -> Result<Option<ProviderId>, StorageError> {
+    text.map(|word| {
+        word.parse()
+            .map_err(|error| StorageError::corrupt_because("a stored payment provider", error))
+    })
+    .transpose()
+}
+
+pub(crate) fn parse_payment_state(text: &str) -> Result<PaymentState, StorageError> {
+    text.parse()
+        .map_err(|error| StorageError::corrupt_because("a stored payment state", error))
+}
+
+/// An attempt row's columns, read back.
+pub(crate) struct AttemptColumns {
+    pub merchant_ref: String,
+    pub channel: String,
+    pub description: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub handle: Option<String>,
+    pub started_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub queries_done: i64,
+}
+
+impl AttemptColumns {
+    pub(crate) fn into_stored(self) -> Result<StoredAttempt, StorageError> {
+        let merchant_ref = MerchantRef::parse(&self.merchant_ref)
+            .map_err(|error| StorageError::corrupt_because("a stored merchant number", error))?;
+        let currency = Currency::new(&self.currency)
+            .map_err(|error| StorageError::corrupt_because("an attempt's currency", error))?;
+        Ok(StoredAttempt {
+            attempt: Attempt {
+                merchant_ref,
+                amount: Amount::new(self.amount_minor, currency),
+                description: self.description,
+                expires_at: self.expires_at,
+                channel: decode_channel(&self.channel)?,
+                handle: self.handle,
+            },
+            started_at: self.started_at,
+            queries_done: u32::try_from(self.queries_done).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+/// The event line an update leaves, whatever it came to.
+pub(crate) struct EventLine<'a> {
+    pub source: &'static str,
+    pub merchant_ref: Option<String>,
+    pub refusal: Option<String>,
+    pub state_after: PaymentState,
+    pub order_id: &'a str,
+}
+
+impl<'a> EventLine<'a> {
+    pub(crate) fn of(
+        order_id: &'a str,
+        update: &crate::payments::transition::PaymentUpdate,
+        outcome: &Result<Decision, Refused>,
+        state_after: PaymentState,
+        new_attempt: Option<&Attempt>,
+    ) -> Self {
+        use crate::payments::transition::PaymentUpdate;
+        let merchant_ref = match update {
+            PaymentUpdate::Observe(observation) => Some(observation.merchant_ref.to_string()),
+            _ => new_attempt.map(|attempt| attempt.merchant_ref.to_string()),
+        };
+        EventLine {
+            source: update.source(),
+            merchant_ref,
+            refusal: outcome.as_ref().err().map(Refused::kind),
+            state_after,
+            order_id,
+        }
+    }
+}
