@@ -287,6 +287,14 @@ impl Cashier {
             let stored = &unsettled.payment;
             let order_id = stored.payment.order_id.simple().to_string();
             let step = match (stored.payment.state, &stored.current) {
+                // Past its expiry an attempt is closed whatever the query
+                // count (after an outage the schedule would otherwise
+                // replay every missed query first); the close answers a
+                // capture too.
+                (PaymentState::Pending, Some(current)) if now >= current.attempt.expires_at => {
+                    swept.closed += 1;
+                    self.close_current(stored, now).await
+                }
                 (PaymentState::Pending, Some(current)) => {
                     match self.schedule.next(
                         current.started_at,

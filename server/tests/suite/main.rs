@@ -28,6 +28,7 @@ mod openapi;
 mod orders;
 mod payment_adapters;
 mod payment_config;
+mod payment_sweep;
 mod payments;
 mod replicas;
 mod request_log;

@@ -142,7 +142,7 @@ pub fn postgres_base_url() -> Option<String> {
 
 /// A fresh database for one test: PostgreSQL when the tests run on it,
 /// else a SQLite file in `data_dir`.
-async fn fresh_database(data_dir: &tempfile::TempDir) -> String {
+pub async fn fresh_database(data_dir: &tempfile::TempDir) -> String {
     match postgres_base_url() {
         Some(base) => fresh_postgres_database(&base).await,
         None => format!(
