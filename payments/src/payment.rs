@@ -146,6 +146,29 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The variant's name, for logs and the payment event log.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Refusal::AmountMismatch { .. } => "AmountMismatch",
+            Refusal::CurrencyMismatch { .. } => "CurrencyMismatch",
+            Refusal::MissingAmount => "MissingAmount",
+            Refusal::MissingTransactionId => "MissingTransactionId",
+            Refusal::OtherOrder { .. } => "OtherOrder",
+            Refusal::UnknownAttempt { .. } => "UnknownAttempt",
+            Refusal::TransactionMismatch { .. } => "TransactionMismatch",
+            Refusal::CapturedTwice { .. } => "CapturedTwice",
+            Refusal::Backwards { .. } => "Backwards",
+            Refusal::Stale { .. } => "Stale",
+            Refusal::NoChange { .. } => "NoChange",
+            Refusal::OutcomeUnknown { .. } => "OutcomeUnknown",
+            Refusal::MustCloseFirst { .. } => "MustCloseFirst",
+            Refusal::AlreadyPaid => "AlreadyPaid",
+            Refusal::AlreadyRefunded => "AlreadyRefunded",
+            Refusal::NotCaptured => "NotCaptured",
+            Refusal::TooManyAttempts => "TooManyAttempts",
+        }
+    }
+
     /// A repeat, a late or out-of-order report: answer the provider
     /// `success`, change nothing, log at debug level.
     pub fn is_harmless(&self) -> bool {

@@ -125,13 +125,10 @@ impl Cashier {
             let applied = self
                 .apply(order_id, PaymentUpdate::ChooseCounter, now)
                 .await?;
-            return match applied.outcome {
-                Ok(_) | Err(Refused::Payment(Refusal::NoChange { .. })) => Ok(Started {
-                    payment: applied.payment,
-                    handoff: Handoff::Counter,
-                }),
-                Err(refused) => Err(CashierError::Refused(refused)),
-            };
+            return Ok(Started {
+                payment: already_or_now(applied)?,
+                handoff: Handoff::Counter,
+            });
         }
         let plan = AttemptPlan {
             channel,
@@ -225,7 +222,7 @@ impl Cashier {
             }
         };
         let order_id = observation.merchant_ref.order_id().simple().to_string();
-        match self.observe(&order_id, observation, now).await {
+        match self.observe(provider, &order_id, observation, now).await {
             Ok(()) | Err(CashierError::Refused(_)) | Err(CashierError::Provider(_)) => {
                 Ok(provider.acknowledgement())
             }
@@ -253,11 +250,7 @@ impl Cashier {
         let update = PaymentUpdate::SettleAtCounter {
             staff_ref: staff_ref.to_owned(),
         };
-        let applied = self.apply(order_id, update, now).await?;
-        match applied.outcome {
-            Ok(_) | Err(Refused::Payment(Refusal::NoChange { .. })) => Ok(applied.payment),
-            Err(refused) => Err(CashierError::Refused(refused)),
-        }
+        already_or_now(self.apply(order_id, update, now).await?)
     }
 
     /// The kitchen cancelled `order_id`: give back what it paid, once. An
@@ -381,6 +374,7 @@ impl Cashier {
     /// the provider.
     async fn observe(
         &self,
+        provider: &Arc<dyn PaymentProvider>,
         order_id: &str,
         observation: Observation,
         now: OffsetDateTime,
@@ -393,7 +387,6 @@ impl Cashier {
                 // Money taken a second time for a paid order: give it back.
                 match CaptureRefund::of_second_capture(&observation, "paid twice / 重复支付") {
                     Some(refund) => {
-                        let provider = self.provider_by_id(observation_provider(&applied))?;
                         let answer = provider.refund(&refund, now).await?;
                         tracing::warn!(order_id, "a second capture was refunded");
                         // About another capture than the kept one: recorded, changes nothing.
@@ -439,7 +432,7 @@ impl Cashier {
         match answer? {
             Some(observation) => {
                 let order_id = reference.order_id().simple().to_string();
-                self.observe(&order_id, observation, now).await
+                self.observe(provider, &order_id, observation, now).await
             }
             None => Ok(()),
         }
@@ -534,14 +527,12 @@ impl Cashier {
     }
 }
 
-/// The provider whose capture a payment holds (for a second capture's refund).
-fn observation_provider(applied: &Applied) -> Option<ProviderId> {
-    applied
-        .payment
-        .current
-        .as_ref()
-        .map(|current| current.attempt.channel.provider())
-        .or(applied.payment.provider)
+/// A staff or diner step that is done, now or before (asking twice is fine).
+fn already_or_now(applied: Applied) -> Result<StoredPayment, CashierError> {
+    match applied.outcome {
+        Ok(_) | Err(Refused::Payment(Refusal::NoChange { .. })) => Ok(applied.payment),
+        Err(refused) => Err(CashierError::Refused(refused)),
+    }
 }
 
 fn corrupt(order_id: &str, what: &str) -> CashierError {

@@ -126,19 +126,12 @@ impl Refused {
     }
 
     /// The kind, for the event log.
-    pub fn kind(&self) -> String {
+    pub fn kind(&self) -> &'static str {
         match self {
-            Refused::Payment(refusal) => {
-                let debug = format!("{refusal:?}");
-                debug
-                    .split([' ', '{', '('])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            }
-            Refused::OrderClosed(_) => "OrderClosed".into(),
-            Refused::NotAwaitingPayment(_) => "NotAwaitingPayment".into(),
-            Refused::ProviderNotEnabled(_) => "ProviderNotEnabled".into(),
+            Refused::Payment(refusal) => refusal.kind(),
+            Refused::OrderClosed(_) => "OrderClosed",
+            Refused::NotAwaitingPayment(_) => "NotAwaitingPayment",
+            Refused::ProviderNotEnabled(_) => "ProviderNotEnabled",
         }
     }
 }
@@ -239,13 +232,17 @@ pub fn decide(
                         }),
                     })
                 }
-                // In flight or failed-but-open: close it first (the sweep does).
-                _ => Err(match payment.begin() {
-                    Err(refusal) => Refused::Payment(refusal),
-                    Ok((_, begin)) => Refused::Payment(Refusal::OutcomeUnknown {
-                        pending: begin.merchant_ref(),
-                    }),
-                }),
+                // In flight, or failed but still open: the sweep closes it first.
+                PaymentState::Pending | PaymentState::Failed => {
+                    Err(Refused::Payment(match payment.current_ref() {
+                        Some(pending) => Refusal::OutcomeUnknown { pending },
+                        None => Refusal::NotCaptured,
+                    }))
+                }
+                PaymentState::Paid | PaymentState::RefundPending => {
+                    Err(Refused::Payment(Refusal::AlreadyPaid))
+                }
+                PaymentState::Refunded => Err(Refused::Payment(Refusal::AlreadyRefunded)),
             }
         }
     }

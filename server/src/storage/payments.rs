@@ -9,7 +9,7 @@ use wendan_payments::{Amount, Currency, MerchantRef, Payment, PaymentState};
 use wendan_protocol::OrderStatus;
 
 use super::{StatusEvent, StorageError};
-use crate::payments::transition::{Decision, Refused};
+use crate::payments::transition::{Decision, Locked, PaymentUpdate, Refused};
 use crate::payments::{Attempt, Channel, ProviderId};
 
 /// An attempt as stored, with what the query schedule needs.
@@ -62,6 +62,33 @@ pub struct PaymentEvent {
     pub refusal: Option<String>,
     pub state_after: PaymentState,
     pub at: OffsetDateTime,
+}
+
+/// What the transition reads of `order` and its payment (the stored one,
+/// or, before its first step, a new one for the order's total), read by each
+/// backend under its lock.
+pub(crate) fn lock(
+    order: &wendan_protocol::PlacedOrder,
+    stored: Option<StoredPayment>,
+) -> Result<(StoredPayment, Locked), StorageError> {
+    let stored = match stored {
+        Some(stored) => stored,
+        None => StoredPayment {
+            payment: first_payment(&order.id, order.total_minor, &order.currency)?,
+            provider: None,
+            current: None,
+        },
+    };
+    let locked = Locked {
+        order_status: order.status,
+        payment: stored.payment.clone(),
+        provider: stored.provider,
+        attempt: stored
+            .current
+            .as_ref()
+            .map(|current| current.attempt.clone()),
+    };
+    Ok((stored, locked))
 }
 
 /// The payment an order has before any step: its total, nothing started.
@@ -153,7 +180,7 @@ impl AttemptColumns {
 pub(crate) struct EventLine<'a> {
     pub source: &'static str,
     pub merchant_ref: Option<String>,
-    pub refusal: Option<String>,
+    pub refusal: Option<&'static str>,
     pub state_after: PaymentState,
     pub order_id: &'a str,
 }
@@ -161,19 +188,21 @@ pub(crate) struct EventLine<'a> {
 impl<'a> EventLine<'a> {
     pub(crate) fn of(
         order_id: &'a str,
-        update: &crate::payments::transition::PaymentUpdate,
+        update: &PaymentUpdate,
         outcome: &Result<Decision, Refused>,
         state_after: PaymentState,
-        new_attempt: Option<&Attempt>,
     ) -> Self {
-        use crate::payments::transition::PaymentUpdate;
+        let new_attempt = outcome
+            .as_ref()
+            .ok()
+            .and_then(|decision| decision.new_attempt.as_ref());
         let merchant_ref = match update {
-            PaymentUpdate::Observe(observation) => Some(observation.merchant_ref.to_string()),
-            _ => new_attempt.map(|attempt| attempt.merchant_ref.to_string()),
+            PaymentUpdate::Observe(observation) => Some(observation.merchant_ref),
+            _ => new_attempt.map(|attempt| attempt.merchant_ref),
         };
         EventLine {
             source: update.source(),
-            merchant_ref,
+            merchant_ref: merchant_ref.map(|reference| reference.to_string()),
             refusal: outcome.as_ref().err().map(Refused::kind),
             state_after,
             order_id,

@@ -164,14 +164,7 @@ impl OrderStore for PostgresStore {
                 to: change.status,
             });
         }
-        transaction
-            .execute(
-                "UPDATE orders SET status = $2, status_reason = $3 WHERE id = $1",
-                &[&id, &change.status.as_str(), &change.reason],
-            )
-            .await?;
-        let at = OffsetDateTime::now_utc();
-        let event = record_event(&transaction, id, change.status, change.reason, at).await?;
+        let event = move_order(&transaction, id, change, OffsetDateTime::now_utc()).await?;
         transaction.commit().await?;
         Ok(event)
     }
@@ -287,7 +280,25 @@ async fn insert_order(
 
 /// Inserts the event and queues its NOTIFY, which PostgreSQL delivers to
 /// every listening replica only if the transaction commits.
-pub(super) async fn record_event(
+/// Moves the order and records the move as an event, unchecked: the caller
+/// has decided the move is allowed (the kitchen's `can_become`, or a
+/// payment) and holds the order's row lock.
+pub(super) async fn move_order(
+    client: &impl GenericClient,
+    id: &str,
+    change: StatusChange,
+    at: OffsetDateTime,
+) -> Result<StatusEvent, StorageError> {
+    client
+        .execute(
+            "UPDATE orders SET status = $2, status_reason = $3 WHERE id = $1",
+            &[&id, &change.status.as_str(), &change.reason],
+        )
+        .await?;
+    record_event(client, id, change.status, change.reason, at).await
+}
+
+async fn record_event(
     client: &impl GenericClient,
     order_id: &str,
     status: OrderStatus,

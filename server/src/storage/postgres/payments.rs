@@ -9,12 +9,11 @@ use tokio_postgres::Row;
 use wendan_payments::MerchantRef;
 use wendan_protocol::OrderStatus;
 
-use super::{PostgresStore, order_from_row, record_event};
-use crate::payments::transition::{Locked, PaymentUpdate, decide};
+use super::{PostgresStore, move_order, order_from_row};
+use crate::payments::transition::{PaymentUpdate, decide};
 use crate::storage::payments::{
     Applied, AttemptColumns, EventLine, PaymentEvent, StoredAttempt, StoredPayment, Unsettled,
-    decode_payment, encode_channel, encode_payment, first_payment, parse_payment_state,
-    parse_provider,
+    decode_payment, encode_channel, encode_payment, lock, parse_payment_state, parse_provider,
 };
 use crate::storage::{PaymentStore, StorageError, parse_status};
 
@@ -40,23 +39,7 @@ impl PaymentStore for PostgresStore {
             .await?
             .ok_or_else(|| StorageError::NotFound(order_id.to_owned()))?;
         let order = order_from_row(&order)?;
-        let stored = match payment(&transaction, order_id).await? {
-            Some(stored) => stored,
-            None => StoredPayment {
-                payment: first_payment(order_id, order.total_minor, &order.currency)?,
-                provider: None,
-                current: None,
-            },
-        };
-        let locked = Locked {
-            order_status: order.status,
-            payment: stored.payment.clone(),
-            provider: stored.provider,
-            attempt: stored
-                .current
-                .as_ref()
-                .map(|current| current.attempt.clone()),
-        };
+        let (stored, locked) = lock(&order, payment(&transaction, order_id).await?)?;
         let outcome = decide(&update, &locked, now);
         let mut event = None;
         let mut order_status = order.status;
@@ -104,38 +87,14 @@ impl PaymentStore for PostgresStore {
                     .await?;
             }
             if let Some(change) = &decision.order {
-                transaction
-                    .execute(
-                        "UPDATE orders SET status = $2, status_reason = $3 WHERE id = $1",
-                        &[&order_id, &change.status.as_str(), &change.reason],
-                    )
-                    .await?;
-                event = Some(
-                    record_event(
-                        &transaction,
-                        order_id,
-                        change.status,
-                        change.reason.clone(),
-                        now,
-                    )
-                    .await?,
-                );
+                event = Some(move_order(&transaction, order_id, change.clone(), now).await?);
                 order_status = change.status;
             }
             after = payment(&transaction, order_id).await?.ok_or_else(|| {
                 StorageError::corrupt(format!("the payment of {order_id} was just written"))
             })?;
         }
-        let line = EventLine::of(
-            order_id,
-            &update,
-            &outcome,
-            after.payment.state,
-            outcome
-                .as_ref()
-                .ok()
-                .and_then(|decision| decision.new_attempt.as_ref()),
-        );
+        let line = EventLine::of(order_id, &update, &outcome, after.payment.state);
         transaction
             .execute(
                 "INSERT INTO payment_events (order_id, source, merchant_ref, accepted, refusal,

@@ -11,11 +11,10 @@ use wendan_protocol::OrderStatus;
 use super::SqliteStore;
 use super::rows::{self, parse_timestamp, timestamp};
 use super::writer::Job;
-use crate::payments::transition::{Locked, PaymentUpdate, decide};
+use crate::payments::transition::{PaymentUpdate, decide};
 use crate::storage::payments::{
     Applied, AttemptColumns, EventLine, PaymentEvent, StoredAttempt, StoredPayment, Unsettled,
-    decode_payment, encode_channel, encode_payment, first_payment, parse_payment_state,
-    parse_provider,
+    decode_payment, encode_channel, encode_payment, lock, parse_payment_state, parse_provider,
 };
 use crate::storage::{PaymentStore, StorageError, parse_status};
 
@@ -91,23 +90,7 @@ pub(super) fn apply(
 ) -> Result<Applied, StorageError> {
     let order = rows::order(connection, order_id)?
         .ok_or_else(|| StorageError::NotFound(order_id.to_owned()))?;
-    let stored = match payment(connection, order_id)? {
-        Some(stored) => stored,
-        None => StoredPayment {
-            payment: first_payment(order_id, order.total_minor, &order.currency)?,
-            provider: None,
-            current: None,
-        },
-    };
-    let locked = Locked {
-        order_status: order.status,
-        payment: stored.payment.clone(),
-        provider: stored.provider,
-        attempt: stored
-            .current
-            .as_ref()
-            .map(|current| current.attempt.clone()),
-    };
+    let (stored, locked) = lock(&order, payment(connection, order_id)?)?;
     let outcome = decide(&update, &locked, now);
     let mut event = None;
     let mut order_status = order.status;
@@ -159,16 +142,7 @@ pub(super) fn apply(
         }
         after = payment_or_corrupt(connection, order_id)?;
     }
-    let line = EventLine::of(
-        order_id,
-        &update,
-        &outcome,
-        after.payment.state,
-        outcome
-            .as_ref()
-            .ok()
-            .and_then(|decision| decision.new_attempt.as_ref()),
-    );
+    let line = EventLine::of(order_id, &update, &outcome, after.payment.state);
     record_event(connection, &line, now)?;
     Ok(Applied {
         outcome,

@@ -330,16 +330,15 @@ fn update_status(
     change: StatusChange,
     at: OffsetDateTime,
 ) -> Result<StatusEvent, StorageError> {
-    let StatusChange { status, reason } = change;
     let current =
         rows::order(connection, id)?.ok_or_else(|| StorageError::NotFound(id.to_owned()))?;
-    if !current.status.can_become(status) {
+    if !current.status.can_become(change.status) {
         return Err(StorageError::InvalidTransition {
             from: current.status,
-            to: status,
+            to: change.status,
         });
     }
-    record_status(connection, id, StatusChange { status, reason }, at)
+    record_status(connection, id, change, at)
 }
 
 /// Moves the order and records the move as an event, unchecked: the caller

@@ -45,6 +45,52 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// The sandbox on a random port, its Stripe webhook pointed at the server
+/// reached at `public_url` (WeChat Pay and Alipay are told with each payment).
+pub async fn start_sandbox(public_url: &str, keys: SandboxKeys) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    serve(
+        listener,
+        SandboxConfig {
+            stripe_webhook_url: Some(format!("{public_url}{STRIPE_WEBHOOK_PATH}")),
+            ..SandboxConfig::default()
+        },
+        keys,
+    )
+    .await
+    .expect("the sandbox starts")
+}
+
+/// The diner taps `tap` (`pay`, `decline`, `cancel`) on the wallet page at
+/// `wallet` (a URL under `sandbox_base` or a path; its query ignored);
+/// returns the status and where the page sends the diner.
+pub async fn tap_wallet(
+    http: &reqwest::Client,
+    sandbox_base: &str,
+    wallet: &str,
+    tap: &str,
+    redirect_url: Option<&str>,
+) -> (u16, Option<String>) {
+    let path = wallet.trim_start_matches(sandbox_base);
+    let path = path.split('?').next().unwrap_or(path);
+    let form: Vec<(&str, &str)> = redirect_url
+        .map(|url| ("redirect_url", url))
+        .into_iter()
+        .collect();
+    let response = http
+        .post(format!("{sandbox_base}{path}/{tap}"))
+        .form(&form)
+        .send()
+        .await
+        .expect("the wallet answers");
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (response.status().as_u16(), location)
+}
+
 /// What one notification came to at the receiver.
 #[derive(Debug, Clone)]
 pub enum Verdict {
@@ -123,18 +169,8 @@ impl Harness {
             "http://{}",
             receiver_listener.local_addr().expect("address")
         );
-        let sandbox_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let sandbox_url = format!("http://{}", sandbox_listener.local_addr().expect("address"));
-        let sandbox = serve(
-            sandbox_listener,
-            SandboxConfig {
-                stripe_webhook_url: Some(format!("{public_url}{STRIPE_WEBHOOK_PATH}")),
-                ..SandboxConfig::default()
-            },
-            keys.clone(),
-        )
-        .await
-        .expect("the sandbox starts");
+        let sandbox = start_sandbox(&public_url, keys.clone()).await;
+        let sandbox_url = format!("http://{}", sandbox.addr);
         let config = Config::try_parse_from([
             "wendan-server",
             "--demo",
@@ -246,25 +282,7 @@ impl Harness {
         tap: &str,
         redirect_url: Option<&str>,
     ) -> (u16, Option<String>) {
-        let path = wallet.trim_start_matches(&self.url(""));
-        let path = path.split('?').next().unwrap_or(path);
-        let form: Vec<(&str, &str)> = redirect_url
-            .map(|url| ("redirect_url", url))
-            .into_iter()
-            .collect();
-        let response = self
-            .http
-            .post(self.url(&format!("{path}/{tap}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("the wallet answers");
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        (response.status().as_u16(), location)
+        tap_wallet(&self.http, &self.url(""), wallet, tap, redirect_url).await
     }
 
     /// Follows a redirect hand-off as the diner's browser would (one hop);
