@@ -90,6 +90,12 @@ impl Desk {
             .state
     }
 
+    /// The statuses a phone following the order hears, in order.
+    async fn heard(&self, id: &str) -> Vec<OrderStatus> {
+        let events = self.storage.events_after(id, 0).await.expect("events");
+        events.into_iter().map(|event| event.status).collect()
+    }
+
     async fn order_status(&self, id: &str) -> OrderStatus {
         self.storage
             .order(id)
@@ -202,6 +208,9 @@ async fn a_payment_whose_notification_went_elsewhere_is_found_by_the_sweeps_quer
         .expect("sweep");
     assert_eq!(desk.state(&id).await, PaymentState::Paid);
     assert_eq!(desk.order_status(&id).await, OrderStatus::Received);
+    // The phone following the order (its live stream replays these) heard
+    // it wait for payment, then reach the kitchen: never `received` unpaid.
+    assert_eq!(desk.heard(&id).await, [OrderStatus::AwaitingPayment, OrderStatus::Received]);
 }
 
 #[tokio::test]

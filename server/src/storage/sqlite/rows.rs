@@ -110,7 +110,8 @@ pub fn events_after(
 }
 
 /// Inserts an order numbered `number` with its first answer `body`, and its
-/// `received` event. `status` is its status now.
+/// first event: `status`, its status now (`awaiting_payment` for an order
+/// that pays first: the phone following it must not hear `received`).
 pub fn insert_order(
     connection: &Connection,
     new: &NewOrder,
@@ -141,10 +142,6 @@ pub fn insert_order(
         ])?;
     connection
         .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?
-        .execute(params![
-            order.id,
-            OrderStatus::Received.as_str(),
-            received_at
-        ])?;
+        .execute(params![order.id, status.as_str(), received_at])?;
     Ok(())
 }
