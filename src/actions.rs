@@ -27,6 +27,7 @@ pub async fn start(widget: Widget) {
     // index.html's preload) runs while storage opens and is read.
     let (fresh, store) = futures_util::join!(fetch_and_show_menu(widget), open_storage(widget));
     let Some(store) = store else { return };
+    spawn_local(crate::payment::start(widget));
     if let Some(fresh) = fresh {
         report(widget, store.save_menu(&fresh).await);
     }

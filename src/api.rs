@@ -1,13 +1,15 @@
 //! The server's HTTP API, as the widget reads it (orders go through `delivery`).
 
 use gloo_net::http::Request;
-use wendan_protocol::Menu;
+use wendan_payments::wire::{Channel, PayAnswer, PaymentOptions, PaymentView};
+use wendan_protocol::{IdempotencyKey, Menu};
 use wendan_protocol::theme::EmbedConfig;
 
 use crate::errors::ApiError;
 
 pub const MENU_PATH: &str = "/api/v1/menu";
 pub const EMBED_PATH: &str = "/api/v1/embed";
+pub const PAYMENT_OPTIONS_PATH: &str = "/api/v1/payments/options";
 
 /// Fetches the menu and its ETag. No `If-None-Match` of our own: the server
 /// marks the menu `no-cache` with a strong ETag, so the browser's HTTP cache
@@ -32,15 +34,48 @@ pub async fn fetch_menu() -> Result<(Menu, Option<String>), ApiError> {
 
 /// Which sites may embed and command the widget, and the brand.
 pub async fn fetch_embed_config() -> Result<EmbedConfig, ApiError> {
-    let response = Request::get(EMBED_PATH)
-        .send()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))?;
+    read_json(Request::get(EMBED_PATH).send().await).await
+}
+
+/// How this restaurant's diners can pay.
+pub async fn payment_options() -> Result<PaymentOptions, ApiError> {
+    read_json(Request::get(PAYMENT_OPTIONS_PATH).send().await).await
+}
+
+/// "Pay": starts the order's payment, or resumes the one in flight (the
+/// server never makes a second one for an order, whoever asks).
+pub async fn start_payment(
+    order_id: &str,
+    channel: &Channel,
+    key: &IdempotencyKey,
+) -> Result<PayAnswer, ApiError> {
+    let request = Request::post(&format!("/api/v1/orders/{order_id}/payments"))
+        .header("Idempotency-Key", &key.to_header())
+        .json(channel)
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    read_json(request.send().await).await
+}
+
+/// Where the order's payment stands; while it is unknown the server asks
+/// the provider before it answers.
+pub async fn payment_status(order_id: &str) -> Result<PaymentView, ApiError> {
+    read_json(
+        Request::get(&format!("/api/v1/orders/{order_id}/payment"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+async fn read_json<T: serde::de::DeserializeOwned>(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let response = sent.map_err(|error| ApiError::Network(error.to_string()))?;
     if response.status() != 200 {
         return Err(ApiError::Status(response.status()));
     }
     response
-        .json::<EmbedConfig>()
+        .json::<T>()
         .await
         .map_err(|error| ApiError::Decode(error.to_string()))
 }

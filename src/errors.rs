@@ -61,3 +61,13 @@ pub enum PlaceError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// Why "Pay" did not hand the diner to a provider (`payment`). Nothing was
+/// charged in either case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PayError {
+    #[error("the payment could not be started: {0}")]
+    CouldNotStart(String),
+    #[error("this way of paying cannot be started from this page")]
+    NotHere,
+}

@@ -7,7 +7,10 @@ use wendan_outbox::Stage;
 use wendan_protocol::{OrderStatus, ProblemType};
 use wendan_words::{Language, Plural, WidgetWords};
 
-use crate::errors::{ApiError, PlaceError, StoreError};
+use wendan_payments::PaymentState;
+use wendan_payments::wire::ProviderId;
+
+use crate::errors::{ApiError, PayError, PlaceError, StoreError};
 
 /// The widget's words in `language`.
 pub fn words(language: Language) -> &'static WidgetWords {
@@ -48,6 +51,40 @@ pub fn state_text(language: Language, stage: Stage) -> &'static str {
         Stage::Rejected => words.rejected,
         Stage::PriceChanged => words.price_changed,
         Stage::Expired => words.expired,
+    }
+}
+
+/// An order's payment, in words (`wendan_payments::wire::receipt_state`).
+/// A closed attempt reads as failed: the diner's next step is the same.
+pub fn payment_text(language: Language, state: PaymentState) -> &'static str {
+    let words = &words(language).payment;
+    match state {
+        PaymentState::Unpaid => words.unpaid,
+        PaymentState::Pending => words.pending,
+        PaymentState::Paid | PaymentState::RefundPending => words.paid,
+        PaymentState::Failed | PaymentState::Closed => words.failed,
+        PaymentState::Refunded => words.refunded,
+        PaymentState::Counter => words.counter,
+    }
+}
+
+/// A provider as the diner chooses it.
+pub fn provider_name(language: Language, provider: ProviderId) -> &'static str {
+    let words = &words(language).payment;
+    match provider {
+        ProviderId::Wechat => words.wechat,
+        ProviderId::Alipay => words.alipay,
+        ProviderId::Stripe => words.stripe,
+        ProviderId::Counter => words.counter_choice,
+    }
+}
+
+/// Why "Pay" did not reach a provider.
+pub fn pay_error_text(language: Language, error: &PayError) -> &'static str {
+    let words = &words(language).payment;
+    match error {
+        PayError::CouldNotStart(_) => words.could_not_start,
+        PayError::NotHere => words.not_here,
     }
 }
 

@@ -17,7 +17,8 @@
 //! 3. State: `widget`, the shared signals around the plain values.
 //! 4. Actions on that state, each using only those before it: `embed` (host
 //!    pages and mini-programs), `ready_notice` (telling the diner an order
-//!    moved on), `actions` (load, refresh, save, place, deliver) and
+//!    moved on), `actions` (load, refresh, save, place, deliver),
+//!    `payment` (paying for an order, and what the phone knows of it) and
 //!    `live_status` (following the kitchen).
 //! 5. Components: `components` (one piece of the page per file), and `app`,
 //!    which puts them together and starts the actions.
@@ -43,6 +44,7 @@ pub mod widget;
 pub mod actions;
 pub mod embed;
 pub mod live_status;
+pub mod payment;
 pub mod ready_notice;
 
 // 5. Components

@@ -1,12 +1,15 @@
 //! The widget's shared state, wrapped in signals at the edge: plain domain
 //! values (cart, outbox entries, menu) that the components read and change.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use wendan_outbox::OutboxEntry;
+use wendan_payments::wire::{PaymentOptions, PaymentView};
 use wendan_words::Language;
 
 use crate::cart::Cart;
-use crate::errors::StoreError;
+use crate::errors::{PayError, StoreError};
 use crate::i18n::store_error_text;
 use crate::store::{CachedMenu, Store};
 
@@ -40,6 +43,14 @@ pub struct Widget {
     pub update_available: RwSignal<bool>,
     /// The last status change the kitchen sent, said in the live region.
     pub announcement: RwSignal<Option<String>>,
+    /// Each order's payment as last known, by order id (`payment`).
+    pub payments: RwSignal<HashMap<String, PaymentView>>,
+    /// How this restaurant's diners can pay, once asked.
+    pub payment_options: RwSignal<Option<PaymentOptions>>,
+    /// Why the last "Pay" did not reach a provider, and for which order.
+    pub payment_error: RwSignal<Option<(String, PayError)>>,
+    /// The order whose provider page opened in a new window (framed widget).
+    pub paying_elsewhere: RwSignal<Option<String>>,
 }
 
 impl Widget {
@@ -59,6 +70,10 @@ impl Widget {
             webview,
             update_available: RwSignal::new(false),
             announcement: RwSignal::new(None),
+            payments: RwSignal::new(HashMap::new()),
+            payment_options: RwSignal::new(None),
+            payment_error: RwSignal::new(None),
+            paying_elsewhere: RwSignal::new(None),
         }
     }
 

@@ -16,6 +16,8 @@
 //! - [`query_schedule`]: when the server asks the provider itself.
 //! - [`money`]: amounts in minor units, Alipay's yuan strings.
 //! - [`wechat`], [`alipay`], [`stripe`]: the codecs, one module each.
+//! - [`wire`]: what the diner's page and the server say about a payment
+//!   (the widget reads these too).
 //! - `rsa_sha256`: SHA256withRSA keys, shared by WeChat and Alipay.
 //!
 //! The codecs and their cryptography sit behind the default `providers`
@@ -92,6 +94,7 @@ pub mod state;
 pub mod stripe;
 #[cfg(feature = "providers")]
 pub mod wechat;
+pub mod wire;
 
 pub use merchant_ref::{MerchantRef, MerchantRefError};
 pub use money::{Amount, Currency, MoneyError};

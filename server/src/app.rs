@@ -42,6 +42,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             json_only(post(payments::pay)),
         )
         .route("/api/v1/orders/{id}/payment", get(payments::payment_status))
+        .route("/api/v1/payments/options", get(payments::options))
         .route(
             "/api/v1/kitchen/orders/{id}/paid",
             json_only(post(payments::settle_at_counter)),

@@ -4,10 +4,12 @@ pub mod cart_panel;
 pub mod item_dialog;
 pub mod menu_view;
 pub mod orders_view;
+pub mod payment_step;
 pub mod status_line;
 
 pub use cart_panel::CartPanel;
 pub use item_dialog::ItemDialog;
 pub use menu_view::MenuView;
 pub use orders_view::OrdersView;
+pub use payment_step::PaymentStep;
 pub use status_line::StatusLine;

@@ -5,6 +5,10 @@ use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
 use wendan_words::Language;
 
+use wendan_payments::PaymentState;
+use wendan_payments::wire::receipt_state;
+
+use super::PaymentStep;
 use crate::actions::change_cart;
 use crate::i18n::{problem_text, state_text, violation_text, words};
 use crate::widget::use_widget;
@@ -138,11 +142,30 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
             view! { <button type="button" class="notify-me" on:click=on_click>{words(language).notify_me}</button> }
         })
     };
+    // The order's payment, for an order the restaurant has: its state on the
+    // card (`data-payment`, the automation contract) and its step.
+    let placed = match &entry.state {
+        DeliveryState::Received { order } => Some((order.id.clone(), order.status)),
+        _ => None,
+    };
+    let payment_word = {
+        let placed = placed.clone();
+        move || {
+            let (id, status) = placed.as_ref()?;
+            widget.payments.with(|payments| {
+                receipt_state(*status, payments.get(id)).map(PaymentState::contract_word)
+            })
+        }
+    };
+    let payment_step = placed.map(|(order_id, status)| {
+        view! { <PaymentStep order_id status language /> }
+    });
     let again = again.map(|label| {
         view! { <button type="button" class="primary" on:click=order_again>{label}</button> }
     });
     view! {
-        <li class="order" data-order-key=entry.key.to_string() data-state=stage.name()>
+        <li class="order" data-order-key=entry.key.to_string() data-state=stage.name()
+            data-payment=payment_word>
             <div class="order-head">
                 <span class="order-ref">{format!("{} {}", words(language).reference, entry.local_ref())}</span>
                 <span class="order-number">{number}</span>
@@ -150,6 +173,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
             {ready_banner}
             <p class="order-state" role="status">{state_text(language, stage)}</p>
             <p class="order-reason">{reason}</p>
+            {payment_step}
             <ul class="order-lines">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p class="order-meta">
                 {format!("{} {placed_at} UTC · {} {total}", words(language).placed_at, words(language).total)}

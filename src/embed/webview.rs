@@ -19,7 +19,7 @@ pub fn detect() -> bool {
     query_param("mode").as_deref() == Some("webview") || in_mini_program()
 }
 
-fn in_mini_program() -> bool {
+pub fn in_mini_program() -> bool {
     let agent = window()
         .navigator()
         .user_agent()
@@ -43,6 +43,31 @@ pub fn load_jssdk_if_in_mini_program(webview: bool) {
     if let Some(head) = document().head() {
         let _ = head.append_child(&script);
     }
+}
+
+/// The restaurant's native payment page in its mini-program (the README
+/// shows its code): it pays with `wx.requestPayment` and navigates back.
+pub const MINI_PROGRAM_PAY_PAGE: &str = "/pages/wendan-pay/index";
+
+/// `wx.miniProgram.navigateTo` the native payment page with the order's id;
+/// `false` when the JSSDK is not there to do it.
+pub fn hand_over_payment(order_id: &str) -> bool {
+    let Some(program) = mini_program() else {
+        return false;
+    };
+    let Ok(navigate) =
+        Reflect::get(&program, &"navigateTo".into()).and_then(|f| f.dyn_into::<Function>())
+    else {
+        return false;
+    };
+    let url = format!(
+        "{MINI_PROGRAM_PAY_PAGE}?order_id={}",
+        js_sys::encode_uri_component(order_id)
+    );
+    let Some(options) = super::to_js(&serde_json::json!({ "url": url })) else {
+        return false;
+    };
+    navigate.call1(&program, &options).is_ok()
 }
 
 /// `wx.miniProgram`, if the JSSDK is loaded.

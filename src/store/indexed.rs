@@ -5,9 +5,10 @@ use std::rc::Rc;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wendan_outbox::OutboxEntry;
+use wendan_payments::wire::PaymentView;
 
 use super::record::Record;
-use super::schema::{self, CART, CURRENT, MENU, OUTBOX, PROFILE, QUARANTINE};
+use super::schema::{self, CART, CURRENT, MENU, OUTBOX, PAYMENTS, PROFILE, QUARANTINE};
 use super::{CachedMenu, OutboxLoad};
 use crate::cart::Cart;
 use crate::errors::StoreError;
@@ -152,28 +153,50 @@ impl IndexedStore {
     }
 
     pub async fn outbox(&self) -> Result<OutboxLoad, StoreError> {
+        let (entries, set_aside) = self.all(OUTBOX).await?;
+        Ok(OutboxLoad { entries, set_aside })
+    }
+
+    /// Every record of `store`; unreadable ones are set aside and reported.
+    async fn all<T: serde::de::DeserializeOwned>(
+        &self,
+        store: &str,
+    ) -> Result<(Vec<T>, Vec<StoreError>), StoreError> {
         let transaction = self
             .db
-            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
+            .transaction(&[store], TransactionMode::ReadOnly)
             .map_err(failed)?;
         let rows = transaction
-            .store(OUTBOX)
+            .store(store)
             .map_err(failed)?
             .scan(None, None, None, None)
             .await
             .map_err(failed)?;
         drop(transaction);
-        let mut load = OutboxLoad::default();
+        let (mut values, mut set_aside) = (Vec::new(), Vec::new());
         for (key, raw) in rows {
-            match Record::from_js(raw.clone()).and_then(|record| record.decode::<OutboxEntry>()) {
-                Ok(entry) => load.entries.push(entry),
+            match Record::from_js(raw.clone()).and_then(|record| record.decode::<T>()) {
+                Ok(value) => values.push(value),
                 Err(error) => {
-                    self.set_aside(OUTBOX, key, raw).await?;
-                    load.set_aside.push(error);
+                    self.set_aside(store, key, raw).await?;
+                    set_aside.push(error);
                 }
             }
         }
-        Ok(load)
+        Ok((values, set_aside))
+    }
+
+    pub async fn payments(&self) -> Result<Vec<PaymentView>, StoreError> {
+        let (payments, set_aside) = self.all(PAYMENTS).await?;
+        match set_aside.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(payments),
+        }
+    }
+
+    pub async fn put_payment(&self, payment: &PaymentView) -> Result<(), StoreError> {
+        self.put(PAYMENTS, &Record::of(&payment.order_id, payment)?)
+            .await
     }
 
     pub async fn put_entry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {

@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
 use wendan_outbox::OutboxEntry;
+use wendan_payments::wire::PaymentView;
 
 use super::{CachedMenu, OutboxLoad};
 use crate::cart::Cart;
@@ -23,6 +24,8 @@ const CART_KEY: &str = "wendan.cart";
 const OUTBOX_KEY: &str = "wendan.outbox";
 const MENU_KEY: &str = "wendan.menu";
 const PROFILE_KEY: &str = "wendan.profile";
+/// Each order's payment, by order id.
+const PAYMENTS_KEY: &str = "wendan.payments";
 /// Where an unreadable outbox map is kept, for support.
 const QUARANTINE_KEY: &str = "wendan.quarantine.outbox";
 
@@ -121,6 +124,17 @@ impl LocalStore {
 
     pub async fn load_menu(&self) -> Result<Option<CachedMenu>, StoreError> {
         read(MENU_KEY)
+    }
+
+    pub async fn payments(&self) -> Result<Vec<PaymentView>, StoreError> {
+        let kept: Option<BTreeMap<String, PaymentView>> = read(PAYMENTS_KEY)?;
+        Ok(kept.unwrap_or_default().into_values().collect())
+    }
+
+    pub async fn put_payment(&self, payment: &PaymentView) -> Result<(), StoreError> {
+        let mut kept: BTreeMap<String, PaymentView> = read(PAYMENTS_KEY)?.unwrap_or_default();
+        kept.insert(payment.order_id.clone(), payment.clone());
+        LocalStorage::set(PAYMENTS_KEY, &kept).map_err(failed)
     }
 
     pub async fn save_menu(&self, menu: &CachedMenu) -> Result<(), StoreError> {

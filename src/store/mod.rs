@@ -1,7 +1,7 @@
 //! Everything the widget keeps on the phone: the cart, the outbox of orders,
-//! the last menu seen, the diner's remembered pickup name. IndexedDB through
-//! rexie, with localStorage (through gloo-storage) as the fallback where
-//! IndexedDB is blocked.
+//! the last menu seen, the diner's remembered pickup name, each order's
+//! payment as last known. IndexedDB through rexie, with localStorage
+//! (through gloo-storage) as the fallback where IndexedDB is blocked.
 
 mod indexed;
 mod local;
@@ -10,6 +10,7 @@ pub mod schema;
 
 use serde::{Deserialize, Serialize};
 use wendan_outbox::OutboxEntry;
+use wendan_payments::wire::PaymentView;
 use wendan_protocol::Menu;
 
 use crate::cart::Cart;
@@ -113,6 +114,16 @@ impl Store {
 
     pub async fn save_menu(&self, menu: &CachedMenu) -> Result<(), StoreError> {
         dispatch!(self.save_menu(menu))
+    }
+
+    /// Every order's payment as last known on this phone.
+    pub async fn payments(&self) -> Result<Vec<PaymentView>, StoreError> {
+        dispatch!(self.payments())
+    }
+
+    /// Keeps an order's payment, replacing what was known of it.
+    pub async fn put_payment(&self, payment: &PaymentView) -> Result<(), StoreError> {
+        dispatch!(self.put_payment(payment))
     }
 }
 

@@ -13,7 +13,8 @@ use rexie::{ObjectStore, Rexie};
 pub const DB_NAME: &str = "wendan";
 /// Raise when a store is added; never remove one a released widget used.
 /// 1: cart, outbox, menu, quarantine. 2: `profile`, the remembered pickup name.
-pub const DB_VERSION: u32 = 2;
+/// 3: `payments`, each order's payment as last known.
+pub const DB_VERSION: u32 = 3;
 
 pub const CART: &str = "cart";
 pub const OUTBOX: &str = "outbox";
@@ -22,6 +23,10 @@ pub const MENU: &str = "menu";
 pub const QUARANTINE: &str = "quarantine";
 /// What the widget remembers about the diner on this phone (since version 2).
 pub const PROFILE: &str = "profile";
+/// Each order's payment as the phone last knew it, by order id (since
+/// version 3): the receipt says "paid" offline, and a payment in flight is
+/// written here before the diner leaves for the provider.
+pub const PAYMENTS: &str = "payments";
 
 /// The key of the single record in `cart`, `menu` and `profile`.
 pub const CURRENT: &str = "current";
@@ -36,6 +41,7 @@ pub async fn open(name: &str) -> Result<Rexie, rexie::Error> {
         .add_object_store(ObjectStore::new(MENU).key_path("key"))
         .add_object_store(ObjectStore::new(QUARANTINE).key_path("key"))
         .add_object_store(ObjectStore::new(PROFILE).key_path("key"))
+        .add_object_store(ObjectStore::new(PAYMENTS).key_path("key"))
         .build()
         .await
 }

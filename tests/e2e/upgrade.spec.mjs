@@ -1,5 +1,5 @@
 // A new widget on a phone that the old one left an order on: the IndexedDB
-// schema is upgraded (version 1 to 2) and the queued order is still
+// schema is upgraded (version 1 to 3) and the queued order is still
 // delivered, once. And what version 2 added: the pickup name is remembered.
 import { randomUUID } from 'node:crypto';
 import { test, expect } from './support/test.mjs';
@@ -76,7 +76,7 @@ test('an order queued under schema version 1 is delivered once after the upgrade
     expect(orders[0].items.map((line) => line.item_id)).toEqual(['potato-slices']);
 
     const databases = await page.evaluate(() => indexedDB.databases());
-    expect(databases.find((db) => db.name === 'wendan')?.version).toBe(2);
+    expect(databases.find((db) => db.name === 'wendan')?.version).toBe(3);
   } finally {
     await server.stop();
   }

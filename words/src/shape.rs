@@ -68,6 +68,7 @@ pub struct WidgetWords {
     pub ready_banner: &'static str,
     pub notify_me: &'static str,
     pub stages: StageWords,
+    pub payment: PaymentWords,
     pub store_errors: StoreErrorWords,
     pub place_errors: PlaceErrorWords,
     pub menu_errors: MenuErrorWords,
@@ -90,6 +91,34 @@ pub struct StageWords {
     pub rejected: &'static str,
     pub price_changed: &'static str,
     pub expired: &'static str,
+}
+
+/// The payment step of an order, and the receipt's payment line. Each
+/// state's sentence is what the diner reads while the phone is in it; the
+/// one for `pending` is what stands between a diner and paying twice.
+#[derive(Serialize)]
+pub struct PaymentWords {
+    /// The button (automation contract: "Pay" / "支付").
+    pub pay: &'static str,
+    pub pay_with: &'static str,
+    pub wechat: &'static str,
+    pub alipay: &'static str,
+    pub stripe: &'static str,
+    pub counter_choice: &'static str,
+    pub unpaid: &'static str,
+    pub pending: &'static str,
+    pub paid: &'static str,
+    pub failed: &'static str,
+    pub refunded: &'static str,
+    pub counter: &'static str,
+    pub reference: &'static str,
+    pub sandbox: &'static str,
+    /// "Pay" reached nobody, or was refused: nothing was charged.
+    pub could_not_start: &'static str,
+    /// The provider's page opened in a new window (the widget is embedded).
+    pub opened_elsewhere: &'static str,
+    /// No way to pay from this page (a channel the page cannot start).
+    pub not_here: &'static str,
 }
 
 /// What went wrong with the phone's storage, and what it means for orders.

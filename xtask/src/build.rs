@@ -181,14 +181,16 @@ impl Fnv64 {
     }
 }
 
-/// The server binary, built with the native `server` profile (see Cargo.toml).
+/// The server binary, built with the native `server` profile (see
+/// Cargo.toml), and beside it the payment sandbox the end-to-end tests and
+/// the demo pay in (it shares nearly every dependency, so it costs seconds).
 pub fn server(root: &Path, widget: Widget) -> anyhow::Result<PathBuf> {
     let mut command = tool(root, "cargo");
     command
-        .args(["build", "--profile", "server", "-p", "wendan-server"])
+        .args(["build", "--profile", "server", "-p", "wendan-server", "-p", "wendan-paysim"])
         .env("CARGO_TERM_PROGRESS_WHEN", "never");
     if widget == Widget::Inside {
-        command.args(["--features", "embedded-widget"]);
+        command.args(["--features", "wendan-server/embedded-widget"]);
     }
     execute(&mut command)?;
     Ok(root.join("target/server/wendan-server"))

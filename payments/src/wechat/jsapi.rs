@@ -3,24 +3,11 @@
 //! `wx.requestPayment`): signed by the merchant over
 //! `appId\ntimeStamp\nnonceStr\npackage\n` (JSAPI 调起支付, signType `RSA`).
 
-use serde::{Deserialize, Serialize};
-
 use super::WechatError;
 use super::auth::MerchantSigner;
 use crate::rsa_sha256::VerifyingKey;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BridgePayment {
-    pub app_id: String,
-    /// Seconds, as a string (the bridge insists).
-    pub time_stamp: String,
-    pub nonce_str: String,
-    /// `prepay_id=…`.
-    pub package: String,
-    pub sign_type: String,
-    pub pay_sign: String,
-}
+pub use crate::wire::BridgePayment;
 
 fn message(app_id: &str, time_stamp: &str, nonce_str: &str, package: &str) -> String {
     format!("{app_id}\n{time_stamp}\n{nonce_str}\n{package}\n")

@@ -3,124 +3,17 @@
 //! codecs; what an adapter adds is HTTP, the clock, nonces and the mapping of
 //! each provider's answers to one [`Observation`] shape.
 
-use std::fmt;
-use std::str::FromStr;
 
 use async_trait::async_trait;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
-use uuid::Uuid;
-use wendan_payments::wechat::jsapi::BridgePayment;
+pub use wendan_payments::wire::{Channel, Handoff, ProviderId, UnknownProvider};
 use wendan_payments::{
     Amount, Capture, MerchantRef, Observation, Payment, ProviderOutcome, Source,
 };
 
 use super::error::{NotificationError, ProviderError};
-
-/// Which provider: the word stored beside a payment and used in its paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderId {
-    Wechat,
-    Alipay,
-    Stripe,
-    /// Cash or a card terminal: staff take the money and mark it paid.
-    Counter,
-}
-
-impl ProviderId {
-    pub const ALL: [ProviderId; 4] = [
-        ProviderId::Wechat,
-        ProviderId::Alipay,
-        ProviderId::Stripe,
-        ProviderId::Counter,
-    ];
-
-    /// The stored word.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ProviderId::Wechat => "wechat",
-            ProviderId::Alipay => "alipay",
-            ProviderId::Stripe => "stripe",
-            ProviderId::Counter => "counter",
-        }
-    }
-
-    /// The name a person reads (logs, start-up errors).
-    pub const fn name(self) -> &'static str {
-        match self {
-            ProviderId::Wechat => "WeChat Pay",
-            ProviderId::Alipay => "Alipay",
-            ProviderId::Stripe => "Stripe",
-            ProviderId::Counter => "pay at the counter",
-        }
-    }
-
-    /// Paid through a provider on the diner's phone (all but the counter).
-    pub const fn is_online(self) -> bool {
-        !matches!(self, ProviderId::Counter)
-    }
-}
-
-impl fmt::Display for ProviderId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A stored word that names no provider.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown payment provider {0:?}")]
-pub struct UnknownProvider(pub String);
-
-impl FromStr for ProviderId {
-    type Err = UnknownProvider;
-
-    fn from_str(word: &str) -> Result<Self, Self::Err> {
-        ProviderId::ALL
-            .into_iter()
-            .find(|id| id.as_str() == word)
-            .ok_or_else(|| UnknownProvider(word.to_owned()))
-    }
-}
-
-/// Where and how the diner pays. Chosen when an attempt starts and stored
-/// with it (it serialises to JSON), so that asking again sends the provider
-/// the very same request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "channel", rename_all = "snake_case")]
-pub enum Channel {
-    /// Inside the WeChat browser (JSAPI): the diner's `openid` under the
-    /// official account's appid, from `snsapi_base` authorisation.
-    WechatJsapi { openid: String },
-    /// A native mini-program page calls `wx.requestPayment` (the web-view
-    /// cannot): the diner's `openid` under the mini-program's appid.
-    WechatMiniProgram { openid: String },
-    /// Another mobile browser (H5): the diner's IP address, which WeChat
-    /// compares with the one that opens `h5_url`.
-    WechatH5 { payer_client_ip: String },
-    /// Alipay's mobile-web cashier (WAP), by redirect.
-    AlipayWap,
-    /// Stripe's hosted Checkout page, by redirect: no card data touches the widget.
-    StripeCheckout,
-    /// At the counter.
-    Counter,
-}
-
-impl Channel {
-    pub fn provider(&self) -> ProviderId {
-        match self {
-            Channel::WechatJsapi { .. }
-            | Channel::WechatMiniProgram { .. }
-            | Channel::WechatH5 { .. } => ProviderId::Wechat,
-            Channel::AlipayWap => ProviderId::Alipay,
-            Channel::StripeCheckout => ProviderId::Stripe,
-            Channel::Counter => ProviderId::Counter,
-        }
-    }
-}
 
 /// One provider attempt as the server keeps it (`payment_attempts`), written
 /// before the provider is called. Everything a create sends comes from here,
@@ -189,27 +82,6 @@ impl Attempt {
             transaction_id: None,
         }
     }
-}
-
-/// How the diner's page continues after "Pay". Sent to the widget as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Handoff {
-    /// Open this at top level (WeChat H5's `h5_url` with our `redirect_url`,
-    /// Alipay's signed gateway URL, Stripe Checkout). The diner comes back to
-    /// the return URL, which proves nothing: only a notification or a query does.
-    Redirect { url: String },
-    /// Inside WeChat: `WeixinJSBridge.invoke('getBrandWCPayRequest', payment, …)`.
-    WechatBridge { payment: BridgePayment },
-    /// Inside a mini-program's web-view: `wx.miniProgram.navigateTo` the
-    /// restaurant's native payment page with `order_id`; that page calls
-    /// `wx.requestPayment(payment)` and navigates back.
-    MiniProgram {
-        order_id: Uuid,
-        payment: BridgePayment,
-    },
-    /// Nothing to open: the diner pays at the counter and staff settle it.
-    Counter,
 }
 
 /// What a create answered.

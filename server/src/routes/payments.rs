@@ -4,19 +4,22 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
-use wendan_payments::{Payment, PaymentState};
+use wendan_payments::Payment;
+use wendan_payments::wire::{PayAnswer, PaymentOptions, PaymentView};
 use wendan_protocol::{OrderStatus, ProblemType};
 
 use super::orders::idempotency_key;
 use crate::auth::Kitchen;
 use crate::cashier::CashierError;
 use crate::json_body::AppJson;
-use crate::payments::{Channel, Handoff, ProviderId};
+use crate::limits::client_ip::client_ip;
+use crate::limits::connections::Peer;
+use crate::payments::{Channel, ProviderId};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::OrderStore;
@@ -29,31 +32,13 @@ pub struct PayRequest {
     pub channel: Channel,
 }
 
-/// An order's payment as the diner's page shows it.
-#[derive(Debug, Serialize)]
-pub struct PaymentView {
-    pub order_id: String,
-    /// The automation contract's word (`data-payment`): `unpaid`,
-    /// `pending`, `paid`, `failed`, `refunded` or `counter`.
-    pub payment: &'static str,
-    /// The stored state, finer than the contract's word.
-    pub state: PaymentState,
-    pub order_status: OrderStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<ProviderId>,
-    /// The provider's transaction reference (or `counter`), once paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Every online provider is the payment sandbox: no real money.
-    pub sandbox: bool,
-}
-
-/// The answer to "Pay": the payment, and how the page continues.
-#[derive(Debug, Serialize)]
-pub struct PayAnswer {
-    #[serde(flatten)]
-    pub view: PaymentView,
-    pub handoff: Handoff,
+/// `GET /api/v1/payments/options`: the providers the widget may offer.
+pub async fn options(State(state): State<AppState>) -> Json<PaymentOptions> {
+    let providers = state.cashier.providers();
+    Json(PaymentOptions {
+        providers: providers.enabled(),
+        sandbox: providers.is_sandbox(),
+    })
 }
 
 /// `POST /api/v1/orders/{id}/payments`: start the order's payment, or
@@ -63,11 +48,21 @@ pub struct PayAnswer {
 /// sends its retries the same way.
 pub async fn pay(
     State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     Path(id): Path<String>,
     headers: HeaderMap,
     AppJson(request): AppJson<PayRequest>,
 ) -> Result<Json<PayAnswer>, ApiError> {
     idempotency_key(&headers)?;
+    let mut channel = request.channel;
+    // A page does not know its own public address; WeChat H5 compares the
+    // one the create names with the one that opens `h5_url`, so the server
+    // names the address the request came from.
+    if let Channel::WechatH5 { payer_client_ip } = &mut channel
+        && payer_client_ip.is_empty()
+    {
+        *payer_client_ip = client_ip(peer, &headers, state.trust_forwarded_for).to_string();
+    }
     let order = state
         .storage
         .order(&id)
@@ -76,7 +71,7 @@ pub async fn pay(
     let description = format!("Wendan #{} / 订单 {}", order.number, order.number);
     let started = state
         .cashier
-        .pay(&id, request.channel, description, OffsetDateTime::now_utc())
+        .pay(&id, channel, description, OffsetDateTime::now_utc())
         .await
         .map_err(problem)?;
     Ok(Json(PayAnswer {
@@ -165,15 +160,14 @@ fn view(
     order_status: OrderStatus,
     stored: &StoredPayment,
 ) -> PaymentView {
-    PaymentView {
-        order_id: id.to_owned(),
-        payment: stored.payment.state.contract_word(),
-        state: stored.payment.state,
+    PaymentView::new(
+        id,
+        stored.payment.state,
         order_status,
-        provider: stored.provider,
-        reference: stored.payment.transaction_reference().map(str::to_owned),
-        sandbox: state.cashier.providers().is_sandbox(),
-    }
+        stored.provider,
+        stored.payment.transaction_reference().map(str::to_owned),
+        state.cashier.providers().is_sandbox(),
+    )
 }
 
 /// The payment of an order that has had no payment step yet.

@@ -1,0 +1,197 @@
+//! Paying for an order. "Pay" asks the server to start the order's payment
+//! (or to resume the one in flight: the server never makes a second one,
+//! whoever asks) and hands the diner to the provider's page. The phone keeps
+//! each order's payment as last known (`store::Store::put_payment`), written
+//! before the diner leaves, so a reload, a closed tab or a lost signal shows
+//! the same state, and the receipt says "paid" offline.
+//!
+//! The diner's return to the page proves nothing: the page asks the server,
+//! which asks the provider while the outcome is unknown. The rules of what
+//! a receipt shows are plain Rust in `wendan_payments::wire`.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
+use wendan_payments::PaymentState;
+use wendan_payments::wire::{Channel, Handoff, PaymentView, ProviderId};
+use wendan_protocol::OrderStatus;
+
+use crate::api;
+use crate::delivery::clock;
+use crate::embed::webview;
+use crate::url::query_param;
+use crate::errors::PayError;
+use crate::widget::Widget;
+
+/// The widget's `?payment_return=<order id>`: the provider's page sent the
+/// diner back (the server's return URL names it, `server::payments::paths`).
+pub const RETURN_PARAMETER: &str = "payment_return";
+
+/// How often the page asks about payments whose outcome is unknown, while
+/// it is visible. Each ask may make the server query the provider, so not
+/// faster than a diner notices.
+const CHECK_EVERY: Duration = Duration::from_secs(3);
+
+/// Shows the payments the phone kept, asks about those still unknown (and
+/// first about the one the diner just came back from), and keeps asking
+/// while any stays unknown.
+pub async fn start(widget: Widget) {
+    let Some(store) = widget.store() else { return };
+    match store.payments().await {
+        Ok(kept) => widget.payments.set(
+            kept.into_iter()
+                .map(|view| (view.order_id.clone(), view))
+                .collect(),
+        ),
+        Err(error) => widget.show_store_error(&error),
+    }
+    if let Some(order_id) = query_param(RETURN_PARAMETER) {
+        forget_return_parameter();
+        check(widget, &order_id).await;
+    }
+    check_unknown(widget).await;
+    let _ = set_interval_with_handle(
+        move || {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                spawn_local(check_unknown(widget));
+            }
+        },
+        CHECK_EVERY,
+    );
+}
+
+/// Asks about every payment the phone last knew as pending.
+async fn check_unknown(widget: Widget) {
+    let pending: Vec<String> = widget.payments.with_untracked(|payments| {
+        payments
+            .values()
+            .filter(|view| view.state == PaymentState::Pending)
+            .map(|view| view.order_id.clone())
+            .collect()
+    });
+    for order_id in pending {
+        check(widget, &order_id).await;
+    }
+}
+
+/// Asks the server where an order's payment stands, and keeps the answer.
+/// Offline, the last known state stays.
+pub async fn check(widget: Widget, order_id: &str) {
+    if let Ok(view) = api::payment_status(order_id).await {
+        keep(widget, view).await;
+    }
+}
+
+/// Fetches how this restaurant's diners can pay, once, when an order first
+/// shows a "Pay" button (not at start: most visits never pay online).
+pub fn want_options(widget: Widget) {
+    if widget.payment_options.with_untracked(Option::is_some) {
+        return;
+    }
+    spawn_local(async move {
+        if let Ok(options) = api::payment_options().await {
+            widget.payment_options.set(Some(options));
+        }
+    });
+}
+
+/// "Pay" with `provider`: the server starts (or resumes) the payment, the
+/// phone keeps it as pending, then the diner goes to the provider.
+pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
+    widget.payment_error.set(None);
+    widget.paying_elsewhere.set(None);
+    if widget.webview && provider == ProviderId::Wechat && webview::in_mini_program() {
+        // The web-view cannot pay; the mini-program's own page can (it has
+        // the diner's openid and `wx.requestPayment`).
+        let sandbox = widget.payment_options.with_untracked(|options| {
+            options.as_ref().is_some_and(|options| options.sandbox)
+        });
+        let handed = PaymentView::new(
+            order_id.clone(),
+            PaymentState::Pending,
+            OrderStatus::AwaitingPayment,
+            Some(provider),
+            None,
+            sandbox,
+        );
+        keep(widget, handed).await;
+        if !webview::hand_over_payment(&order_id) {
+            widget.payment_error.set(Some((order_id, PayError::NotHere)));
+        }
+        return;
+    }
+    let Some(key) = clock::new_idempotency_key() else {
+        let why = PayError::CouldNotStart("no random source for the key".into());
+        widget.payment_error.set(Some((order_id, why)));
+        return;
+    };
+    let answer = match api::start_payment(&order_id, &Channel::by_redirect(provider), &key).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            // Nothing was charged; if the server did start the payment, the
+            // check finds it and the next "Pay" resumes it.
+            let why = PayError::CouldNotStart(error.to_string());
+            widget.payment_error.set(Some((order_id.clone(), why)));
+            check(widget, &order_id).await;
+            return;
+        }
+    };
+    // Kept before leaving: if the diner never comes back to this tab, the
+    // next visit still knows a payment is in flight and asks about it.
+    keep(widget, answer.view).await;
+    match answer.handoff {
+        Handoff::Redirect { url } => open_provider_page(widget, &order_id, &url),
+        Handoff::Counter => {}
+        Handoff::WechatBridge { .. } | Handoff::MiniProgram { .. } => {
+            widget.payment_error.set(Some((order_id, PayError::NotHere)));
+        }
+    }
+}
+
+/// At top level the page goes to the provider and comes back to the return
+/// URL. Inside an iframe a provider's page refuses to be framed, so it
+/// opens at top level in a new window, and this page keeps asking.
+fn open_provider_page(widget: Widget, order_id: &str, url: &str) {
+    if is_framed() {
+        let _ = window().open_with_url_and_target(url, "_blank");
+        widget.paying_elsewhere.set(Some(order_id.to_owned()));
+    } else if let Err(error) = window().location().assign(url) {
+        let why = PayError::CouldNotStart(format!("{error:?}"));
+        widget.payment_error.set(Some((order_id.to_owned(), why)));
+    }
+}
+
+fn is_framed() -> bool {
+    let here: JsValue = window().into();
+    match window().top() {
+        Ok(Some(top)) => !js_sys::Object::is(&here, &top.into()),
+        // A cross-origin top cannot even be compared: framed.
+        _ => true,
+    }
+}
+
+/// Keeps `view` on the phone and on screen. A failure to save is shown;
+/// the screen still shows the server's word.
+async fn keep(widget: Widget, view: PaymentView) {
+    if let Some(store) = widget.store()
+        && let Err(error) = store.put_payment(&view).await
+    {
+        widget.show_store_error(&error);
+    }
+    widget.payments.update(|payments| {
+        payments.insert(view.order_id.clone(), view);
+    });
+}
+
+/// Drops `?payment_return=` from the address, so a reload or a shared link
+/// does not claim to be a return from paying.
+fn forget_return_parameter() {
+    let Ok(href) = window().location().href() else { return };
+    let Ok(url) = web_sys::Url::new(&href) else { return };
+    url.search_params().delete(RETURN_PARAMETER);
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+    }
+}

@@ -1,0 +1,160 @@
+// Paying for an order (pay-first pickup) in the payment sandbox: the diner's
+// "Pay", the provider's page, the return, and what the kitchen sees. The
+// sandbox keeps a ledger of every provider payment and capture, which is the
+// truth these tests count charges against.
+import { test, expect } from './support/test.mjs';
+import { startPayFirst } from './support/paysim.mjs';
+import { addDishes, expectOrderStates } from './support/widget.mjs';
+import { openKitchen } from './support/kitchen.mjs';
+import { expectNoSeriousViolations } from './support/axe.mjs';
+
+const DINER_URL = (server) => `${server.url}/?lang=en`;
+
+/** A pay-first restaurant and its sandbox for one test. */
+async function withPayFirst(scenario) {
+  const { server, paysim } = await startPayFirst();
+  try {
+    await scenario({ server, paysim });
+  } finally {
+    await server.stop();
+    await paysim.stop();
+  }
+}
+
+/** Places a pickup order and waits until the restaurant holds it, unpaid. */
+async function placePickupOrder(page, server) {
+  await page.goto(DINER_URL(server));
+  await addDishes(page, ['Fresh beef tripe']);
+  await page.getByRole('button', { name: 'Cart' }).click();
+  const name = page.getByRole('textbox', { name: 'Name for pickup' });
+  await name.fill('Li Wei');
+  await name.blur();
+  await page.getByRole('button', { name: 'Checkout' }).click();
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expectOrderStates(page, ['awaiting_payment']);
+  const card = page.locator('[data-order-key]').first();
+  await expect(card).toHaveAttribute('data-payment', 'unpaid');
+  return card;
+}
+
+/** The sandbox's wallet page, by the widget's name of each provider. */
+const WALLET = { 'WeChat Pay': 'WeChat Pay', Alipay: 'Alipay', Card: 'Stripe Checkout' };
+
+/** Chooses a provider and taps "Pay": the page goes to the sandbox's wallet. */
+async function payWith(page, provider) {
+  await page.getByRole('radio', { name: provider }).check();
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(WALLET[provider]);
+}
+
+test('a pay-first order reaches the kitchen only once paid in the wallet, and the receipt says paid', async ({ browser, page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await openKitchen(kitchen, server);
+      const card = await placePickupOrder(page, server);
+      await expect(card.locator('.payment-state')).toHaveText(/Not paid yet/);
+      await expect(card.locator('.payment-sandbox')).toHaveText(/no real money/);
+      await expect(card.getByRole('radio', { name: 'Alipay' })).toBeVisible();
+      await expectNoSeriousViolations(page, 'the payment step');
+      // Unpaid: not on the kitchen's board.
+      await expect(kitchen.locator('#no-tickets')).toBeVisible();
+      expect(await server.openOrders()).toHaveLength(0);
+
+      await payWith(page, 'Alipay');
+      await page.getByRole('button', { name: 'Pay 支付' }).click();
+      // Back on the widget: the server asked the provider, which said paid.
+      await expect(page).toHaveURL(new RegExp(`^${server.url}/`));
+      const back = page.locator('[data-order-key]').first();
+      await expect(back).toHaveAttribute('data-payment', 'paid', { timeout: 10_000 });
+      await expect(back.locator('.payment-state')).toHaveText(/Paid · Transaction \S+/);
+      await expectOrderStates(page, ['received']);
+      // The address no longer claims a return from paying.
+      expect(page.url()).not.toContain('payment_return');
+      await expect(kitchen.locator('.ticket')).toHaveCount(1, { timeout: 5_000 });
+      await expect(page.getByRole('button', { name: 'Pay', exact: true })).toHaveCount(0);
+
+      const payments = await paysim.payments();
+      expect(payments).toHaveLength(1);
+      expect(payments[0].captures).toHaveLength(1);
+    } finally {
+      await kitchen.context().close();
+    }
+  }));
+
+test('the page closed while paying: reopened, it finds the payment paid, charged once', async ({ context, page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    await placePickupOrder(page, server);
+    await payWith(page, 'Card');
+    // The diner pays, but never comes back to this page.
+    await page.route(`${server.url}/**`, (route) => route.abort());
+    await page.getByRole('button', { name: 'Pay 支付' }).click().catch(() => {});
+    await page.close();
+
+    const reopened = await context.newPage();
+    await reopened.goto(DINER_URL(server));
+    const card = reopened.locator('[data-order-key]').first();
+    // Pending was kept on the phone before leaving; the page asks, the server
+    // learns the outcome (notification or its own query) and it shows.
+    await expect(card).toHaveAttribute('data-payment', 'paid', { timeout: 15_000 });
+    await expectOrderStates(reopened, ['received']);
+    const payments = await paysim.payments();
+    expect(payments).toHaveLength(1);
+    expect(payments[0].captures).toHaveLength(1);
+  }));
+
+test('"Pay" tapped five times, in two tabs, makes one provider payment', async ({ context, page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    await placePickupOrder(page, server);
+    const second = await context.newPage();
+    await second.goto(DINER_URL(server));
+    await expect(second.locator('[data-order-key]').first()).toHaveAttribute('data-payment', 'unpaid');
+    for (const tab of [page, second]) {
+      await tab.getByRole('radio', { name: 'WeChat Pay' }).check();
+    }
+    // Five quick taps in one tab (the page is leaving after the first), and
+    // one in the other, at once.
+    await Promise.all([
+      page.evaluate(() => {
+        const pay = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Pay');
+        for (let i = 0; i < 5; i += 1) pay.click();
+      }),
+      second.getByRole('button', { name: 'Pay', exact: true }).click(),
+    ]);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('WeChat Pay');
+    await expect(second.getByRole('heading', { level: 1 })).toContainText('WeChat Pay');
+    // Back from the wallet without paying, and "Pay" again: the same payment.
+    await second.goBack();
+    await expect(second.locator('[data-order-key]').first()).toHaveAttribute('data-payment', 'pending');
+    await expect(second.locator('.payment-state')).toHaveText(/not be charged twice/);
+    await second.getByRole('button', { name: 'Pay', exact: true }).click();
+    await expect(second.getByRole('heading', { level: 1 })).toContainText('WeChat Pay');
+    expect(await paysim.payments()).toHaveLength(1);
+
+    await second.getByRole('button', { name: 'Pay 支付' }).click();
+    await expect(second.locator('[data-order-key]').first()).toHaveAttribute('data-payment', 'paid', { timeout: 10_000 });
+    // The first tab's wallet is the same payment, already paid: no second capture.
+    await page.getByRole('button', { name: 'Pay 支付' }).click();
+    const payments = await paysim.payments();
+    expect(payments).toHaveLength(1);
+    expect(payments[0].captures).toHaveLength(1);
+  }));
+
+test('a declined payment is closed, and paying again for the same order charges once', async ({ page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    await placePickupOrder(page, server);
+    await payWith(page, 'Card');
+    await page.getByRole('button', { name: 'Decline 拒绝' }).click();
+    await page.goto(DINER_URL(server));
+    const card = page.locator('[data-order-key]').first();
+    await expect(card).toHaveAttribute('data-payment', 'failed', { timeout: 15_000 });
+    await expect(card.locator('.payment-state')).toHaveText(/nothing was charged/);
+
+    await payWith(page, 'Card');
+    await page.getByRole('button', { name: 'Pay 支付' }).click();
+    await expect(page.locator('[data-order-key]').first()).toHaveAttribute('data-payment', 'paid', { timeout: 10_000 });
+    const payments = await paysim.payments();
+    expect(payments).toHaveLength(2);
+    expect(payments.map((payment) => payment.status).sort()).toEqual(['closed', 'paid']);
+    expect(payments.flatMap((payment) => payment.captures)).toHaveLength(1);
+  }));
