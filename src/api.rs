@@ -1,7 +1,7 @@
 //! The server's HTTP API, as the widget reads it (orders go through `delivery`).
 
 use gloo_net::http::Request;
-use wendan_payments::wire::{Channel, PayAnswer, PaymentOptions, PaymentView};
+use wendan_payments::wire::{Channel, PaymentOptions, PaymentView};
 use wendan_protocol::{IdempotencyKey, Menu};
 use wendan_protocol::theme::EmbedConfig;
 
@@ -48,7 +48,7 @@ pub async fn start_payment(
     order_id: &str,
     channel: &Channel,
     key: &IdempotencyKey,
-) -> Result<PayAnswer, ApiError> {
+) -> Result<PaymentView, ApiError> {
     let request = Request::post(&format!("/api/v1/orders/{order_id}/payments"))
         .header("Idempotency-Key", &key.to_header())
         .json(channel)

@@ -127,7 +127,7 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
         widget.payment_error.set(Some((order_id, why)));
         return;
     };
-    let answer = match api::start_payment(&order_id, &Channel::by_redirect(provider), &key).await {
+    let mut answer = match api::start_payment(&order_id, &Channel::by_redirect(provider), &key).await {
         Ok(answer) => answer,
         Err(error) => {
             // Nothing was charged; if the server did start the payment, the
@@ -138,13 +138,14 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
             return;
         }
     };
+    let handoff = answer.handoff.take();
     // Kept before leaving: if the diner never comes back to this tab, the
     // next visit still knows a payment is in flight and asks about it.
-    keep(widget, answer.view).await;
-    match answer.handoff {
-        Handoff::Redirect { url } => open_provider_page(widget, &order_id, &url),
-        Handoff::Counter => {}
-        Handoff::WechatBridge { .. } | Handoff::MiniProgram { .. } => {
+    keep(widget, answer).await;
+    match handoff {
+        Some(Handoff::Redirect { url }) => open_provider_page(widget, &order_id, &url),
+        Some(Handoff::Counter) | None => {}
+        Some(Handoff::WechatBridge { .. } | Handoff::MiniProgram { .. }) => {
             widget.payment_error.set(Some((order_id, PayError::NotHere)));
         }
     }

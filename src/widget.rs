@@ -1,7 +1,7 @@
 //! The widget's shared state, wrapped in signals at the edge: plain domain
 //! values (cart, outbox entries, menu) that the components read and change.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use wendan_outbox::OutboxEntry;
@@ -44,7 +44,7 @@ pub struct Widget {
     /// The last status change the kitchen sent, said in the live region.
     pub announcement: RwSignal<Option<String>>,
     /// Each order's payment as last known, by order id (`payment`).
-    pub payments: RwSignal<HashMap<String, PaymentView>>,
+    pub payments: RwSignal<BTreeMap<String, PaymentView>>,
     /// How this restaurant's diners can pay, once asked.
     pub payment_options: RwSignal<Option<PaymentOptions>>,
     /// Why the last "Pay" did not reach a provider, and for which order.
@@ -70,7 +70,7 @@ impl Widget {
             webview,
             update_available: RwSignal::new(false),
             announcement: RwSignal::new(None),
-            payments: RwSignal::new(HashMap::new()),
+            payments: RwSignal::new(BTreeMap::new()),
             payment_options: RwSignal::new(None),
             payment_error: RwSignal::new(None),
             paying_elsewhere: RwSignal::new(None),

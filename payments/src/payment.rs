@@ -264,7 +264,7 @@ impl Payment {
     /// is in flight, so the diner cannot pay both ways.
     pub fn settle_at_counter(&self, staff_ref: &str) -> Result<Change, Refusal> {
         match self.state {
-            PaymentState::Unpaid | PaymentState::Closed | PaymentState::Counter => {
+            state if state.can_settle_at_counter() => {
                 let capture = Capture::Counter {
                     staff_ref: staff_ref.to_owned(),
                 };

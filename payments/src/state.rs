@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a payment stands. Stored as [`PaymentState::as_str`] (SQL `TEXT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentState {
     /// The order exists; no provider payment has been started for it.
@@ -91,6 +92,15 @@ impl PaymentState {
     /// Money was captured and has not gone back (the kitchen may cook).
     pub const fn is_captured(self) -> bool {
         matches!(self, PaymentState::Paid | PaymentState::RefundPending)
+    }
+
+    /// Staff may take the money at the counter: nothing is in flight online
+    /// (taking cash while the diner pays online could charge twice).
+    pub const fn can_settle_at_counter(self) -> bool {
+        matches!(
+            self,
+            PaymentState::Unpaid | PaymentState::Closed | PaymentState::Counter
+        )
     }
 
     /// Nothing the provider can say will move it on by itself: only a staff

@@ -8,7 +8,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use wendan_protocol::OrderStatus;
 
@@ -16,6 +15,7 @@ use crate::state::PaymentState;
 
 /// Which provider: the word stored beside a payment and used in its paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderId {
     Wechat,
@@ -85,6 +85,7 @@ impl FromStr for ProviderId {
 /// with it (it serialises to JSON), so that asking again sends the provider
 /// the very same request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "channel", rename_all = "snake_case")]
 pub enum Channel {
     /// Inside the WeChat browser (JSAPI): the diner's `openid` under the
@@ -121,6 +122,7 @@ impl Channel {
 /// `wx.requestPayment`), signed by the server
 /// ([`crate::wechat::jsapi::bridge_payment`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BridgePayment {
     pub app_id: String,
@@ -133,9 +135,12 @@ pub struct BridgePayment {
     pub pay_sign: String,
 }
 
-/// How the diner's page continues after "Pay". Sent to the widget as JSON.
+/// How the diner's page continues after "Pay". Sent to the widget as JSON,
+/// internally tagged (`{"kind": "redirect", "url": …}`) and read back through
+/// [`FlatHandoff`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "FlatHandoff")]
 pub enum Handoff {
     /// Open this at top level (WeChat H5's `h5_url` with our `redirect_url`,
     /// Alipay's signed gateway URL, Stripe Checkout). The diner comes back to
@@ -147,16 +152,61 @@ pub enum Handoff {
     /// restaurant's native payment page with `order_id`; that page calls
     /// `wx.requestPayment(payment)` and navigates back.
     MiniProgram {
-        order_id: Uuid,
+        order_id: String,
         payment: BridgePayment,
     },
     /// Nothing to open: the diner pays at the counter and staff settle it.
     Counter,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum HandoffKind {
+    Redirect,
+    WechatBridge,
+    MiniProgram,
+    Counter,
+}
+
+/// Every field any [`Handoff`] has. serde's derived reader for an internally
+/// tagged enum buffers the object and compiles a second reader per variant,
+/// tens of kilobytes of the widget's wasm (`outbox::stored_state` measured
+/// it); this flat struct reads the same JSON in one pass.
+#[derive(Deserialize)]
+struct FlatHandoff {
+    kind: HandoffKind,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    payment: Option<BridgePayment>,
+    #[serde(default)]
+    order_id: Option<String>,
+}
+
+impl TryFrom<FlatHandoff> for Handoff {
+    type Error = &'static str;
+
+    fn try_from(flat: FlatHandoff) -> Result<Self, Self::Error> {
+        Ok(match flat.kind {
+            HandoffKind::Redirect => Handoff::Redirect {
+                url: flat.url.ok_or("a redirect needs its url")?,
+            },
+            HandoffKind::WechatBridge => Handoff::WechatBridge {
+                payment: flat.payment.ok_or("the bridge needs its payment")?,
+            },
+            HandoffKind::MiniProgram => Handoff::MiniProgram {
+                order_id: flat.order_id.ok_or("the hand-over needs its order")?,
+                payment: flat.payment.ok_or("the hand-over needs its payment")?,
+            },
+            HandoffKind::Counter => Handoff::Counter,
+        })
+    }
+}
+
 /// An order's payment as the diner's page shows it (and keeps on the phone,
 /// so the receipt says "paid" offline too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentView {
     pub order_id: String,
     /// The automation contract's word (`data-payment`):
@@ -174,6 +224,9 @@ pub struct PaymentView {
     pub reference: Option<String>,
     /// Every online provider is the payment sandbox: no real money.
     pub sandbox: bool,
+    /// Only in the answer to "Pay": how the page continues. Never kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<Handoff>,
 }
 
 impl PaymentView {
@@ -193,20 +246,22 @@ impl PaymentView {
             provider,
             reference,
             sandbox,
+            handoff: None,
+        }
+    }
+
+    /// The answer to "Pay": the payment, and how the page continues.
+    pub fn with_handoff(self, handoff: Handoff) -> Self {
+        PaymentView {
+            handoff: Some(handoff),
+            ..self
         }
     }
 }
 
-/// The answer to "Pay": the payment, and how the page continues.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PayAnswer {
-    #[serde(flatten)]
-    pub view: PaymentView,
-    pub handoff: Handoff,
-}
-
 /// `GET /api/v1/payments/options`: how this restaurant's diners can pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentOptions {
     /// Enabled providers, online ones first, the counter last.
     pub providers: Vec<ProviderId>,
@@ -318,6 +373,26 @@ mod tests {
         assert_eq!(view.payment, "failed");
         let json = serde_json::to_string(&view).expect("serialises");
         assert_eq!(serde_json::from_str::<PaymentView>(&json).expect("reads back"), view);
+        for handoff in [
+            Handoff::Redirect { url: "https://pay.example/x".into() },
+            Handoff::Counter,
+            Handoff::MiniProgram {
+                order_id: "o-7".into(),
+                payment: BridgePayment {
+                    app_id: "wx1".into(),
+                    time_stamp: "1".into(),
+                    nonce_str: "n".into(),
+                    package: "prepay_id=p".into(),
+                    sign_type: "RSA".into(),
+                    pay_sign: "s".into(),
+                },
+            },
+        ] {
+            let answer = view.clone().with_handoff(handoff);
+            let json = serde_json::to_string(&answer).expect("serialises");
+            assert_eq!(serde_json::from_str::<PaymentView>(&json).expect("reads back"), answer);
+        }
+        assert!(serde_json::from_str::<Handoff>(r#"{"kind":"redirect"}"#).is_err());
         assert_eq!(
             Channel::by_redirect(ProviderId::Wechat).provider(),
             ProviderId::Wechat

@@ -24,8 +24,10 @@
  * @typedef {{ order: PlacedOrder, add_on_to?: number, allergy: boolean, allergy_lines: number[],
  *   allergy_order_note: boolean, timer: AgeTimer, actions: TicketAction[] }} Ticket
  * @typedef {{ item_id: string, name: Localized, qty: number }} AllDayCount
+ * @typedef {{ order_id: string, number: number, table?: string, pickup_name?: string, total: string,
+ *   payment: string, says: string, can_settle: boolean }} AwaitingPayment
  * @typedef {{ tickets: Ticket[], all_day: AllDayCount[], controls: { paused?: string | null },
- *   last_bumped?: number, server_time: string }} Board
+ *   last_bumped?: number, server_time: string, awaiting_payment: AwaitingPayment[] }} Board
  * @typedef {{ id: string, name: Localized, sold_out: boolean }} MenuItem
  * @typedef {{ page: Record<string, string>, statuses: Record<string, string>, actions: Record<string, string> }} KitchenWords
  * @typedef {{ tag: string, name: string, words: KitchenWords }} PageLanguage
@@ -309,6 +311,9 @@ function render() {
   list.replaceChildren(...board.tickets.map((ticket, index) => renderTicket(ticket, index)));
   $('no-tickets').hidden = board.tickets.length > 0;
 
+  $('awaiting').hidden = board.awaiting_payment.length === 0;
+  $('awaiting-list').replaceChildren(...board.awaiting_payment.map(renderAwaiting));
+
   $('all-day-list').replaceChildren(...board.all_day.map((count) => {
     const item = el('li', 'count');
     item.dataset.itemId = count.item_id;
@@ -384,6 +389,32 @@ function renderTicket(ticket, index) {
   return item;
 }
 
+/**
+ * A pay-first order not yet paid: the counter's, not the cooks'. The server
+ * says whether staff may take the money (not while the diner pays online).
+ * @param {AwaitingPayment} waiting
+ */
+function renderAwaiting(waiting) {
+  const item = el('li', 'awaiting-order');
+  item.dataset.orderId = waiting.order_id;
+  item.dataset.number = String(waiting.number);
+  item.dataset.payment = waiting.payment;
+  const where = waiting.table ? t('table') + waiting.table : t('pickup') + (waiting.pickup_name ?? '');
+  item.append(
+    el('span', 'ticket-number', `#${waiting.number}`),
+    el('span', 'awaiting-where', where),
+    el('span', 'awaiting-total', waiting.total),
+    el('span', 'awaiting-says', t(waiting.says)),
+  );
+  if (waiting.can_settle) {
+    const paid = el('button', 'primary', t('markPaid'));
+    paid.type = 'button';
+    paid.addEventListener('click', () => act(`/api/v1/kitchen/orders/${encodeURIComponent(waiting.order_id)}/paid`, {}));
+    item.append(paid);
+  }
+  return item;
+}
+
 /** A diner's note; one that mentions an allergy (the server says which) stands out. */
 /**
  * @param {string} text
@@ -408,6 +439,9 @@ function tick() {
   }
 }
 setInterval(tick, 1000);
+// Choosing to pay at the counter moves no order, so no event says it: while
+// orders wait for payment, the board is re-read now and then.
+setInterval(() => { if (state.board?.awaiting_payment.length) refresh(); }, 15_000);
 
 /** @param {string} id */
 function select(id) {

@@ -24,7 +24,7 @@ use crate::payments::{
     CaptureRefund, Channel, Handoff, PaymentProvider, PaymentProviders, ProviderError, ProviderId,
 };
 use crate::storage::payments::{Applied, StoredAttempt, StoredPayment};
-use crate::storage::{PaymentStore, Storage, StorageError};
+use crate::storage::{OrderStore, PaymentStore, Storage, StorageError};
 
 /// Why "Pay" (or a staff step) did not go ahead.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,18 @@ pub struct Swept {
     pub refunds_asked: usize,
     pub orders_expired: usize,
     pub failures: usize,
+}
+
+/// What `wendan-server reconcile --day` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Payments of the day's orders that were not settled.
+    pub examined: usize,
+    /// Those whose state the provider's answer moved: order, before, after.
+    pub repaired: Vec<(String, PaymentState, PaymentState)>,
+    /// Still unknown (the provider did not answer, or the outcome is not
+    /// final yet): run it again later.
+    pub unknown: Vec<String>,
 }
 
 pub struct Cashier {
@@ -346,6 +358,78 @@ impl Cashier {
             }
         }
         Ok(swept)
+    }
+
+    /// Asks the provider, now and whatever the query schedule says, about
+    /// every unsettled payment of the orders received in `[from, to)` (a
+    /// trading day), and repairs the database through the one transition:
+    /// a capture nobody told the server about goes to the kitchen, a failed
+    /// or expired attempt is closed, an unconfirmed refund is asked again,
+    /// money kept for a cancelled order is given back.
+    pub async fn reconcile(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Reconciled, StorageError> {
+        let mut report = Reconciled::default();
+        for unsettled in self.storage.unsettled_payments().await? {
+            let stored = &unsettled.payment;
+            let order_id = stored.payment.order_id.simple().to_string();
+            let received = self.storage.order(&order_id).await?.map(|o| o.received_at);
+            if !received.is_some_and(|at| from <= at && at < to) {
+                continue;
+            }
+            report.examined += 1;
+            let before = stored.payment.state;
+            let step = match (before, &stored.current) {
+                (PaymentState::Pending, Some(current)) => {
+                    let queried = self.query(current, now).await;
+                    // Still unknown past its expiry: closed, which also
+                    // answers a capture the query missed.
+                    match self.storage.payment(&order_id).await? {
+                        Some(fresh)
+                            if fresh.payment.state == PaymentState::Pending
+                                && fresh
+                                    .current
+                                    .as_ref()
+                                    .is_some_and(|c| now >= c.attempt.expires_at) =>
+                        {
+                            self.close_current(&fresh, now).await
+                        }
+                        _ => queried,
+                    }
+                }
+                (PaymentState::Failed, Some(_)) => self.close_current(stored, now).await,
+                (PaymentState::RefundPending, _) => self.ask_refund(stored, now).await,
+                (PaymentState::Paid, _) if unsettled.order_status == OrderStatus::Cancelled => {
+                    self.refund_cancelled(&order_id, now).await
+                }
+                _ => Ok(()),
+            };
+            if let Err(error) = step {
+                tracing::warn!(
+                    error = &error as &dyn std::error::Error,
+                    order_id,
+                    "reconciliation could not settle a payment"
+                );
+            }
+            let after = self
+                .storage
+                .payment(&order_id)
+                .await?
+                .map_or(before, |now| now.payment.state);
+            if after != before {
+                report.repaired.push((order_id.clone(), before, after));
+            }
+            if matches!(
+                after,
+                PaymentState::Pending | PaymentState::Failed | PaymentState::RefundPending
+            ) {
+                report.unknown.push(order_id);
+            }
+        }
+        Ok(report)
     }
 
     /// Sweeps every `interval` until the server stops.

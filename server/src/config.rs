@@ -126,6 +126,16 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Replace the SQLite database (`--database`) with the backup FILE; stop the server first.
     Restore { file: PathBuf },
+    /// Ask the payment providers about every payment of one trading day
+    /// that is not settled (pending, failed, a refund not confirmed, money
+    /// kept for a cancelled order) and repair the database through the same
+    /// transition the server uses. Safe beside a running server; prints what
+    /// it repaired and what is still unknown (exit 1 if anything is).
+    Reconcile {
+        /// The trading day, `YYYY-MM-DD`, in the restaurant's time.
+        #[arg(long)]
+        day: String,
+    },
     /// Check the configuration, the database (migrations, clock), the disk
     /// and the public certificate, and say what to fix; exits 1 if
     /// something must be fixed. Changes nothing.

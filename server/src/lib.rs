@@ -63,6 +63,24 @@ pub async fn run(
     serve(config, listener, shutdown).await
 }
 
+/// `wendan-server reconcile --day`: the providers asked about the day's
+/// unsettled payments, the database repaired (see [`cashier::Cashier::reconcile`]).
+pub async fn reconcile(config: &Config, day: &str) -> anyhow::Result<cashier::Reconciled> {
+    let payments = config
+        .payments
+        .providers(&config.public_url())
+        .context("cannot set up payments")?;
+    let (_stop, stopping) = tokio::sync::watch::channel(false);
+    let state = state::AppState::open(config, payments, stopping).await?;
+    let offset = state.menu().menu.opening_hours.utc_offset_minutes;
+    let day = dashboard::day::ShownDay::parse(day, offset)?;
+    let report = state
+        .cashier
+        .reconcile(day.from, day.to, time::OffsetDateTime::now_utc())
+        .await?;
+    Ok(report)
+}
+
 /// Serves on an already bound `listener` (tests bind port 0 and read it back).
 pub async fn serve(
     config: Config,

@@ -30,6 +30,17 @@ async fn main() -> anyhow::Result<()> {
             println!("restored {} orders from {}", copied.orders, file.display());
             Ok(())
         }
+        Some(Command::Reconcile { day }) => {
+            let report = wendan_server::reconcile(&config, day).await?;
+            println!("{} unsettled payments of {day} examined", report.examined);
+            for (order, before, after) in &report.repaired {
+                println!("repaired {order}: {before} -> {after}");
+            }
+            for order in &report.unknown {
+                println!("still unknown {order}: run again later");
+            }
+            std::process::exit(i32::from(!report.unknown.is_empty()));
+        }
         Some(Command::Doctor { url, ca_file }) => {
             let report = doctor::run(&config, url.as_deref(), ca_file.as_deref()).await;
             print!("{report}");

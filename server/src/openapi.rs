@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 use wendan_protocol::ProblemType;
 
 use crate::routes::admin::{dashboard as admin_dashboard, tables as admin_tables};
-use crate::routes::{health, kitchen, menu, order_events, orders};
+use crate::routes::{health, kitchen, menu, order_events, orders, payments};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +45,13 @@ use crate::routes::{health, kitchen, menu, order_events, orders};
         admin_tables::delete,
         crate::embedding::routes::embed_config,
         crate::embedding::routes::csp_report,
+        payments::options,
+        payments::pay,
+        payments::payment_status,
+        payments::settle_at_counter,
+        payments::wechat_notify,
+        payments::alipay_notify,
+        payments::stripe_webhook,
     ),
     modifiers(&KitchenToken, &AdminToken, &WrongTokensHeldBack, &EdgeAnswers),
     tags(
@@ -53,6 +60,7 @@ use crate::routes::{health, kitchen, menu, order_events, orders};
         (name = "operations", description = "Health and metrics"),
         (name = "admin", description = "Tables and the peak-hour dashboard (admin bearer token, or the /admin login cookie)"),
         (name = "embedding", description = "Restaurant sites embedding the widget"),
+        (name = "payments", description = "The payment providers' notifications (signed; see docs/payments.md)"),
     )
 )]
 pub struct ApiDoc;

@@ -57,9 +57,13 @@ test('a pay-first order reaches the kitchen only once paid in the wallet, and th
       await expect(card.locator('.payment-sandbox')).toHaveText(/no real money/);
       await expect(card.getByRole('radio', { name: 'Alipay' })).toBeVisible();
       await expectNoSeriousViolations(page, 'the payment step');
-      // Unpaid: not on the kitchen's board.
+      // Unpaid: not on the cooks' board, only in the counter's strip, where
+      // staff cannot take money while the diner may be paying online.
       await expect(kitchen.locator('#no-tickets')).toBeVisible();
       expect(await server.openOrders()).toHaveLength(0);
+      const waiting = kitchen.locator('.awaiting-order');
+      await expect(waiting).toHaveCount(1);
+      await expect(waiting).toHaveAttribute('data-payment', 'unpaid');
 
       await payWith(page, 'Alipay');
       await page.getByRole('button', { name: 'Pay 支付' }).click();
@@ -72,6 +76,7 @@ test('a pay-first order reaches the kitchen only once paid in the wallet, and th
       // The address no longer claims a return from paying.
       expect(page.url()).not.toContain('payment_return');
       await expect(kitchen.locator('.ticket')).toHaveCount(1, { timeout: 5_000 });
+      await expect(kitchen.locator('.awaiting-order')).toHaveCount(0);
       await expect(page.getByRole('button', { name: 'Pay', exact: true })).toHaveCount(0);
 
       const payments = await paysim.payments();
@@ -157,4 +162,32 @@ test('a declined payment is closed, and paying again for the same order charges 
     expect(payments).toHaveLength(2);
     expect(payments.map((payment) => payment.status).sort()).toEqual(['closed', 'paid']);
     expect(payments.flatMap((payment) => payment.captures)).toHaveLength(1);
+  }));
+
+test('paying at the counter: staff mark it paid on the kitchen display, and the ticket and the receipt follow', async ({ browser, page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await openKitchen(kitchen, server);
+      const card = await placePickupOrder(page, server);
+      await page.getByRole('radio', { name: 'At the counter' }).check();
+      await page.getByRole('button', { name: 'Pay', exact: true }).click();
+      await expect(card).toHaveAttribute('data-payment', 'counter');
+      await expect(card.locator('.payment-state')).toHaveText(/Pay at the counter/);
+      // No provider is involved.
+      expect(await paysim.payments()).toHaveLength(0);
+
+      const waiting = kitchen.locator('.awaiting-order');
+      await expect(waiting).toHaveAttribute('data-payment', 'counter', { timeout: 20_000 });
+      await expect(waiting).toContainText('Pays at the counter');
+      await expect(kitchen.locator('.ticket')).toHaveCount(0);
+      await waiting.getByRole('button', { name: 'Paid at the counter' }).click();
+      await expect(kitchen.locator('.ticket')).toHaveCount(1);
+      await expect(kitchen.locator('.awaiting-order')).toHaveCount(0);
+
+      await expectOrderStates(page, ['received']);
+      await expect(card).toHaveAttribute('data-payment', 'paid');
+    } finally {
+      await kitchen.context().close();
+    }
   }));

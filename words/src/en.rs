@@ -226,6 +226,11 @@ pub const KITCHEN: KitchenWords = KitchenWords {
         failed: "Failed: ",
         available: "Available",
         marked_sold_out: "Sold out",
+        waiting_for_payment: "Waiting for payment",
+        mark_paid: "Paid at the counter",
+        paying_online: "Paying online…",
+        pays_at_counter: "Pays at the counter",
+        not_paid: "Not paid",
     },
     statuses: KitchenStatusWords {
         awaiting_payment: "Awaiting payment",

@@ -302,6 +302,14 @@ pub struct KitchenPageWords {
     pub failed: &'static str,
     pub available: &'static str,
     pub marked_sold_out: &'static str,
+    /// Pay-first orders not yet paid: for the counter, not the cooks.
+    pub waiting_for_payment: &'static str,
+    /// Staff took the money at the counter: the order goes to the kitchen.
+    pub mark_paid: &'static str,
+    /// The diner is paying online: staff must not take money too.
+    pub paying_online: &'static str,
+    pub pays_at_counter: &'static str,
+    pub not_paid: &'static str,
 }
 
 /// A status badge on a ticket, keyed by the status's wire name.

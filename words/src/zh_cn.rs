@@ -226,6 +226,11 @@ pub const KITCHEN: KitchenWords = KitchenWords {
         failed: "操作失败：",
         available: "有货",
         marked_sold_out: "已估清",
+        waiting_for_payment: "待支付",
+        mark_paid: "已在前台收款",
+        paying_online: "正在线上支付…",
+        pays_at_counter: "到前台付款",
+        not_paid: "未支付",
     },
     statuses: KitchenStatusWords {
         awaiting_payment: "待支付",

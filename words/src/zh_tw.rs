@@ -228,6 +228,11 @@ pub const KITCHEN: KitchenWords = KitchenWords {
         failed: "操作失敗：",
         available: "有貨",
         marked_sold_out: "已售完",
+        waiting_for_payment: "待付款",
+        mark_paid: "已在櫃檯收款",
+        paying_online: "正在線上付款…",
+        pays_at_counter: "到櫃檯付款",
+        not_paid: "未付款",
     },
     statuses: KitchenStatusWords {
         awaiting_payment: "待付款",

@@ -281,7 +281,10 @@ impl PaymentProvider for WechatPay {
                 let payment = self.bridge(&appid, &prepay_id, now)?;
                 let handoff = match bridge {
                     Bridge::Jsapi => Handoff::WechatBridge { payment },
-                    Bridge::MiniProgram => Handoff::MiniProgram { order_id, payment },
+                    Bridge::MiniProgram => Handoff::MiniProgram {
+                        order_id: order_id.to_string(),
+                        payment,
+                    },
                 };
                 (handoff, prepay_id)
             }

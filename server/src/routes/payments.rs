@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use wendan_payments::Payment;
-use wendan_payments::wire::{PayAnswer, PaymentOptions, PaymentView};
-use wendan_protocol::{OrderStatus, ProblemType};
+use wendan_payments::wire::{PaymentOptions, PaymentView};
+use wendan_protocol::{OrderStatus, Problem, ProblemType};
 
 use super::orders::idempotency_key;
 use crate::auth::Kitchen;
@@ -33,6 +33,12 @@ pub struct PayRequest {
 }
 
 /// `GET /api/v1/payments/options`: the providers the widget may offer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments/options",
+    tag = "diner",
+    responses((status = 200, description = "Enabled providers, online ones first, the counter last", body = PaymentOptions))
+)]
 pub async fn options(State(state): State<AppState>) -> Json<PaymentOptions> {
     let providers = state.cashier.providers();
     Json(PaymentOptions {
@@ -46,13 +52,30 @@ pub async fn options(State(state): State<AppState>) -> Json<PaymentOptions> {
 /// a retry) never makes a second provider payment: the order's payment is
 /// the idempotency, and the key is only required so that every client
 /// sends its retries the same way.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/payments",
+    tag = "diner",
+    params(
+        ("id" = String, Path, description = "The order's id"),
+        ("Idempotency-Key" = String, Header, description = "Required, as for orders; the order's one payment is the idempotency"),
+    ),
+    request_body(content = Channel, description = "How the diner pays"),
+    responses(
+        (status = 200, description = "The payment, with `handoff`: how the page continues", body = PaymentView),
+        (status = 400, description = "malformed-request or a missing key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "payment-refused: the order is not waiting for payment, or the provider is not set up", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "payment-provider-unavailable: asking again resumes the same payment", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn pay(
     State(state): State<AppState>,
     ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     Path(id): Path<String>,
     headers: HeaderMap,
     AppJson(request): AppJson<PayRequest>,
-) -> Result<Json<PayAnswer>, ApiError> {
+) -> Result<Json<PaymentView>, ApiError> {
     idempotency_key(&headers)?;
     let mut channel = request.channel;
     // A page does not know its own public address; WeChat H5 compares the
@@ -74,15 +97,27 @@ pub async fn pay(
         .pay(&id, channel, description, OffsetDateTime::now_utc())
         .await
         .map_err(problem)?;
-    Ok(Json(PayAnswer {
-        view: view(&state, &id, order.status, &started.payment),
-        handoff: started.handoff,
-    }))
+    // The counter's strip on the kitchen display shows how each waiting
+    // order pays; no order moved, so no status event tells it.
+    state.events.board_changed();
+    Ok(Json(
+        view(&state, &id, order.status, &started.payment).with_handoff(started.handoff),
+    ))
 }
 
 /// `GET /api/v1/orders/{id}/payment`: where the order's payment stands. While
 /// its outcome is unknown the server asks the provider first (the diner came
 /// back from the provider's page, or is waiting on it).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{id}/payment",
+    tag = "diner",
+    params(("id" = String, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "Where the payment stands (asked of the provider first while unknown)", body = PaymentView),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn payment_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -103,6 +138,20 @@ pub async fn payment_status(
 
 /// `POST /api/v1/kitchen/orders/{id}/paid`: staff took the money at the
 /// counter. A pay-first order goes to the kitchen with it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kitchen/orders/{id}/paid",
+    tag = "kitchen",
+    security(("kitchen_token" = [])),
+    params(("id" = String, Path, description = "The order's id")),
+    request_body(content = Object, description = "`{}`: a JSON body, so that a form on another site cannot post it"),
+    responses(
+        (status = 200, description = "Paid at the counter; a pay-first order goes to the kitchen", body = PaymentView),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "payment-refused: a payment is in flight online, or the order is closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn settle_at_counter(
     _kitchen: Kitchen,
     State(state): State<AppState>,
@@ -124,14 +173,56 @@ pub async fn settle_at_counter(
 
 /// The providers' notification endpoints: each verifies, records through
 /// the cashier and answers exactly as its provider expects.
+#[utoipa::path(
+    post,
+    path = "/api/v1/payments/wechat/notify",
+    tag = "payments",
+    request_body(content = String, description = "WeChat Pay's notification, verified by its signature"),
+    responses(
+        (status = 200, description = "Recorded (or a repeat): the provider stops resending"),
+        (status = 204, description = "Recorded (WeChat Pay's acknowledgement)"),
+        (status = 400, description = "Not verified or not recorded: the provider sends it again"),
+        (status = 401, description = "Not verified (a bad signature)"),
+        (status = 404, description = "WeChat Pay is not set up here", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Not recorded: the provider sends it again"),
+    )
+)]
 pub async fn wechat_notify(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     notified(state, ProviderId::Wechat, headers, body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/payments/alipay/notify",
+    tag = "payments",
+    request_body(content = String, description = "Alipay's notification, verified by its signature"),
+    responses(
+        (status = 200, description = "Recorded (or a repeat): the provider stops resending"),
+        (status = 204, description = "Recorded (WeChat Pay's acknowledgement)"),
+        (status = 400, description = "Not verified or not recorded: the provider sends it again"),
+        (status = 401, description = "Not verified (a bad signature)"),
+        (status = 404, description = "Alipay is not set up here", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Not recorded: the provider sends it again"),
+    )
+)]
 pub async fn alipay_notify(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     notified(state, ProviderId::Alipay, headers, body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/payments/stripe/webhook",
+    tag = "payments",
+    request_body(content = String, description = "Stripe's notification, verified by its signature"),
+    responses(
+        (status = 200, description = "Recorded (or a repeat): the provider stops resending"),
+        (status = 204, description = "Recorded (WeChat Pay's acknowledgement)"),
+        (status = 400, description = "Not verified or not recorded: the provider sends it again"),
+        (status = 401, description = "Not verified (a bad signature)"),
+        (status = 404, description = "Stripe is not set up here", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Not recorded: the provider sends it again"),
+    )
+)]
 pub async fn stripe_webhook(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     notified(state, ProviderId::Stripe, headers, body).await
 }

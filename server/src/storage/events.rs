@@ -15,6 +15,9 @@ pub struct EventBus {
     sender: broadcast::Sender<StatusEvent>,
     /// The kitchen's switches changed: listeners re-read them from the database.
     controls: broadcast::Sender<()>,
+    /// Something on the board changed that moved no order (a diner chose
+    /// to pay at the counter): displays on this replica re-read the board.
+    board: broadcast::Sender<()>,
 }
 
 impl Default for EventBus {
@@ -22,6 +25,7 @@ impl Default for EventBus {
         Self {
             sender: broadcast::channel(BUFFER).0,
             controls: broadcast::channel(16).0,
+            board: broadcast::channel(16).0,
         }
     }
 }
@@ -43,5 +47,15 @@ impl EventBus {
 
     pub fn subscribe_controls(&self) -> broadcast::Receiver<()> {
         self.controls.subscribe()
+    }
+
+    /// Only this process's displays hear it; another replica's re-read the
+    /// board on their next event or timer (`kitchen.js`).
+    pub fn board_changed(&self) {
+        let _ = self.board.send(());
+    }
+
+    pub fn subscribe_board(&self) -> broadcast::Receiver<()> {
+        self.board.subscribe()
     }
 }

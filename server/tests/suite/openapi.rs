@@ -25,8 +25,24 @@ async fn the_openapi_document_describes_every_endpoint_and_wire_type() {
         "StatusUpdate",
         "DayFigures",
         "DiningTable",
+        "PaymentView",
+        "PaymentOptions",
+        "PaymentState",
+        "Channel",
+        "Handoff",
     ] {
         assert!(schemas[schema].is_object(), "{schema} schema");
+    }
+    for (path, method) in [
+        ("/api/v1/orders/{id}/payments", "post"),
+        ("/api/v1/orders/{id}/payment", "get"),
+        ("/api/v1/payments/options", "get"),
+        ("/api/v1/kitchen/orders/{id}/paid", "post"),
+        ("/api/v1/payments/wechat/notify", "post"),
+        ("/api/v1/payments/alipay/notify", "post"),
+        ("/api/v1/payments/stripe/webhook", "post"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path} documented");
     }
     let problem_fields = &schemas["Problem"]["properties"];
     assert!(

@@ -330,3 +330,56 @@ async fn the_same_capture_reported_at_once_by_many_sources_is_applied_once() {
     );
     assert_eq!(events.len(), 1 + sources.len());
 }
+
+#[tokio::test]
+async fn reconciliation_repairs_the_days_payments_at_once_and_leaves_other_days_alone() {
+    let desk = Desk::open().await;
+    let start = OffsetDateTime::now_utc();
+    let today = desk.order(start).await;
+    let yesterday = desk.order(start - Duration::days(1)).await;
+    desk.paid_silently(&today, start).await;
+    desk.paid_silently(&yesterday, start).await;
+    // One second later: long before the sweep's schedule would ask.
+    let report = desk
+        .cashier
+        .reconcile(
+            start - Duration::hours(1),
+            start + Duration::hours(1),
+            start + Duration::seconds(1),
+        )
+        .await
+        .expect("reconcile");
+    assert_eq!(report.examined, 1, "{report:?}");
+    assert_eq!(
+        report.repaired,
+        [(today.clone(), PaymentState::Pending, PaymentState::Paid)]
+    );
+    assert!(report.unknown.is_empty(), "{report:?}");
+    assert_eq!(desk.order_status(&today).await, OrderStatus::Received);
+    // The other day's payment is not touched.
+    assert_eq!(desk.state(&yesterday).await, PaymentState::Pending);
+
+    // A payment nobody paid stays unknown until it expires, then is closed.
+    let unpaid = desk.order(start).await;
+    desk.cashier
+        .pay(&unpaid, Channel::AlipayWap, "Order 3".into(), start)
+        .await
+        .expect("pay");
+    let window = (start - Duration::hours(1), start + Duration::hours(1));
+    let report = desk
+        .cashier
+        .reconcile(window.0, window.1, start + Duration::seconds(2))
+        .await
+        .expect("reconcile");
+    assert_eq!(report.unknown, std::slice::from_ref(&unpaid));
+    let report = desk
+        .cashier
+        .reconcile(window.0, window.1, start + Duration::minutes(16))
+        .await
+        .expect("reconcile");
+    assert_eq!(
+        report.repaired,
+        [(unpaid.clone(), PaymentState::Pending, PaymentState::Closed)]
+    );
+    assert!(report.unknown.is_empty(), "{report:?}");
+}

@@ -49,9 +49,11 @@ pub async fn kitchen_events(
     });
     let controls = BroadcastStream::new(state.events.subscribe_controls())
         .map(|_| Event::default().event("controls").data("{}"));
+    let board = BroadcastStream::new(state.events.subscribe_board())
+        .map(|_| Event::default().event("resync").data("{}"));
     let hello = stream::once(async { Event::default().event("hello").data("{}").retry(RECONNECT) });
     let events = hello
-        .chain(stream::select(statuses, controls))
+        .chain(stream::select(statuses, stream::select(controls, board)))
         .map(Ok)
         .take_until(crate::state::stopped(state.stopping.clone()));
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

@@ -3,7 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
+use wendan_payments::PaymentState;
+use wendan_protocol::money::format_minor;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
 use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
 
@@ -13,7 +15,7 @@ use crate::kitchen::board::{AllDayCount, Ticket, board};
 use crate::kitchen::controls::KitchenControls;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{KitchenStore, OrderStore};
+use crate::storage::{KitchenStore, OrderStore, PaymentStore};
 
 /// `GET /api/v1/kitchen/orders`: every open order, oldest first.
 #[utoipa::path(
@@ -119,6 +121,68 @@ pub struct KitchenBoard {
     /// The server's clock, so a tablet with a wrong clock still times tickets right.
     #[serde(with = "time::serde::rfc3339")]
     pub server_time: OffsetDateTime,
+    /// Pay-first orders waiting for their money, oldest first: for staff
+    /// at the counter, not the cooks (a ticket appears once paid).
+    pub awaiting_payment: Vec<AwaitingPayment>,
+}
+
+/// A pay-first order not yet paid, as the counter sees it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AwaitingPayment {
+    pub order_id: String,
+    pub number: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pickup_name: Option<String>,
+    /// The total as the diner saw it (`¥26.00`).
+    pub total: String,
+    /// The automation contract's word: `unpaid`, `pending`, `failed`, `counter`.
+    pub payment: &'static str,
+    /// The page's word for it (a key of the kitchen's page words).
+    pub says: &'static str,
+    /// Whether staff may take the money now: not while the diner pays online.
+    pub can_settle: bool,
+}
+
+impl AwaitingPayment {
+    fn of(order: &PlacedOrder, payment: PaymentState) -> Self {
+        AwaitingPayment {
+            order_id: order.id.clone(),
+            number: order.number,
+            table: order.table.clone(),
+            pickup_name: order.pickup_name.clone(),
+            total: format_minor(order.total_minor, &order.currency),
+            payment: payment.contract_word(),
+            says: match payment {
+                PaymentState::Pending => "payingOnline",
+                PaymentState::Counter => "paysAtCounter",
+                _ => "notPaid",
+            },
+            can_settle: payment.can_settle_at_counter(),
+        }
+    }
+}
+
+/// The orders waiting for payment, with their payments (one read each: a
+/// restaurant has a handful waiting at once).
+async fn awaiting_payment(
+    state: &AppState,
+    now: OffsetDateTime,
+) -> Result<Vec<AwaitingPayment>, ApiError> {
+    let mut waiting = Vec::new();
+    for id in state.storage.unpaid_orders(now + Duration::minutes(1)).await? {
+        let Some(order) = state.storage.order(&id).await? else {
+            continue;
+        };
+        let payment = state
+            .storage
+            .payment(&id)
+            .await?
+            .map_or(PaymentState::Unpaid, |stored| stored.payment.state);
+        waiting.push(AwaitingPayment::of(&order, payment));
+    }
+    Ok(waiting)
 }
 
 /// `GET /api/v1/kitchen/board`: the display's snapshot.
@@ -136,8 +200,10 @@ pub async fn kitchen_board(
     _kitchen: Kitchen,
     State(state): State<AppState>,
 ) -> Result<Json<KitchenBoard>, ApiError> {
+    let now = OffsetDateTime::now_utc();
     let orders = state.storage.open_orders().await?;
     let last_bumped = state.storage.last_bumped().await?;
+    let awaiting_payment = awaiting_payment(&state, now).await?;
     let board = board(orders, state.age_thresholds);
     let last_bumped = last_bumped.and_then(|id| {
         board
@@ -151,7 +217,8 @@ pub async fn kitchen_board(
         all_day: board.all_day,
         controls: state.controls(),
         last_bumped,
-        server_time: OffsetDateTime::now_utc(),
+        server_time: now,
+        awaiting_payment,
     }))
 }
 
