@@ -158,7 +158,8 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         }
     };
     let payment_step = placed.map(|(order_id, status)| {
-        view! { <PaymentStep order_id status language /> }
+        let total = total.clone();
+        view! { <PaymentStep order_id status total language /> }
     });
     let again = again.map(|label| {
         view! { <button type="button" class="primary" on:click=order_again>{label}</button> }

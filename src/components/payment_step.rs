@@ -13,7 +13,13 @@ use crate::widget::use_widget;
 /// diner's choice of provider and "Pay". Shows nothing for an order with no
 /// payment step (the bill is settled later).
 #[component]
-pub fn PaymentStep(order_id: String, status: OrderStatus, language: Language) -> impl IntoView {
+pub fn PaymentStep(
+    order_id: String,
+    status: OrderStatus,
+    /// The order's total, as the diner pays it (`¥26.00`).
+    total: String,
+    language: Language,
+) -> impl IntoView {
     let widget = use_widget();
     let words = &words(language).payment;
     let kept = {
@@ -126,8 +132,11 @@ pub fn PaymentStep(order_id: String, status: OrderStatus, language: Language) ->
         payable().then(|| {
             view! {
                 {choices}
-                <button type="button" class="primary pay" on:click=on_pay.clone()
-                    disabled=move || busy.get()>{words.pay}</button>
+                <p class="pay-row">
+                    <button type="button" class="primary pay" on:click=on_pay.clone()
+                        disabled=move || busy.get()>{words.pay}</button>
+                    <span class="pay-amount">{total.clone()}</span>
+                </p>
             }
         })
     };

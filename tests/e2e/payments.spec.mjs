@@ -7,6 +7,8 @@ import { startPayFirst } from './support/paysim.mjs';
 import { addDishes, expectOrderStates } from './support/widget.mjs';
 import { openKitchen } from './support/kitchen.mjs';
 import { expectNoSeriousViolations } from './support/axe.mjs';
+import { freePort } from './support/server.mjs';
+import { HostSite } from './support/host-site.mjs';
 
 const DINER_URL = (server) => `${server.url}/?lang=en`;
 
@@ -191,3 +193,43 @@ test('paying at the counter: staff mark it paid on the kitchen display, and the 
       await kitchen.context().close();
     }
   }));
+
+test('embedded on a restaurant site, the provider opens in a new window and the overlay learns the result', async ({ context, page }) => {
+  const hostPort = await freePort();
+  const { server, paysim } = await startPayFirst(['--frame-ancestors', `http://127.0.0.1:${hostPort}`]);
+  const site = await HostSite.start({ widgetUrl: server.url, port: hostPort, attributes: { lang: 'en', label: 'Order' } });
+  try {
+    await page.goto(site.url);
+    await page.getByRole('button', { name: 'Order', exact: true }).click();
+    const frame = page.frameLocator('iframe.wendan-frame');
+    await addDishes(frame, ['Fresh beef tripe']);
+    await frame.getByRole('button', { name: 'Cart' }).click();
+    const name = frame.getByRole('textbox', { name: 'Name for pickup' });
+    await name.fill('Li Wei');
+    await name.blur();
+    await frame.getByRole('button', { name: 'Checkout' }).click();
+    await frame.getByRole('button', { name: 'Place order' }).click();
+    const card = frame.locator('[data-order-key]').first();
+    await expect(card).toHaveAttribute('data-payment', 'unpaid', { timeout: 15_000 });
+
+    await frame.getByRole('radio', { name: 'Alipay' }).check();
+    const [wallet] = await Promise.all([
+      context.waitForEvent('page'),
+      frame.getByRole('button', { name: 'Pay', exact: true }).click(),
+    ]);
+    await expect(wallet.getByRole('heading', { level: 1 })).toContainText('Alipay');
+    // The overlay stays on the host page and says where the payment went.
+    await expect(frame.locator('.notice', { hasText: 'new window' })).toBeVisible();
+    await wallet.getByRole('button', { name: 'Pay 支付' }).click();
+    await wallet.close();
+    // The overlay was never navigated: it asks the server until it knows.
+    await expect(card).toHaveAttribute('data-payment', 'paid', { timeout: 15_000 });
+    const payments = await paysim.payments();
+    expect(payments).toHaveLength(1);
+    expect(payments[0].captures).toHaveLength(1);
+  } finally {
+    await site.stop();
+    await server.stop();
+    await paysim.stop();
+  }
+});

@@ -65,7 +65,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
         alipay: "Alipay",
         stripe: "Card",
         counter_choice: "At the counter",
-        unpaid: "Not paid yet: the kitchen starts once it is paid",
+        unpaid: "Not paid yet",
         pending: "Checking your payment… If you paid, you will not be charged twice: please do not pay again",
         paid: "Paid",
         failed: "The payment did not go through and nothing was charged; you can pay again",

@@ -65,7 +65,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
         alipay: "支付宝",
         stripe: "银行卡",
         counter_choice: "到前台付款",
-        unpaid: "未支付：支付后厨房开始制作",
+        unpaid: "未支付",
         pending: "正在确认支付结果…如已支付，不会重复扣款，请勿再次支付",
         paid: "已支付",
         failed: "支付未成功，未扣款，可以重新支付",

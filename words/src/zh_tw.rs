@@ -67,7 +67,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
         alipay: "支付寶",
         stripe: "信用卡",
         counter_choice: "到櫃檯付款",
-        unpaid: "未付款：付款後廚房開始製作",
+        unpaid: "未付款",
         pending: "正在確認付款結果…如已付款，不會重複扣款，請勿再次付款",
         paid: "已付款",
         failed: "付款未成功，未扣款，可以重新付款",
