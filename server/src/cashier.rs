@@ -96,7 +96,7 @@ impl Cashier {
         let longest = ProviderId::ALL
             .into_iter()
             .filter_map(|id| providers.get(id))
-            .map(|provider| provider.attempt_lifetime())
+            .map(|provider| providers.lifetime(provider.as_ref()))
             .max()
             .unwrap_or(Duration::ZERO);
         Cashier {
@@ -145,7 +145,7 @@ impl Cashier {
         let plan = AttemptPlan {
             channel,
             description,
-            lifetime: provider.attempt_lifetime(),
+            lifetime: self.providers.lifetime(provider.as_ref()),
         };
         let mut applied = self
             .apply(order_id, PaymentUpdate::Begin(plan.clone()), now)

@@ -132,7 +132,7 @@ pub enum Command {
     /// transition the server uses. Safe beside a running server; prints what
     /// it repaired and what is still unknown (exit 1 if anything is).
     Reconcile {
-        /// The trading day, `YYYY-MM-DD`, in the restaurant's time.
+        /// The trading day, `YYYY-MM-DD` in the restaurant's time, or `today`.
         #[arg(long)]
         day: String,
     },

@@ -66,6 +66,9 @@ pub async fn run(
 /// `wendan-server reconcile --day`: the providers asked about the day's
 /// unsettled payments, the database repaired (see [`cashier::Cashier::reconcile`]).
 pub async fn reconcile(config: &Config, day: &str) -> anyhow::Result<cashier::Reconciled> {
+    // The real clock: provider requests are signed with it, and only
+    // attempts past their expiry by now can be closed.
+    let now = time::OffsetDateTime::now_utc();
     let payments = config
         .payments
         .providers(&config.public_url())
@@ -73,11 +76,12 @@ pub async fn reconcile(config: &Config, day: &str) -> anyhow::Result<cashier::Re
     let (_stop, stopping) = tokio::sync::watch::channel(false);
     let state = state::AppState::open(config, payments, stopping).await?;
     let offset = state.menu().menu.opening_hours.utc_offset_minutes;
-    let day = dashboard::day::ShownDay::parse(day, offset)?;
-    let report = state
-        .cashier
-        .reconcile(day.from, day.to, time::OffsetDateTime::now_utc())
-        .await?;
+    let day = match day {
+        "today" => business_day::business_day(now, offset),
+        other => other.to_owned(),
+    };
+    let day = dashboard::day::ShownDay::parse(&day, offset)?;
+    let report = state.cashier.reconcile(day.from, day.to, now).await?;
     Ok(report)
 }
 

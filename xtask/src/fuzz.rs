@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 
 use crate::process::{execute, stdout_of, tool};
 
-pub const TARGETS: [&str; 4] = ["order", "menu", "stored_record", "query"];
+pub const TARGETS: [&str; 5] = ["order", "menu", "stored_record", "query", "notification"];
 const FLAGS: [&str; 2] = ["--sanitizer=none", "--debug-assertions"];
 
 pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {

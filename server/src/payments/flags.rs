@@ -122,6 +122,18 @@ pub struct PaymentFlags {
     )]
     pub payment_sweep_seconds: u64,
 
+    /// How long a diner has to pay once "Pay" is tapped, when shorter than
+    /// the provider's own (WeChat Pay and Alipay 15 minutes, Stripe an hour;
+    /// Stripe takes no less than 30). An order waits unpaid this long, and
+    /// five minutes more, before it is cancelled.
+    #[arg(
+        long,
+        env = "WENDAN_PAYMENT_WINDOW_SECONDS",
+        value_parser = clap::value_parser!(u64).range(60..=3600),
+        help_heading = "Payments"
+    )]
+    pub payment_window_seconds: Option<u64>,
+
     /// The payment sandbox's keys directory (`wendan-paysim --keys-dir`):
     /// configures WeChat Pay, Alipay and Stripe against the sandbox at
     /// `--payment-sandbox-url`. No real money; refused with real credentials.

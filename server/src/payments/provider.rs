@@ -151,8 +151,15 @@ impl CaptureRefund {
 pub trait PaymentProvider: Send + Sync {
     fn id(&self) -> ProviderId;
 
-    /// How long an attempt stays payable ([`Attempt::new`]).
+    /// How long an attempt stays payable ([`Attempt::new`]), unless the
+    /// restaurant set a shorter window (`--payment-window-seconds`).
     fn attempt_lifetime(&self) -> Duration;
+
+    /// The shortest payable time the provider accepts (Stripe Checkout:
+    /// 30 minutes; WeChat Pay and Alipay: a minute).
+    fn shortest_lifetime(&self) -> Duration {
+        Duration::minutes(1)
+    }
 
     /// Whether this provider, as configured, takes payments on `channel`
     /// (what the widget may offer the diner).

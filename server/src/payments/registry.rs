@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use time::Duration;
+
 use super::counter::Counter;
 use super::flags::PaymentMode;
 use super::provider::{Channel, PaymentProvider, ProviderId};
@@ -15,6 +17,8 @@ pub struct PaymentProviders {
     sandbox: bool,
     /// The online providers, then the counter (always there).
     providers: Vec<Arc<dyn PaymentProvider>>,
+    /// The restaurant's payment window, when shorter than the providers'.
+    window: Option<Duration>,
 }
 
 impl PaymentProviders {
@@ -35,7 +39,24 @@ impl PaymentProviders {
             mode,
             sandbox,
             providers,
+            window: None,
         })
+    }
+
+    /// How long a diner has to pay, at most (each provider keeps its own
+    /// bounds: see [`PaymentProviders::lifetime`]).
+    pub fn with_window(self, window: Option<Duration>) -> Self {
+        PaymentProviders { window, ..self }
+    }
+
+    /// How long an attempt with `provider` stays payable: the restaurant's
+    /// window within the provider's bounds.
+    pub fn lifetime(&self, provider: &dyn PaymentProvider) -> Duration {
+        let longest = provider.attempt_lifetime();
+        match self.window {
+            Some(window) => window.clamp(provider.shortest_lifetime().min(longest), longest),
+            None => longest,
+        }
     }
 
     pub fn mode(&self) -> PaymentMode {

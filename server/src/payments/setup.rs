@@ -113,7 +113,11 @@ impl PaymentFlags {
                 let http = ProviderHttp::new(timeouts).map_err(PaymentConfigError::Http)?;
                 build(configs, &http, &PublicUrls::new(public_url))
             };
+        let window = self
+            .payment_window_seconds
+            .map(|seconds| time::Duration::seconds(seconds.try_into().unwrap_or(i64::MAX)));
         PaymentProviders::new(self.mode, sandboxed.is_some(), online)
+            .map(|providers| providers.with_window(window))
     }
 
     /// Every credential flag, given or not: one table for both checks.

@@ -196,6 +196,10 @@ impl PaymentProvider for Stripe {
         Duration::hours(1)
     }
 
+    fn shortest_lifetime(&self) -> Duration {
+        Duration::minutes(30)
+    }
+
     async fn create(
         &self,
         attempt: &Attempt,

@@ -32,9 +32,18 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    fn start(bin: &Path, database: &str, dist: &Path, log: PathBuf) -> anyhow::Result<Self> {
+    /// `extra` are further flags; `{self}` in them becomes this server's
+    /// own address (a server that must name itself, as `--public-url`).
+    fn start(
+        bin: &Path,
+        database: &str,
+        dist: &Path,
+        log: PathBuf,
+        extra: &[String],
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
-        let command = vec![
+        let own = format!("127.0.0.1:{port}");
+        let mut command = vec![
             "--listen".into(),
             format!("127.0.0.1:{port}"),
             "--database".into(),
@@ -43,6 +52,7 @@ impl ServerProcess {
             dist.display().to_string(),
             "--demo".into(),
         ];
+        command.extend(extra.iter().map(|arg| arg.replace("{self}", &own)));
         let mut server = Self {
             command,
             bin: bin.to_owned(),
@@ -256,18 +266,38 @@ pub enum Backend {
 
 impl Backend {
     pub fn sqlite(work: &Path, bin: &Path, dist: &Path) -> anyhow::Result<Self> {
+        Self::sqlite_with(work, bin, dist, &[])
+    }
+
+    /// SQLite, the server started with the `extra` flags (see `ServerProcess::start`).
+    pub fn sqlite_with(
+        work: &Path,
+        bin: &Path,
+        dist: &Path,
+        extra: &[String],
+    ) -> anyhow::Result<Self> {
         let database = work.join("orders.sqlite3");
         let url = format!("sqlite://{}", database.display());
-        let server = ServerProcess::start(bin, &url, dist, work.join("server.log"))?;
+        let server = ServerProcess::start(bin, &url, dist, work.join("server.log"), extra)?;
         Ok(Backend::Sqlite { server, database })
     }
 
     pub fn postgres(work: &Path, bin: &Path, dist: &Path) -> anyhow::Result<Self> {
+        Self::postgres_with(work, bin, dist, &[])
+    }
+
+    /// PostgreSQL with two replicas behind nginx, each started with `extra`.
+    pub fn postgres_with(
+        work: &Path,
+        bin: &Path,
+        dist: &Path,
+        extra: &[String],
+    ) -> anyhow::Result<Self> {
         let postgres = TestPostgres::start_at(POSTGRES_PORT, POSTGRES_DIR)?;
         let url = postgres.url();
         // One after the other: the first runs the migrations.
-        let first = ServerProcess::start(bin, &url, dist, work.join("replica-a.log"))?;
-        let second = ServerProcess::start(bin, &url, dist, work.join("replica-b.log"))?;
+        let first = ServerProcess::start(bin, &url, dist, work.join("replica-a.log"), extra)?;
+        let second = ServerProcess::start(bin, &url, dist, work.join("replica-b.log"), extra)?;
         let nginx = Nginx::start(work, [first.address(), second.address()])?;
         Ok(Backend::Postgres {
             nginx,
@@ -374,6 +404,14 @@ impl Backend {
                 Ok((key.to_owned(), delay.trim().parse()?))
             })
             .collect()
+    }
+
+    /// The database URL the servers use (for `wendan-server reconcile`).
+    pub fn database_url(&self) -> String {
+        match self {
+            Backend::Sqlite { database, .. } => format!("sqlite://{}", database.display()),
+            Backend::Postgres { postgres, .. } => postgres.url(),
+        }
     }
 
     pub fn stop(self) -> anyhow::Result<()> {

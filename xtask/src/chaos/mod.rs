@@ -6,10 +6,13 @@
 //! - `proxy`: the fault injector between the browsers and the server.
 //! - `backend`: the server on SQLite, or two replicas on PostgreSQL behind nginx.
 //! - `verify`: widgets vs database, and the printed table.
+//! - `payments` (`--payments`): pay-first diners paying while the sandbox
+//!   misbehaves and servers are killed; the sandbox's ledger vs the database.
 //!
 //! The diners are `tests/chaos/chaos.mjs` (Playwright, Debian's Chromium).
 
 mod backend;
+pub mod payments;
 mod proxy;
 mod schedule;
 mod verify;
@@ -118,7 +121,11 @@ impl Options {
 
 /// `cargo xtask chaos [...]`: release builds, then one run.
 pub fn run(root: &Path) -> anyhow::Result<()> {
-    let options = Options::parse(std::env::args().skip(2))?;
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    if args.iter().any(|arg| arg == "--payments") {
+        return payments::run(root, &args);
+    }
+    let options = Options::parse(args)?;
     setup::run(root)?;
     let dist = build::widget(root)?;
     let server = build::server(root, build::Widget::Inside)?;
