@@ -2,8 +2,8 @@
 
 use gloo_net::http::Request;
 use wendan_payments::wire::{Channel, PaymentOptions, PaymentView};
-use wendan_protocol::{IdempotencyKey, Menu};
 use wendan_protocol::theme::EmbedConfig;
+use wendan_protocol::{IdempotencyKey, Menu};
 
 use crate::errors::ApiError;
 

@@ -21,8 +21,8 @@ use wendan_protocol::OrderStatus;
 use crate::api;
 use crate::delivery::clock;
 use crate::embed::webview;
-use crate::url::query_param;
 use crate::errors::PayError;
+use crate::url::query_param;
 use crate::widget::Widget;
 
 /// The widget's `?payment_return=<order id>`: the provider's page sent the
@@ -105,9 +105,9 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
     if widget.webview && provider == ProviderId::Wechat && webview::in_mini_program() {
         // The web-view cannot pay; the mini-program's own page can (it has
         // the diner's openid and `wx.requestPayment`).
-        let sandbox = widget.payment_options.with_untracked(|options| {
-            options.as_ref().is_some_and(|options| options.sandbox)
-        });
+        let sandbox = widget
+            .payment_options
+            .with_untracked(|options| options.as_ref().is_some_and(|options| options.sandbox));
         let handed = PaymentView::new(
             order_id.clone(),
             PaymentState::Pending,
@@ -118,7 +118,9 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
         );
         keep(widget, handed).await;
         if !webview::hand_over_payment(&order_id) {
-            widget.payment_error.set(Some((order_id, PayError::NotHere)));
+            widget
+                .payment_error
+                .set(Some((order_id, PayError::NotHere)));
         }
         return;
     }
@@ -127,17 +129,18 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
         widget.payment_error.set(Some((order_id, why)));
         return;
     };
-    let mut answer = match api::start_payment(&order_id, &Channel::by_redirect(provider), &key).await {
-        Ok(answer) => answer,
-        Err(error) => {
-            // Nothing was charged; if the server did start the payment, the
-            // check finds it and the next "Pay" resumes it.
-            let why = PayError::CouldNotStart(error.to_string());
-            widget.payment_error.set(Some((order_id.clone(), why)));
-            check(widget, &order_id).await;
-            return;
-        }
-    };
+    let mut answer =
+        match api::start_payment(&order_id, &Channel::by_redirect(provider), &key).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                // Nothing was charged; if the server did start the payment, the
+                // check finds it and the next "Pay" resumes it.
+                let why = PayError::CouldNotStart(error.to_string());
+                widget.payment_error.set(Some((order_id.clone(), why)));
+                check(widget, &order_id).await;
+                return;
+            }
+        };
     let handoff = answer.handoff.take();
     // Kept before leaving: if the diner never comes back to this tab, the
     // next visit still knows a payment is in flight and asks about it.
@@ -146,7 +149,9 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
         Some(Handoff::Redirect { url }) => open_provider_page(widget, &order_id, &url),
         Some(Handoff::Counter) | None => {}
         Some(Handoff::WechatBridge { .. } | Handoff::MiniProgram { .. }) => {
-            widget.payment_error.set(Some((order_id, PayError::NotHere)));
+            widget
+                .payment_error
+                .set(Some((order_id, PayError::NotHere)));
         }
     }
 }
@@ -189,8 +194,12 @@ async fn keep(widget: Widget, view: PaymentView) {
 /// Drops `?payment_return=` from the address, so a reload or a shared link
 /// does not claim to be a return from paying.
 fn forget_return_parameter() {
-    let Ok(href) = window().location().href() else { return };
-    let Ok(url) = web_sys::Url::new(&href) else { return };
+    let Ok(href) = window().location().href() else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::new(&href) else {
+        return;
+    };
     url.search_params().delete(RETURN_PARAMETER);
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));

@@ -291,7 +291,10 @@ impl Channel {
 /// knew (`kept`), corrected by the order's own status (which may be newer:
 /// it arrives over the live stream). `None`: the order has no payment step
 /// (the bill is settled later).
-pub fn receipt_state(order_status: OrderStatus, kept: Option<&PaymentView>) -> Option<PaymentState> {
+pub fn receipt_state(
+    order_status: OrderStatus,
+    kept: Option<&PaymentView>,
+) -> Option<PaymentState> {
     match kept {
         // Only a capture (or staff settling) lets a waiting order go to the
         // kitchen: the order has moved on, so the payment went through even
@@ -315,7 +318,10 @@ pub fn can_pay(order_status: OrderStatus, state: PaymentState) -> bool {
     order_status == OrderStatus::AwaitingPayment
         && matches!(
             state,
-            PaymentState::Unpaid | PaymentState::Pending | PaymentState::Failed | PaymentState::Closed
+            PaymentState::Unpaid
+                | PaymentState::Pending
+                | PaymentState::Failed
+                | PaymentState::Closed
         )
 }
 
@@ -324,7 +330,14 @@ mod tests {
     use super::*;
 
     fn kept(state: PaymentState, order_status: OrderStatus) -> PaymentView {
-        PaymentView::new("o-1", state, order_status, Some(ProviderId::Alipay), None, true)
+        PaymentView::new(
+            "o-1",
+            state,
+            order_status,
+            Some(ProviderId::Alipay),
+            None,
+            true,
+        )
     }
 
     #[test]
@@ -372,9 +385,14 @@ mod tests {
         let view = kept(PaymentState::Closed, OrderStatus::AwaitingPayment);
         assert_eq!(view.payment, "failed");
         let json = serde_json::to_string(&view).expect("serialises");
-        assert_eq!(serde_json::from_str::<PaymentView>(&json).expect("reads back"), view);
+        assert_eq!(
+            serde_json::from_str::<PaymentView>(&json).expect("reads back"),
+            view
+        );
         for handoff in [
-            Handoff::Redirect { url: "https://pay.example/x".into() },
+            Handoff::Redirect {
+                url: "https://pay.example/x".into(),
+            },
             Handoff::Counter,
             Handoff::MiniProgram {
                 order_id: "o-7".into(),
@@ -390,7 +408,10 @@ mod tests {
         ] {
             let answer = view.clone().with_handoff(handoff);
             let json = serde_json::to_string(&answer).expect("serialises");
-            assert_eq!(serde_json::from_str::<PaymentView>(&json).expect("reads back"), answer);
+            assert_eq!(
+                serde_json::from_str::<PaymentView>(&json).expect("reads back"),
+                answer
+            );
         }
         assert!(serde_json::from_str::<Handoff>(r#"{"kind":"redirect"}"#).is_err());
         assert_eq!(

@@ -24,7 +24,11 @@ pub fn PaymentStep(
     let words = &words(language).payment;
     let kept = {
         let order_id = order_id.clone();
-        move || widget.payments.with(|payments| payments.get(&order_id).cloned())
+        move || {
+            widget
+                .payments
+                .with(|payments| payments.get(&order_id).cloned())
+        }
     };
     let state = {
         let kept = kept.clone();

@@ -141,7 +141,20 @@ async function diner(menu, n) {
     // Back on the page: the server asks the provider.
     await retrying('return', () => fetch(`${BASE}/api/v1/orders/${order.id}/payment`), { attempts: 20 }).catch(() => {});
   }
+  if (rng() < 0.15) await kitchenCancels(order);
   return { id: order.id, number: order.number, behaviour };
+}
+
+/** The kitchen cancels a paid order (sold out): its money goes back, once. */
+async function kitchenCancels(order) {
+  const held = await retrying('order', () => fetch(`${BASE}/api/v1/orders/${order.id}`), { attempts: 20 })
+    .then((r) => r.json()).catch(() => null);
+  if (!held || !COOKED.has(held.status)) return;
+  await retrying('cancel', () => fetch(`${BASE}/api/v1/kitchen/orders/${order.id}/status`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${KITCHEN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ status: 'cancelled', reason: 'sold out' }),
+  }), { attempts: 20 }).catch(() => {});
 }
 
 async function pay() {
@@ -183,7 +196,7 @@ async function verify() {
   const figures = {
     orders: placed.length, provider_payments: ledger.length, captures: 0, refunds: 0,
     paid_and_cooked: 0, refunded: 0, unpaid: 0,
-    double_charges: 0, paid_orders_lost: 0, unpaid_cooked: 0, unpaid_on_board: 0, captures_of_no_order: 0,
+    double_charges: 0, refunded_twice: 0, paid_orders_lost: 0, unpaid_cooked: 0, unpaid_on_board: 0, captures_of_no_order: 0,
     unknown_after_reconcile: 0,
   };
   const problems = [];
@@ -208,6 +221,7 @@ async function verify() {
     const kept = payments.reduce((sum, p) => sum + p.captures.length - p.refunds.length, 0);
     const cooked = COOKED.has(held.status);
     if (kept > 1) { figures.double_charges += 1; problems.push(`#${order.number}: ${kept} captures kept`); }
+    if (kept < 0) { figures.refunded_twice += 1; problems.push(`#${order.number}: more refunds than captures`); }
     if (kept === 1 && !cooked) { figures.paid_orders_lost += 1; problems.push(`#${order.number}: paid, but ${held.status}`); }
     if (cooked && kept !== 1) { figures.unpaid_cooked += 1; problems.push(`#${order.number}: ${held.status} with ${kept} captures`); }
     if (['pending', 'failed', 'refund_pending'].includes(paid.state)) {

@@ -4,7 +4,7 @@
 // truth these tests count charges against.
 import { test, expect } from './support/test.mjs';
 import { startPayFirst } from './support/paysim.mjs';
-import { addDishes, expectOrderStates } from './support/widget.mjs';
+import { addDishes, expectOrderStates, placePickupOrder } from './support/widget.mjs';
 import { openKitchen } from './support/kitchen.mjs';
 import { expectNoSeriousViolations } from './support/axe.mjs';
 import { freePort } from './support/server.mjs';
@@ -24,15 +24,10 @@ async function withPayFirst(scenario) {
 }
 
 /** Places a pickup order and waits until the restaurant holds it, unpaid. */
-async function placePickupOrder(page, server) {
+async function placeUnpaidOrder(page, server) {
   await page.goto(DINER_URL(server));
   await addDishes(page, ['Fresh beef tripe']);
-  await page.getByRole('button', { name: 'Cart' }).click();
-  const name = page.getByRole('textbox', { name: 'Name for pickup' });
-  await name.fill('Li Wei');
-  await name.blur();
-  await page.getByRole('button', { name: 'Checkout' }).click();
-  await page.getByRole('button', { name: 'Place order' }).click();
+  await placePickupOrder(page, 'Li Wei');
   await expectOrderStates(page, ['awaiting_payment']);
   const card = page.locator('[data-order-key]').first();
   await expect(card).toHaveAttribute('data-payment', 'unpaid');
@@ -54,7 +49,7 @@ test('a pay-first order reaches the kitchen only once paid in the wallet, and th
     const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     try {
       await openKitchen(kitchen, server);
-      const card = await placePickupOrder(page, server);
+      const card = await placeUnpaidOrder(page, server);
       await expect(card.locator('.payment-state')).toHaveText(/Not paid yet/);
       await expect(card.locator('.payment-sandbox')).toHaveText(/no real money/);
       await expect(card.getByRole('radio', { name: 'Alipay' })).toBeVisible();
@@ -91,7 +86,7 @@ test('a pay-first order reaches the kitchen only once paid in the wallet, and th
 
 test('the page closed while paying: reopened, it finds the payment paid, charged once', async ({ context, page }) =>
   withPayFirst(async ({ server, paysim }) => {
-    await placePickupOrder(page, server);
+    await placeUnpaidOrder(page, server);
     await payWith(page, 'Card');
     // The diner pays, but never comes back to this page.
     await page.route(`${server.url}/**`, (route) => route.abort());
@@ -112,7 +107,7 @@ test('the page closed while paying: reopened, it finds the payment paid, charged
 
 test('"Pay" tapped five times, in two tabs, makes one provider payment', async ({ context, page }) =>
   withPayFirst(async ({ server, paysim }) => {
-    await placePickupOrder(page, server);
+    await placeUnpaidOrder(page, server);
     const second = await context.newPage();
     await second.goto(DINER_URL(server));
     await expect(second.locator('[data-order-key]').first()).toHaveAttribute('data-payment', 'unpaid');
@@ -149,7 +144,7 @@ test('"Pay" tapped five times, in two tabs, makes one provider payment', async (
 
 test('a declined payment is closed, and paying again for the same order charges once', async ({ page }) =>
   withPayFirst(async ({ server, paysim }) => {
-    await placePickupOrder(page, server);
+    await placeUnpaidOrder(page, server);
     await payWith(page, 'Card');
     await page.getByRole('button', { name: 'Decline 拒绝' }).click();
     await page.goto(DINER_URL(server));
@@ -171,7 +166,7 @@ test('paying at the counter: staff mark it paid on the kitchen display, and the 
     const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     try {
       await openKitchen(kitchen, server);
-      const card = await placePickupOrder(page, server);
+      const card = await placeUnpaidOrder(page, server);
       await page.getByRole('radio', { name: 'At the counter' }).check();
       await page.getByRole('button', { name: 'Pay', exact: true }).click();
       await expect(card).toHaveAttribute('data-payment', 'counter');
@@ -203,12 +198,7 @@ test('embedded on a restaurant site, the provider opens in a new window and the 
     await page.getByRole('button', { name: 'Order', exact: true }).click();
     const frame = page.frameLocator('iframe.wendan-frame');
     await addDishes(frame, ['Fresh beef tripe']);
-    await frame.getByRole('button', { name: 'Cart' }).click();
-    const name = frame.getByRole('textbox', { name: 'Name for pickup' });
-    await name.fill('Li Wei');
-    await name.blur();
-    await frame.getByRole('button', { name: 'Checkout' }).click();
-    await frame.getByRole('button', { name: 'Place order' }).click();
+    await placePickupOrder(frame, 'Li Wei');
     const card = frame.locator('[data-order-key]').first();
     await expect(card).toHaveAttribute('data-payment', 'unpaid', { timeout: 15_000 });
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect } from './support/test.mjs';
 import { WendanServer } from './support/server.mjs';
-import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
+import { addDishes, placeOrder, placePickupOrder, expectOrderStates } from './support/widget.mjs';
 
 const TABLE_URL = (server) => `${server.url}/?lang=en&table=A12`;
 const PICKUP_URL = (server) => `${server.url}/?lang=en`;
@@ -87,12 +87,7 @@ test('the pickup name is filled in again right after an order, and after a reloa
   try {
     await page.goto(PICKUP_URL(server));
     await addDishes(page, ['Potato slices']);
-    await page.getByRole('button', { name: 'Cart' }).click();
-    const name = page.getByRole('textbox', { name: 'Name for pickup' });
-    await name.fill('Li Wei');
-    await name.blur();
-    await page.getByRole('button', { name: 'Checkout' }).click();
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await placePickupOrder(page, 'Li Wei');
     await expectOrderStates(page, ['received']);
 
     // No name typed this time: Checkout is only enabled with one.
@@ -105,7 +100,7 @@ test('the pickup name is filled in again right after an order, and after a reloa
     await page.reload();
     await addDishes(page, ['Potato slices']);
     await page.getByRole('button', { name: 'Cart' }).click();
-    await expect(name).toHaveValue('Li Wei');
+    await expect(page.getByRole('textbox', { name: 'Name for pickup' })).toHaveValue('Li Wei');
   } finally {
     await server.stop();
   }

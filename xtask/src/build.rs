@@ -187,7 +187,15 @@ impl Fnv64 {
 pub fn server(root: &Path, widget: Widget) -> anyhow::Result<PathBuf> {
     let mut command = tool(root, "cargo");
     command
-        .args(["build", "--profile", "server", "-p", "wendan-server", "-p", "wendan-paysim"])
+        .args([
+            "build",
+            "--profile",
+            "server",
+            "-p",
+            "wendan-server",
+            "-p",
+            "wendan-paysim",
+        ])
         .env("CARGO_TERM_PROGRESS_WHEN", "never");
     if widget == Widget::Inside {
         command.args(["--features", "wendan-server/embedded-widget"]);

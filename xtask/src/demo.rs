@@ -34,12 +34,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "  restaurant website embedding the widget: http://{}/",
         demo_site::ADDRESS
     );
-    println!(
-        "  payments: pickup pays first, a table may pay later, in the payment sandbox"
-    );
-    println!(
-        "            (no real money; its ledger: http://{PAYSIM_ADDRESS}/sandbox/ledger)"
-    );
+    println!("  payments: pickup pays first, a table may pay later, in the payment sandbox");
+    println!("            (no real money; its ledger: http://{PAYSIM_ADDRESS}/sandbox/ledger)");
     println!("Orders are kept in wendan-demo.sqlite3. Ctrl-C stops the server cleanly.");
     println!();
     // The fake restaurant site: its own process, so it outlives the exec

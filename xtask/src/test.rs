@@ -114,6 +114,9 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     step("chaos: a short seeded run (every fault kind, kill -9)");
     chaos::run_with(root, &dist, &server, &chaos::Options::short())?;
 
+    step("payment chaos: pay-first diners, a misbehaving sandbox, kill -9; ledger vs database");
+    chaos::payments::run_with(root, &dist, &server, &chaos::payments::Options::short())?;
+
     step("a rolling upgrade: two replicas behind nginx replaced one at a time while diners order");
     chaos::run_with(root, &dist, &server, &chaos::Options::rolling_upgrade())?;
 

@@ -3,7 +3,6 @@
 //! codecs; what an adapter adds is HTTP, the clock, nonces and the mapping of
 //! each provider's answers to one [`Observation`] shape.
 
-
 use async_trait::async_trait;
 use axum::http::HeaderMap;
 use axum::response::Response;

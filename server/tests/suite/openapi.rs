@@ -42,7 +42,10 @@ async fn the_openapi_document_describes_every_endpoint_and_wire_type() {
         ("/api/v1/payments/alipay/notify", "post"),
         ("/api/v1/payments/stripe/webhook", "post"),
     ] {
-        assert!(paths[path][method].is_object(), "{method} {path} documented");
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} documented"
+        );
     }
     let problem_fields = &schemas["Problem"]["properties"];
     assert!(

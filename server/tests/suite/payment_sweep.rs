@@ -210,7 +210,10 @@ async fn a_payment_whose_notification_went_elsewhere_is_found_by_the_sweeps_quer
     assert_eq!(desk.order_status(&id).await, OrderStatus::Received);
     // The phone following the order (its live stream replays these) heard
     // it wait for payment, then reach the kitchen: never `received` unpaid.
-    assert_eq!(desk.heard(&id).await, [OrderStatus::AwaitingPayment, OrderStatus::Received]);
+    assert_eq!(
+        desk.heard(&id).await,
+        [OrderStatus::AwaitingPayment, OrderStatus::Received]
+    );
 }
 
 #[tokio::test]

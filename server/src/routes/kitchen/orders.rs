@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 use wendan_payments::PaymentState;
-use wendan_protocol::money::format_minor;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
+use wendan_protocol::money::format_minor;
 use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
 
 use crate::auth::Kitchen;
@@ -171,7 +171,11 @@ async fn awaiting_payment(
     now: OffsetDateTime,
 ) -> Result<Vec<AwaitingPayment>, ApiError> {
     let mut waiting = Vec::new();
-    for id in state.storage.unpaid_orders(now + Duration::minutes(1)).await? {
+    for id in state
+        .storage
+        .unpaid_orders(now + Duration::minutes(1))
+        .await?
+    {
         let Some(order) = state.storage.order(&id).await? else {
             continue;
         };
