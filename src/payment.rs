@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 use wendan_payments::PaymentState;
 use wendan_payments::wire::{Channel, Handoff, PaymentView, ProviderId};
+use wendan_outbox::DeliveryState;
 use wendan_protocol::OrderStatus;
 
 use crate::api;
@@ -62,12 +63,28 @@ pub async fn start(widget: Widget) {
     );
 }
 
-/// Asks about every payment the phone last knew as pending.
+/// Asks about every payment whose outcome the phone is waiting for: one
+/// in flight, and the money of an order the kitchen cancelled (until the
+/// refund is confirmed, so the receipt says "Refunded").
 async fn check_unknown(widget: Widget) {
+    let cancelled: Vec<String> = widget.orders.with_untracked(|orders| {
+        orders
+            .iter()
+            .filter_map(|entry| match &entry.state {
+                DeliveryState::Received { order } if order.status == OrderStatus::Cancelled => {
+                    Some(order.id.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    });
     let pending: Vec<String> = widget.payments.with_untracked(|payments| {
         payments
             .values()
-            .filter(|view| view.state == PaymentState::Pending)
+            .filter(|view| {
+                view.state == PaymentState::Pending
+                    || (view.state.is_captured() && cancelled.contains(&view.order_id))
+            })
             .map(|view| view.order_id.clone())
             .collect()
     });

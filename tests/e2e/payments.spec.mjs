@@ -223,3 +223,23 @@ test('embedded on a restaurant site, the provider opens in a new window and the 
     await paysim.stop();
   }
 });
+
+test('the kitchen cancels a paid order: the money goes back once, and the receipt says so', async ({ page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    await placeUnpaidOrder(page, server);
+    await payWith(page, 'Alipay');
+    await page.getByRole('button', { name: 'Pay 支付' }).click();
+    const card = page.locator('[data-order-key]').first();
+    await expect(card).toHaveAttribute('data-payment', 'paid', { timeout: 10_000 });
+    const [order] = await server.openOrders();
+    await server.setStatus(order.id, 'cancelled', 'Sold out, sorry');
+    // Asked twice (a double tap on the display): refunded once.
+    await server.setStatus(order.id, 'cancelled', 'Sold out, sorry').catch(() => {});
+    await expectOrderStates(page, ['cancelled']);
+    await expect(card).toHaveAttribute('data-payment', 'refunded', { timeout: 15_000 });
+    await expect(card.locator('.payment-state')).toHaveText(/Refunded/);
+    const payments = await paysim.payments();
+    expect(payments).toHaveLength(1);
+    expect(payments[0].captures).toHaveLength(1);
+    expect(payments[0].refunds).toHaveLength(1);
+  }));
