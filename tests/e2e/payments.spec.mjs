@@ -243,3 +243,52 @@ test('the kitchen cancels a paid order: the money goes back once, and the receip
     expect(payments[0].captures).toHaveLength(1);
     expect(payments[0].refunds).toHaveLength(1);
   }));
+
+test('in a mini-program web-view, WeChat Pay is handed to the native page, and the receipt learns it was paid', async ({ browser }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    const context = await browser.newContext({
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN miniProgram/wx0123456789',
+    });
+    // A stand-in for jweixin-1.6.0.js, served from its real address: it
+    // records where the web-view asks the mini-program to go.
+    await context.route('https://res.wx.qq.com/**', (route) => route.fulfill({
+      contentType: 'text/javascript',
+      body: 'window.wxNavigations = []; window.wx = { miniProgram: { postMessage: function () {}, '
+        + 'navigateTo: function (o) { window.wxNavigations.push(o.url); } } };',
+    }));
+    const page = await context.newPage();
+    try {
+      await placeUnpaidOrder(page, server);
+      await page.getByRole('radio', { name: 'WeChat Pay' }).check();
+      await page.getByRole('button', { name: 'Pay', exact: true }).click();
+      const [url] = await expect.poll(() => page.evaluate(() => window.wxNavigations ?? []))
+        .toHaveLength(1).then(() => page.evaluate(() => window.wxNavigations));
+      expect(url).toMatch(/^\/pages\/wendan-pay\/index\?order_id=[0-9a-f-]+$/);
+      const orderId = new URL(url, 'https://mini.program').searchParams.get('order_id');
+      // No provider payment yet: the native page makes it, with the diner's openid.
+      expect(await paysim.payments()).toHaveLength(0);
+
+      // The native page, as the README shows it: "Pay" with the openid, then
+      // wx.requestPayment (here: the sandbox's wallet for that prepay_id).
+      const answer = await (await fetch(`${server.url}/api/v1/orders/${orderId}/payments`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `"${orderId}-mp"` },
+        body: JSON.stringify({ channel: 'wechat_mini_program', openid: 'o-e2e' }),
+      })).json();
+      expect(answer.handoff.kind).toBe('mini_program');
+      expect(answer.handoff.order_id).toBe(orderId);
+      const prepay = answer.handoff.payment.package.replace('prepay_id=', '');
+      const paid = await fetch(`${paysim.url}/sandbox/wallet/wechat/${prepay}/pay`, { method: 'POST', body: new URLSearchParams() });
+      expect(paid.status).toBeLessThan(400);
+
+      // Back in the web-view: the order reached the kitchen, the receipt says paid.
+      const card = page.locator('[data-order-key]').first();
+      await expect(card).toHaveAttribute('data-payment', 'paid', { timeout: 15_000 });
+      await expectOrderStates(page, ['received']);
+      const payments = await paysim.payments();
+      expect(payments).toHaveLength(1);
+      expect(payments[0].captures).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  }));

@@ -281,8 +281,9 @@ impl PaymentProvider for WechatPay {
                 let payment = self.bridge(&appid, &prepay_id, now)?;
                 let handoff = match bridge {
                     Bridge::Jsapi => Handoff::WechatBridge { payment },
+                    // The order's id as every other answer writes it.
                     Bridge::MiniProgram => Handoff::MiniProgram {
-                        order_id: order_id.to_string(),
+                        order_id: order_id.simple().to_string(),
                         payment,
                     },
                 };

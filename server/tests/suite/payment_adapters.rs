@@ -142,7 +142,10 @@ async fn wechat_hands_over_to_a_mini_program_and_h5_comes_back_to_the_widget() {
     let Handoff::MiniProgram { order_id, payment } = created.handoff else {
         panic!("a mini-program hand-over");
     };
-    assert_eq!(order_id, attempt.merchant_ref.order_id().to_string());
+    assert_eq!(
+        order_id,
+        attempt.merchant_ref.order_id().simple().to_string()
+    );
     payment.verify(&h.keys.wechat_merchant_public()).unwrap();
 
     // H5: WeChat's page, then back to the widget, told which order.
