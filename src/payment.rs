@@ -14,9 +14,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
+use wendan_outbox::DeliveryState;
 use wendan_payments::PaymentState;
 use wendan_payments::wire::{Channel, Handoff, PaymentView, ProviderId};
-use wendan_outbox::DeliveryState;
 use wendan_protocol::OrderStatus;
 
 use crate::api;
