@@ -29,6 +29,21 @@ pub struct ProblemLabel {
     pub r#type: String,
 }
 
+/// A payment provider (`wechat`, `alipay`, `stripe`, `counter`): a fixed set.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ProviderLabel {
+    pub provider: &'static str,
+}
+
+/// A provider's notification and what the server answered: `accepted`
+/// (acknowledged: recorded, or a repeat) or `rejected` (unverified or not
+/// recorded: the provider sends it again). Two values per provider.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NotificationLabel {
+    pub provider: &'static str,
+    pub verdict: &'static str,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BuildLabel {
     pub version: String,
@@ -62,6 +77,8 @@ pub struct Metrics {
     pub commit_batch_size: Histogram,
     pub delivery_delay: Histogram,
     pub request_seconds: Family<RouteLabel, Histogram>,
+    pub payments_started: Family<ProviderLabel, Counter>,
+    pub payment_notifications: Family<NotificationLabel, Counter>,
 }
 
 impl Metrics {
@@ -122,6 +139,20 @@ impl Metrics {
             "Request latency by route and status",
             request_seconds.clone(),
         );
+        let payments_started = Family::<ProviderLabel, Counter>::default();
+        registry.register(
+            "payments_started",
+            "\"Pay\" answered with a provider payment (new or resumed), by provider",
+            payments_started.clone(),
+        );
+        // A run of rejected notifications is forged traffic or a provider
+        // key that no longer matches: both need a person.
+        let payment_notifications = Family::<NotificationLabel, Counter>::default();
+        registry.register(
+            "payment_notifications",
+            "Provider notifications, by provider and verdict (rejected: unverified or not recorded, sent again)",
+            payment_notifications.clone(),
+        );
         let build_info = Family::<BuildLabel, Gauge>::default();
         build_info
             .get_or_create(&BuildLabel {
@@ -147,6 +178,8 @@ impl Metrics {
             commit_batch_size,
             delivery_delay,
             request_seconds,
+            payments_started,
+            payment_notifications,
         })
     }
 

@@ -19,6 +19,7 @@ use crate::cashier::CashierError;
 use crate::json_body::AppJson;
 use crate::limits::client_ip::client_ip;
 use crate::limits::connections::Peer;
+use crate::metrics::{NotificationLabel, ProviderLabel};
 use crate::payments::{Channel, ProviderId};
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -78,6 +79,7 @@ pub async fn pay(
 ) -> Result<Json<PaymentView>, ApiError> {
     idempotency_key(&headers)?;
     let mut channel = request.channel;
+    let provider = channel.provider();
     // A page does not know its own public address; WeChat H5 compares the
     // one the create names with the one that opens `h5_url`, so the server
     // names the address the request came from.
@@ -100,6 +102,13 @@ pub async fn pay(
     // The counter's strip on the kitchen display shows how each waiting
     // order pays; no order moved, so no status event tells it.
     state.events.board_changed();
+    state
+        .metrics
+        .payments_started
+        .get_or_create(&ProviderLabel {
+            provider: provider.as_str(),
+        })
+        .inc();
     Ok(Json(
         view(&state, &id, order.status, &started.payment).with_handoff(started.handoff),
     ))
@@ -238,7 +247,22 @@ async fn notified(
         .notified(provider, &headers, &body, OffsetDateTime::now_utc())
         .await
     {
-        Ok(response) => response,
+        Ok(response) => {
+            let verdict = if response.status().is_success() {
+                "accepted"
+            } else {
+                "rejected"
+            };
+            state
+                .metrics
+                .payment_notifications
+                .get_or_create(&NotificationLabel {
+                    provider: provider.as_str(),
+                    verdict,
+                })
+                .inc();
+            response
+        }
         Err(provider) => ApiError::new(ProblemType::NotFound)
             .detail(format!("{provider} is not set up here"))
             .into_response(),

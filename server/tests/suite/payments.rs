@@ -322,6 +322,24 @@ async fn a_forged_notification_is_refused_and_moves_nothing() {
     assert_ne!(response.text().await.expect("body"), "success");
     assert_eq!(shop.payment(&order_id).await["payment"], "unpaid");
     assert!(!shop.kitchen_ids().await.contains(&order_id));
+    // The operator sees it: a rejected notification, counted by provider.
+    let metrics = shop
+        .server
+        .client
+        .get(shop.server.url("/metrics"))
+        .bearer_auth(wendan_server::config::DEMO_ADMIN_TOKEN)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(
+            r#"wendan_payment_notifications_total{provider="alipay",verdict="rejected"} 1"#
+        ),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
