@@ -104,14 +104,25 @@ pub async fn check(widget: Widget, order_id: &str) {
 /// Fetches how this restaurant's diners can pay, once, when an order first
 /// shows a "Pay" button (not at start: most visits never pay online).
 pub fn want_options(widget: Widget) {
-    if widget.payment_options.with_untracked(Option::is_some) {
-        return;
-    }
     spawn_local(async move {
-        if let Ok(options) = api::payment_options().await {
-            widget.payment_options.set(Some(options));
-        }
+        first_provider(widget).await;
     });
+}
+
+/// The restaurant's first provider, fetching its choices if they are not
+/// known yet: a "Pay" tapped before they arrive waits for them instead of
+/// being dropped.
+pub async fn first_provider(widget: Widget) -> Option<ProviderId> {
+    if widget.payment_options.with_untracked(Option::is_none)
+        && let Ok(options) = api::payment_options().await
+    {
+        widget.payment_options.set(Some(options));
+    }
+    widget.payment_options.with_untracked(|options| {
+        options
+            .as_ref()
+            .and_then(|options| options.providers.first().copied())
+    })
 }
 
 /// "Pay" with `provider`: the server starts (or resumes) the payment, the

@@ -4,6 +4,7 @@ use wendan_payments::wire::{ProviderId, can_pay, receipt_state};
 use wendan_protocol::OrderStatus;
 use wendan_words::Language;
 
+use crate::errors::PayError;
 use crate::i18n::{pay_error_text, payment_text, provider_name, words};
 use crate::payment;
 use crate::widget::use_widget;
@@ -118,16 +119,23 @@ pub fn PaymentStep(
     let on_pay = {
         let order_id = order_id.clone();
         move |_| {
-            let Some(provider) = provider() else {
-                // The restaurant's choices are not known yet (offline at
-                // first sight): asking again is all there is to do.
-                payment::want_options(widget);
-                return;
-            };
             let order_id = order_id.clone();
+            let chosen = chosen.get_untracked();
             busy.set(true);
             spawn_local(async move {
-                payment::pay(widget, order_id, provider).await;
+                // Tapped before the restaurant's choices arrived: wait for
+                // them (the tap is not dropped), then pay with the first.
+                let provider = match chosen {
+                    Some(provider) => Some(provider),
+                    None => payment::first_provider(widget).await,
+                };
+                match provider {
+                    Some(provider) => payment::pay(widget, order_id, provider).await,
+                    None => widget.payment_error.set(Some((
+                        order_id,
+                        PayError::CouldNotStart("the ways to pay are not known".into()),
+                    ))),
+                }
                 busy.set(false);
             });
         }

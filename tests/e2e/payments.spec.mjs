@@ -292,3 +292,21 @@ test('in a mini-program web-view, WeChat Pay is handed to the native page, and t
       await context.close();
     }
   }));
+
+test('"Pay" tapped the moment it appears, before the ways to pay have arrived, is not lost', async ({ page }) =>
+  withPayFirst(async ({ server }) => {
+    // The restaurant's choices arrive slowly (a weak signal).
+    await page.route('**/api/v1/payments/options', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto(DINER_URL(server));
+    await addDishes(page, ['Fresh beef tripe']);
+    await placePickupOrder(page, 'Li Wei');
+    const pay = page.getByRole('button', { name: 'Pay', exact: true });
+    await pay.waitFor();
+    await expect(page.getByRole('radio')).toHaveCount(0);
+    await pay.click();
+    // The tap waited for the choices, then went to the first provider's page.
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('WeChat Pay', { timeout: 10_000 });
+  }));
