@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 use wendan_payments::MerchantRef;
 use wendan_protocol::{PlacedOrder, StatusChange};
 
-use super::payments::{Applied, PaymentEvent, StoredPayment, Unsettled};
+use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
 use super::{
     ControlChange, Created, NewOrder, PastOrder, ScopedKey, StatusEvent, StorageError,
     StoredAnswer, StoredSession,
@@ -173,7 +173,7 @@ pub trait SessionStore {
 
 /// A whole backend: every part of the contract, and its lifecycle.
 pub trait Backend:
-    OrderStore + KitchenStore + AdminStore + SessionStore + Clone + Send + Sync
+    OrderStore + KitchenStore + AdminStore + SessionStore + PaymentStore + Clone + Send + Sync
 {
     /// A cheap round trip to the database, for readiness.
     fn ping(&self) -> impl Future<Output = Result<(), StorageError>> + Send;
@@ -235,4 +235,16 @@ pub trait PaymentStore {
         &self,
         order_id: &str,
     ) -> impl Future<Output = Result<Vec<PaymentEvent>, StorageError>> + Send;
+
+    /// The payments of trading day `business_day`'s orders, for the
+    /// dashboard: all of them counted by state, the captured and refunded
+    /// money summed per currency, the captures the notification did not
+    /// bring counted (see `CapturedBy`), and the `limit` latest listed,
+    /// highest order number first. Orders without a payment step are not
+    /// payments and are left out.
+    fn day_payments(
+        &self,
+        business_day: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<DayPayments, StorageError>> + Send;
 }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use wendan_payments::MerchantRef;
 use wendan_protocol::{PlacedOrder, StatusChange};
 
-use super::payments::{Applied, PaymentEvent, StoredPayment, Unsettled};
+use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
 use super::postgres::ListenerHealth;
 use super::sqlite::WriterQueue;
 use super::{
@@ -224,5 +224,13 @@ impl PaymentStore for Storage {
 
     async fn payment_events(&self, order_id: &str) -> Result<Vec<PaymentEvent>, StorageError> {
         dispatch!(PaymentStore, self.payment_events(order_id))
+    }
+
+    async fn day_payments(
+        &self,
+        business_day: &str,
+        limit: u32,
+    ) -> Result<DayPayments, StorageError> {
+        dispatch!(PaymentStore, self.day_payments(business_day, limit))
     }
 }

@@ -209,3 +209,166 @@ impl<'a> EventLine<'a> {
         }
     }
 }
+
+/// Who brought the news that took an order's money: the source of the
+/// first accepted `payment_events` line that left the payment `paid`.
+///
+/// This is the durable record of a repair. Every update already leaves an
+/// event line naming its source, in the same commit as the change, so no
+/// new column is needed: a capture whose line says `query` (the server's
+/// own question, asked on the diner's return, by the sweep or by
+/// `wendan-server reconcile`) or `close_answer` (a close that found the
+/// money had arrived after all) is one the provider's notification never
+/// delivered, and the dashboard counts it as repaired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapturedBy {
+    /// The provider's verified notification: the normal way.
+    Notification,
+    /// The server's query (diner's return, sweep or reconciliation).
+    Query,
+    /// The answer to the server's close (关单): the payment raced it.
+    CloseAnswer,
+    /// Staff took the money at the counter.
+    Counter,
+}
+
+impl CapturedBy {
+    /// The event line's source word, as `PaymentUpdate::source` writes it.
+    pub fn from_source(source: &str) -> Option<Self> {
+        match source {
+            "notification" => Some(CapturedBy::Notification),
+            "query" => Some(CapturedBy::Query),
+            "close_answer" => Some(CapturedBy::CloseAnswer),
+            "staff_counter" => Some(CapturedBy::Counter),
+            _ => None,
+        }
+    }
+
+    /// The notification was lost or late: the server's own question found
+    /// the money.
+    pub const fn repaired(self) -> bool {
+        matches!(self, CapturedBy::Query | CapturedBy::CloseAnswer)
+    }
+}
+
+/// One payment of a trading day, as the dashboard lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayPayment {
+    pub order_id: String,
+    pub order_number: u32,
+    pub provider: Option<ProviderId>,
+    pub state: PaymentState,
+    pub amount: Amount,
+    /// The provider's transaction reference (or `counter`), once captured.
+    pub reference: Option<String>,
+    pub captured_by: Option<CapturedBy>,
+}
+
+/// A trading day's payments: every one counted, the latest listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayPayments {
+    /// How many payments are in each state, in [`PaymentState::ALL`]'s
+    /// order; only the states that occur.
+    pub states: Vec<(PaymentState, u64)>,
+    /// Money taken (payments with a capture: paid, refund pending or
+    /// refunded), one amount per currency.
+    pub captured: Vec<Amount>,
+    /// Money given back (refunded payments), one amount per currency.
+    pub refunded: Vec<Amount>,
+    /// Captures the notification did not bring ([`CapturedBy::repaired`]).
+    pub repaired: u64,
+    /// The latest payments (by order number, newest first), at most the
+    /// limit asked for.
+    pub latest: Vec<DayPayment>,
+}
+
+impl DayPayments {
+    /// Every payment of the day, not only the listed ones.
+    pub fn count(&self) -> u64 {
+        self.states.iter().map(|(_, count)| count).sum()
+    }
+}
+
+/// A group of a day's payments as both backends' summary query gives it:
+/// state, currency, capture source, how many and their sum.
+pub(crate) struct SummaryRow {
+    pub state: String,
+    pub currency: String,
+    pub captured_by: Option<String>,
+    pub count: i64,
+    pub sum_minor: i64,
+}
+
+/// A listed payment's columns, read back.
+pub(crate) struct DayPaymentRow {
+    pub order_id: String,
+    pub number: i64,
+    pub provider: Option<String>,
+    pub state: String,
+    pub record: String,
+    pub captured_by: Option<String>,
+}
+
+impl DayPaymentRow {
+    pub(crate) fn into_day_payment(self) -> Result<DayPayment, StorageError> {
+        let payment = decode_payment(&self.record)?;
+        Ok(DayPayment {
+            order_number: super::order_number(self.number)?,
+            provider: parse_provider(self.provider.as_deref())?,
+            state: parse_payment_state(&self.state)?,
+            reference: payment.transaction_reference().map(str::to_owned),
+            amount: payment.expected,
+            captured_by: self
+                .captured_by
+                .as_deref()
+                .and_then(CapturedBy::from_source),
+            order_id: self.order_id,
+        })
+    }
+}
+
+/// The day's payments from the summary groups and the listed rows.
+pub(crate) fn day_payments(
+    summary: Vec<SummaryRow>,
+    latest: Vec<DayPaymentRow>,
+) -> Result<DayPayments, StorageError> {
+    fn add(totals: &mut Vec<Amount>, currency: &str, minor: i64) -> Result<(), StorageError> {
+        let currency = Currency::new(currency)
+            .map_err(|error| StorageError::corrupt_because("a payment's currency", error))?;
+        match totals.iter_mut().find(|total| total.currency == currency) {
+            Some(total) => total.minor += minor,
+            None => totals.push(Amount::new(minor, currency)),
+        }
+        Ok(())
+    }
+    let mut counts = [0u64; PaymentState::ALL.len()];
+    let mut day = DayPayments::default();
+    for row in summary {
+        let state = parse_payment_state(&row.state)?;
+        let count = u64::try_from(row.count).unwrap_or(0);
+        if let Some(place) = PaymentState::ALL.iter().position(|s| *s == state) {
+            counts[place] += count;
+        }
+        let captured = state.is_captured() || state == PaymentState::Refunded;
+        if captured {
+            add(&mut day.captured, &row.currency, row.sum_minor)?;
+        }
+        if state == PaymentState::Refunded {
+            add(&mut day.refunded, &row.currency, row.sum_minor)?;
+        }
+        let captured_by = row.captured_by.as_deref().and_then(CapturedBy::from_source);
+        if captured && captured_by.is_some_and(CapturedBy::repaired) {
+            day.repaired += count;
+        }
+    }
+    day.states = PaymentState::ALL
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    day.latest = latest
+        .into_iter()
+        .map(DayPaymentRow::into_day_payment)
+        .collect::<Result<_, _>>()?;
+    Ok(day)
+}

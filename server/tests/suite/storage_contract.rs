@@ -8,9 +8,13 @@ use std::time::Duration;
 
 use time::{Duration as Span, OffsetDateTime};
 use tokio::sync::broadcast;
+use wendan_payments::{Amount, MerchantRef, Observation, PaymentState, ProviderOutcome, Source};
 use wendan_protocol::order::OrderMode;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
 use wendan_server::dashboard::{CountKind, MinuteCount};
+use wendan_server::payments::transition::{AttemptPlan, PaymentUpdate};
+use wendan_server::payments::{Channel, ProviderId};
+use wendan_server::storage::payments::{CapturedBy, DayPayments};
 use wendan_server::storage::{
     Backend, ControlChange, Created, EventBus, NewOrder, PastOrder, PostgresStore, ScopedKey,
     SqliteStore, StatusEvent, StorageError, StoredSession,
@@ -529,6 +533,194 @@ async fn counts_add_up_and_day_records_join_the_first_ready(store: &impl Backend
 #[tokio::test]
 async fn contract_counts_add_up_and_day_records_join_the_first_ready() {
     on_every_backend!(counts_add_up_and_day_records_join_the_first_ready);
+}
+
+/// A new order of `day` with a UUID id (payments are numbered from it); its id.
+async fn order_to_pay(store: &impl Backend, day: &str, second: i64) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let created = store
+        .create(new_order(&id, key("device-pay", &id), day, at(second)))
+        .await
+        .expect("create");
+    created_new(created);
+    id
+}
+
+/// "Pay" on `channel`; the new attempt's number.
+async fn begin(store: &impl Backend, id: &str, channel: Channel) -> MerchantRef {
+    let plan = AttemptPlan {
+        channel,
+        description: "Order".to_owned(),
+        lifetime: Span::minutes(15),
+    };
+    let applied = store
+        .apply_payment(id, PaymentUpdate::Begin(plan), at(100))
+        .await
+        .expect("begin");
+    applied.outcome.expect("begun");
+    applied
+        .payment
+        .current
+        .expect("an attempt")
+        .attempt
+        .merchant_ref
+}
+
+async fn observe(store: &impl Backend, id: &str, observation: Observation) {
+    let applied = store
+        .apply_payment(id, PaymentUpdate::Observe(observation), at(200))
+        .await
+        .expect("observe");
+    applied.outcome.expect("accepted");
+}
+
+fn captured(source: Source, merchant_ref: MerchantRef, transaction: &str) -> Observation {
+    Observation {
+        source,
+        merchant_ref,
+        outcome: ProviderOutcome::Paid,
+        amount: Some(Amount::cny(4_800)),
+        transaction_id: Some(transaction.to_owned()),
+    }
+}
+
+async fn day_payments_count_each_state_and_name_who_captured(store: &impl Backend, _: &EventBus) {
+    // #1: paid, announced by the notification, then refunded.
+    let notified = order_to_pay(store, DAY, 0).await;
+    let reference = begin(store, &notified, Channel::StripeCheckout).await;
+    observe(
+        store,
+        &notified,
+        captured(Source::Notification, reference, "pi_notified"),
+    )
+    .await;
+    store
+        .apply_payment(&notified, PaymentUpdate::Refund, at(300))
+        .await
+        .expect("refund")
+        .outcome
+        .expect("refund asked");
+    let order = uuid::Uuid::parse_str(&notified).expect("uuid");
+    observe(
+        store,
+        &notified,
+        Observation {
+            source: Source::RefundAnswer,
+            merchant_ref: MerchantRef::refund(order, 1).expect("refund number"),
+            outcome: ProviderOutcome::Refunded,
+            amount: Some(Amount::cny(4_800)),
+            transaction_id: None,
+        },
+    )
+    .await;
+    // #2: paid, found by the server's query (the notification was lost).
+    let queried = order_to_pay(store, DAY, 10).await;
+    let reference = begin(store, &queried, Channel::AlipayWap).await;
+    observe(
+        store,
+        &queried,
+        captured(Source::Query, reference, "2026030222001"),
+    )
+    .await;
+    // #3: still pending.
+    let pending = order_to_pay(store, DAY, 20).await;
+    begin(store, &pending, Channel::StripeCheckout).await;
+    // #4: settled by staff at the counter.
+    let counter = order_to_pay(store, DAY, 30).await;
+    for update in [
+        PaymentUpdate::ChooseCounter,
+        PaymentUpdate::SettleAtCounter {
+            staff_ref: "kitchen".to_owned(),
+        },
+    ] {
+        store
+            .apply_payment(&counter, update, at(100))
+            .await
+            .expect("counter")
+            .outcome
+            .expect("accepted");
+    }
+    // #5 never paid; another day's payment is not this day's.
+    order_to_pay(store, DAY, 40).await;
+    let other_day = order_to_pay(store, "2026-03-03", 86_400).await;
+    begin(store, &other_day, Channel::StripeCheckout).await;
+
+    let day = store.day_payments(DAY, 10).await.expect("read");
+    assert_eq!(
+        day.states,
+        [
+            (PaymentState::Pending, 1),
+            (PaymentState::Paid, 2),
+            (PaymentState::Refunded, 1)
+        ]
+    );
+    assert_eq!(day.count(), 4);
+    assert_eq!(day.captured, [Amount::cny(3 * 4_800)]);
+    assert_eq!(day.refunded, [Amount::cny(4_800)]);
+    assert_eq!(day.repaired, 1, "the query's capture, only");
+    let listed: Vec<_> = day
+        .latest
+        .iter()
+        .map(|payment| {
+            (
+                payment.order_number,
+                payment.order_id.as_str(),
+                payment.provider,
+                payment.state,
+                payment.reference.as_deref(),
+                payment.captured_by,
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                4,
+                counter.as_str(),
+                Some(ProviderId::Counter),
+                PaymentState::Paid,
+                Some("counter"),
+                Some(CapturedBy::Counter)
+            ),
+            (
+                3,
+                pending.as_str(),
+                Some(ProviderId::Stripe),
+                PaymentState::Pending,
+                None,
+                None
+            ),
+            (
+                2,
+                queried.as_str(),
+                Some(ProviderId::Alipay),
+                PaymentState::Paid,
+                Some("2026030222001"),
+                Some(CapturedBy::Query)
+            ),
+            (
+                1,
+                notified.as_str(),
+                Some(ProviderId::Stripe),
+                PaymentState::Refunded,
+                Some("pi_notified"),
+                Some(CapturedBy::Notification)
+            ),
+        ]
+    );
+    assert!(day.latest.iter().all(|p| p.amount == Amount::cny(4_800)));
+    // The list is bounded, the counts are not.
+    let bounded = store.day_payments(DAY, 2).await.expect("read");
+    let numbers: Vec<u32> = bounded.latest.iter().map(|p| p.order_number).collect();
+    assert_eq!((numbers, bounded.count()), (vec![4, 3], 4));
+    let empty = store.day_payments("2026-03-04", 10).await.expect("read");
+    assert_eq!(empty, DayPayments::default());
+}
+
+#[tokio::test]
+async fn contract_day_payments_count_each_state_and_name_who_captured() {
+    on_every_backend!(day_payments_count_each_state_and_name_who_captured);
 }
 
 async fn ping_answers_while_open(store: &impl Backend, _: &EventBus) {

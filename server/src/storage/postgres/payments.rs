@@ -12,8 +12,9 @@ use wendan_protocol::OrderStatus;
 use super::{PostgresStore, move_order, order_from_row};
 use crate::payments::transition::{PaymentUpdate, decide};
 use crate::storage::payments::{
-    Applied, AttemptColumns, EventLine, PaymentEvent, StoredAttempt, StoredPayment, Unsettled,
-    decode_payment, encode_channel, encode_payment, lock, parse_payment_state, parse_provider,
+    Applied, AttemptColumns, DayPaymentRow, DayPayments, EventLine, PaymentEvent, StoredAttempt,
+    StoredPayment, SummaryRow, Unsettled, day_payments, decode_payment, encode_channel,
+    encode_payment, lock, parse_payment_state, parse_provider,
 };
 use crate::storage::{PaymentStore, StorageError, parse_status};
 
@@ -210,7 +211,69 @@ impl PaymentStore for PostgresStore {
             })
             .collect()
     }
+
+    async fn day_payments(
+        &self,
+        business_day: &str,
+        limit: u32,
+    ) -> Result<DayPayments, StorageError> {
+        let client = self.pool.get().await?;
+        let summary = client
+            .query(
+                &format!(
+                    "SELECT state, currency, captured_by, COUNT(*), SUM(minor)::BIGINT FROM (
+                         SELECT payments.state AS state,
+                             payments.record::jsonb #>> '{{expected,currency}}' AS currency,
+                             (payments.record::jsonb #>> '{{expected,minor}}')::BIGINT AS minor,
+                             {CAPTURED_BY} AS captured_by
+                         FROM payments JOIN orders ON orders.id = payments.order_id
+                         WHERE orders.business_day = $1) AS day
+                     GROUP BY state, currency, captured_by"
+                ),
+                &[&business_day],
+            )
+            .await?
+            .iter()
+            .map(|row| SummaryRow {
+                state: row.get(0),
+                currency: row.get(1),
+                captured_by: row.get(2),
+                count: row.get(3),
+                sum_minor: row.get(4),
+            })
+            .collect();
+        let latest = client
+            .query(
+                &format!(
+                    "SELECT payments.order_id, orders.number, payments.provider, payments.state,
+                         payments.record, {CAPTURED_BY}
+                     FROM payments JOIN orders ON orders.id = payments.order_id
+                     WHERE orders.business_day = $1
+                     ORDER BY orders.number DESC LIMIT $2"
+                ),
+                &[&business_day, &i64::from(limit)],
+            )
+            .await?
+            .iter()
+            .map(|row| DayPaymentRow {
+                order_id: row.get(0),
+                number: i64::from(row.get::<_, i32>(1)),
+                provider: row.get(2),
+                state: row.get(3),
+                record: row.get(4),
+                captured_by: row.get(5),
+            })
+            .collect();
+        day_payments(summary, latest)
+    }
 }
+
+/// The source of the first accepted line that left the payment `paid`: who
+/// brought the capture (see `CapturedBy`).
+const CAPTURED_BY: &str = "(SELECT source FROM payment_events
+     WHERE payment_events.order_id = payments.order_id
+       AND accepted AND state_after = 'paid'
+     ORDER BY seq LIMIT 1)";
 
 /// The order's payment with its current attempt.
 async fn payment(

@@ -13,8 +13,9 @@ use super::rows::{self, parse_timestamp, timestamp};
 use super::writer::Job;
 use crate::payments::transition::{PaymentUpdate, decide};
 use crate::storage::payments::{
-    Applied, AttemptColumns, EventLine, PaymentEvent, StoredAttempt, StoredPayment, Unsettled,
-    decode_payment, encode_channel, encode_payment, lock, parse_payment_state, parse_provider,
+    Applied, AttemptColumns, DayPaymentRow, DayPayments, EventLine, PaymentEvent, StoredAttempt,
+    StoredPayment, SummaryRow, Unsettled, day_payments, decode_payment, encode_channel,
+    encode_payment, lock, parse_payment_state, parse_provider,
 };
 use crate::storage::{PaymentStore, StorageError, parse_status};
 
@@ -77,6 +78,16 @@ impl PaymentStore for SqliteStore {
     async fn payment_events(&self, order_id: &str) -> Result<Vec<PaymentEvent>, StorageError> {
         let order_id = order_id.to_owned();
         self.read(move |connection| events(connection, &order_id))
+            .await
+    }
+
+    async fn day_payments(
+        &self,
+        business_day: &str,
+        limit: u32,
+    ) -> Result<DayPayments, StorageError> {
+        let day = business_day.to_owned();
+        self.read(move |connection| read_day_payments(connection, &day, limit))
             .await
     }
 }
@@ -348,4 +359,59 @@ fn events(connection: &Connection, order_id: &str) -> Result<Vec<PaymentEvent>, 
             },
         )
         .collect()
+}
+
+/// The source of the first accepted line that left the payment `paid`: who
+/// brought the capture (see `CapturedBy`).
+const CAPTURED_BY: &str = "(SELECT source FROM payment_events
+     WHERE payment_events.order_id = payments.order_id
+       AND accepted = 1 AND state_after = 'paid'
+     ORDER BY seq LIMIT 1)";
+
+fn read_day_payments(
+    connection: &Connection,
+    day: &str,
+    limit: u32,
+) -> Result<DayPayments, StorageError> {
+    let summary = connection
+        .prepare_cached(&format!(
+            "SELECT state, currency, captured_by, COUNT(*), SUM(minor) FROM (
+                 SELECT payments.state AS state,
+                     json_extract(payments.record, '$.expected.currency') AS currency,
+                     json_extract(payments.record, '$.expected.minor') AS minor,
+                     {CAPTURED_BY} AS captured_by
+                 FROM payments JOIN orders ON orders.id = payments.order_id
+                 WHERE orders.business_day = ?1)
+             GROUP BY state, currency, captured_by"
+        ))?
+        .query_map([day], |row| {
+            Ok(SummaryRow {
+                state: row.get(0)?,
+                currency: row.get(1)?,
+                captured_by: row.get(2)?,
+                count: row.get(3)?,
+                sum_minor: row.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let latest = connection
+        .prepare_cached(&format!(
+            "SELECT payments.order_id, orders.number, payments.provider, payments.state,
+                 payments.record, {CAPTURED_BY}
+             FROM payments JOIN orders ON orders.id = payments.order_id
+             WHERE orders.business_day = ?1
+             ORDER BY orders.number DESC LIMIT ?2"
+        ))?
+        .query_map(params![day, limit], |row| {
+            Ok(DayPaymentRow {
+                order_id: row.get(0)?,
+                number: row.get(1)?,
+                provider: row.get(2)?,
+                state: row.get(3)?,
+                record: row.get(4)?,
+                captured_by: row.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    day_payments(summary, latest)
 }
