@@ -119,6 +119,8 @@ pub struct PaymentWords {
     pub opened_elsewhere: &'static str,
     /// No way to pay from this page (a channel the page cannot start).
     pub not_here: &'static str,
+    /// A WeChat Moments snapshot of the page cannot pay: open it fully.
+    pub wechat_snapshot: &'static str,
 }
 
 /// What went wrong with the phone's storage, and what it means for orders.
@@ -248,6 +250,48 @@ pub struct AdminWords {
     pub print_hint: &'static str,
     pub scan_to_order: &'static str,
     pub qr_code: &'static str,
+    pub payments: AdminPaymentWords,
+}
+
+/// The dashboard's payments section: a day's payments, their states, and
+/// the ones the server's own query had to repair. One word per payment
+/// state (`wendan_payments::PaymentState`) and per provider.
+#[derive(Serialize)]
+pub struct AdminPaymentWords {
+    pub title: &'static str,
+    pub hint: &'static str,
+    pub none: &'static str,
+    pub by_state: &'static str,
+    pub state: &'static str,
+    pub count: &'static str,
+    pub captured: &'static str,
+    pub refunded_total: &'static str,
+    pub repaired: &'static str,
+    pub repaired_hint: &'static str,
+    pub latest: &'static str,
+    /// Before "shown / all", under the list.
+    pub listed: &'static str,
+    pub order: &'static str,
+    pub provider: &'static str,
+    pub amount: &'static str,
+    pub reference: &'static str,
+    pub settled_by: &'static str,
+    pub by_notification: &'static str,
+    pub by_query: &'static str,
+    pub by_close: &'static str,
+    pub by_counter: &'static str,
+    pub unpaid: &'static str,
+    pub pending: &'static str,
+    pub paid: &'static str,
+    pub failed: &'static str,
+    pub closed: &'static str,
+    pub refund_pending: &'static str,
+    pub refunded: &'static str,
+    pub counter: &'static str,
+    pub wechat: &'static str,
+    pub alipay: &'static str,
+    pub stripe: &'static str,
+    pub at_counter: &'static str,
 }
 
 /// The kitchen display: its own chrome, the statuses and the buttons. The

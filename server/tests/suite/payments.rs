@@ -452,3 +452,78 @@ async fn either_mode_sends_dine_in_to_the_kitchen_at_once_and_pickup_pays_first(
         .await;
     assert_eq!(order["status"], "awaiting_payment");
 }
+
+/// The `<tr>` of the dashboard's payment list for `order_id`.
+fn payment_row<'a>(page: &'a str, order_id: &str) -> &'a str {
+    let start = page
+        .find(&format!("<tr data-order=\"{order_id}\""))
+        .unwrap_or_else(|| panic!("no row for {order_id} in {page}"));
+    let end = start + page[start..].find("</tr>").expect("the row ends");
+    &page[start..end]
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_the_days_payments_and_marks_the_one_the_query_repaired() {
+    let shop = Shop::open("pay-first").await;
+    // Paid the normal way: the provider's notification tells the server.
+    let notified = shop.pickup_order().await;
+    let (_, answer) = shop.pay(&notified, json!({"channel": "alipay_wap"})).await;
+    shop.tap(&answer["handoff"], "pay").await;
+    // Nothing asks the payment before the notification is in: a read now
+    // would make the server query, and the query would win the race.
+    shop.wait_for_acknowledged(&notified).await;
+    // Paid, but the notification is lost: the diner's return makes the
+    // server query, which finds the money.
+    let lost = shop.pickup_order().await;
+    shop.faults(&lost, 1, json!({"lose_notification": 1.0}))
+        .await;
+    let (_, answer) = shop.pay(&lost, json!({"channel": "stripe_checkout"})).await;
+    shop.tap(&answer["handoff"], "pay").await;
+    for id in [&notified, &lost] {
+        let paid = shop.wait_for_payment(id, "paid").await;
+        assert_eq!(paid["payment"], "paid", "{paid}");
+    }
+    // Still being paid.
+    let waiting = shop.pickup_order().await;
+    shop.pay(&waiting, json!({"channel": "alipay_wap"})).await;
+
+    let page = shop
+        .server
+        .client
+        .get(shop.server.url("/admin?lang=en"))
+        .bearer_auth(wendan_server::config::DEMO_ADMIN_TOKEN)
+        .send()
+        .await
+        .expect("dashboard")
+        .text()
+        .await
+        .expect("html");
+    let row = payment_row(&page, &notified);
+    assert!(row.contains(r#"data-payment-state="paid""#), "{row}");
+    assert!(row.contains("<td>notification</td>"), "{row}");
+    assert!(!row.contains("data-repaired"), "{row}");
+    let row = payment_row(&page, &lost);
+    assert!(row.contains(r#"data-payment-state="paid""#), "{row}");
+    assert!(row.contains(r#"data-repaired="true""#), "{row}");
+    assert!(row.contains("repaired by query"), "{row}");
+    let row = payment_row(&page, &waiting);
+    assert!(row.contains(r#"data-payment-state="pending""#), "{row}");
+    // The counts by state, the money taken, and one repair.
+    for (state, count) in [("paid", 2), ("pending", 1)] {
+        let line = format!(
+            r#"<tr data-payment-state="{state}"><th scope="row">{state}</th><td class="number">{count}</td></tr>"#
+        );
+        assert!(page.contains(&line), "{line} in {page}");
+    }
+    let captured = wendan_protocol::money::format_minor(2 * TRIPE_AND_POT_TOTAL, "CNY");
+    assert!(
+        page.contains(&format!(
+            r#"<dd data-figure="captured"><span class="big">{captured}</span></dd>"#
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<span class="big" data-figure="repaired">1</span>"#),
+        "{page}"
+    );
+}

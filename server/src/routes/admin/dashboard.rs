@@ -12,6 +12,7 @@ use wendan_protocol::{Problem, ProblemType};
 use wendan_words::AdminWords;
 
 use super::layout::{Section, page, words};
+use super::payments;
 use super::session::AdminPage;
 use crate::auth::Admin;
 use crate::business_day::business_day;
@@ -22,7 +23,8 @@ use crate::dashboard::figures::Percentiles;
 use crate::language::{self, Language};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::AdminStore;
+use crate::storage::payments::DayPayments;
+use crate::storage::{AdminStore, PaymentStore};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct DayQuery {
@@ -88,7 +90,11 @@ pub async fn page_get(
     let lang = language::from_query(query.lang.as_deref());
     let day = chosen_day(&state, query.day.as_deref())?;
     let figures = figures(&state, &day).await?;
-    Ok(render(lang, &day, &figures))
+    let payments = state
+        .storage
+        .day_payments(&day.name(), payments::LISTED)
+        .await?;
+    Ok(render(lang, &day, &figures, &payments))
 }
 
 fn seconds(ms: i64) -> String {
@@ -117,7 +123,7 @@ fn percentiles(
     }
 }
 
-fn render(lang: Language, day: &ShownDay, figures: &DayFigures) -> Markup {
+fn render(lang: Language, day: &ShownDay, figures: &DayFigures, payments: &DayPayments) -> Markup {
     let words = words(lang);
     let keep = format!("day={}&", day.name());
     let totals = &figures.totals;
@@ -165,6 +171,7 @@ fn render(lang: Language, day: &ShownDay, figures: &DayFigures) -> Markup {
             (charts(words, figures))
             p class="hint" { (words.times_note) }
         }
+        (payments::section(&words.payments, payments))
     };
     page(lang, Section::Dashboard, words.dashboard, &keep, body)
 }

@@ -4,6 +4,7 @@
 
 pub mod dashboard;
 pub mod layout;
+pub mod payments;
 pub mod session;
 pub mod tables;
 
