@@ -310,3 +310,75 @@ test('"Pay" tapped the moment it appears, before the ways to pay have arrived, i
     // The tap waited for the choices, then went to the first provider's page.
     await expect(page.getByRole('heading', { level: 1 })).toContainText('WeChat Pay', { timeout: 10_000 });
   }));
+
+test('the provider\'s notification is lost: the server\'s own query finds the payment, and the ticket reaches the kitchen', async ({ browser, page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await openKitchen(kitchen, server);
+      await paysim.setFaults({ lose_notification: 1 });
+      await placeUnpaidOrder(page, server);
+      await payWith(page, 'Alipay');
+      await page.getByRole('button', { name: 'Pay 支付' }).click();
+      // Back on the widget: nobody told the server, so it asks the provider.
+      const card = page.locator('[data-order-key]').first();
+      await expect(card).toHaveAttribute('data-payment', 'paid', { timeout: 10_000 });
+      await expect(card.locator('.payment-state')).toHaveText(/Paid · Transaction \S+/);
+      await expectOrderStates(page, ['received']);
+      await expect(kitchen.locator('.ticket')).toHaveCount(1, { timeout: 5_000 });
+      await expect(kitchen.locator('.awaiting-order')).toHaveCount(0);
+
+      const payments = await paysim.payments();
+      expect(payments).toHaveLength(1);
+      expect(payments[0].captures).toHaveLength(1);
+      // The notification was written and never sent: the query alone found the money.
+      expect(payments[0].notifications.length).toBeGreaterThan(0);
+      for (const notification of payments[0].notifications) {
+        expect(notification).toMatchObject({ attempts: 0, acknowledged: false });
+      }
+    } finally {
+      await kitchen.context().close();
+    }
+  }));
+
+test('a notification with a wrong amount is refused: the order stays off the kitchen board until the provider\'s query reports what was paid', async ({ browser, page }) =>
+  withPayFirst(async ({ server, paysim }) => {
+    const kitchen = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await openKitchen(kitchen, server);
+      // Every notification claims one fen more than was paid (correctly
+      // signed: only the amount check catches it), and the provider's query
+      // is down for now, so the notification is all the server hears.
+      await paysim.setFaults({ wrong_amount: 1, query_error: 1 });
+      await placeUnpaidOrder(page, server);
+      await payWith(page, 'Alipay');
+      await page.getByRole('button', { name: 'Pay 支付' }).click();
+      await expect(page).toHaveURL(new RegExp(`^${server.url}/`));
+      // The server answered the notification (so the provider stops
+      // resending) and changed nothing.
+      await expect.poll(async () => (await paysim.payments())[0]?.notifications.some((n) => n.acknowledged), { timeout: 10_000 })
+        .toBe(true);
+      const card = page.locator('[data-order-key]').first();
+      await expect(card).toHaveAttribute('data-payment', 'pending');
+      await expectOrderStates(page, ['awaiting_payment']);
+      expect(await server.openOrders()).toHaveLength(0);
+      await expect(kitchen.locator('.ticket')).toHaveCount(0);
+      await expect(kitchen.locator('.awaiting-order')).toHaveCount(1);
+      // The diner's money was taken at the provider all the same.
+      expect((await paysim.payments())[0].captures).toHaveLength(1);
+
+      // The query answers again and reports the amount really paid, which
+      // is the order's: that, not the notification, sends it to the kitchen.
+      await paysim.setFaults({ wrong_amount: 1 });
+      await page.goto(DINER_URL(server));
+      const back = page.locator('[data-order-key]').first();
+      await expect(back).toHaveAttribute('data-payment', 'paid', { timeout: 15_000 });
+      await expectOrderStates(page, ['received']);
+      await expect(kitchen.locator('.ticket')).toHaveCount(1, { timeout: 5_000 });
+      const payments = await paysim.payments();
+      expect(payments).toHaveLength(1);
+      expect(payments[0].captures).toHaveLength(1);
+    } finally {
+      await kitchen.context().close();
+    }
+  }));

@@ -48,6 +48,19 @@ export class Paysim {
     return (await (await fetch(`${this.url}/sandbox/ledger`)).json()).payments;
   }
 
+  /**
+   * Replaces the sandbox's faults for every payment (`paysim/src/faults.rs`:
+   * each a probability, 0 never to 1 always); `{}` clears them.
+   */
+  async setFaults(faults) {
+    const response = await fetch(`${this.url}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
+    if (response.status !== 204) throw new Error(`faults refused: ${response.status} ${await response.text()}`);
+  }
+
   async stop() {
     if (this.child.exitCode !== null || this.child.signalCode) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
