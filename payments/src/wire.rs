@@ -267,7 +267,23 @@ pub struct PaymentOptions {
     pub providers: Vec<ProviderId>,
     /// Every online provider is the payment sandbox: no real money.
     pub sandbox: bool,
+    /// Inside WeChat's own browser WeChat Pay runs as JSAPI, which needs the
+    /// diner's `openid`: the server can learn it (it holds the official
+    /// account's AppSecret) at [`WECHAT_AUTHORIZE_PATH`].
+    #[serde(default)]
+    pub wechat_in_browser: bool,
 }
+
+/// Where a page inside the WeChat browser sends the diner to learn their
+/// `openid` (`?order_id=…`): the server redirects to WeChat's `snsapi_base`
+/// authorisation and back to the widget's return URL, with
+/// `#wechat_openid=…` or `#wechat_openid_error=…` in the fragment (never
+/// sent to a server, so never in a log).
+pub const WECHAT_AUTHORIZE_PATH: &str = "/api/v1/payments/wechat/authorize";
+/// The fragment parameter carrying the diner's `openid` back to the page.
+pub const WECHAT_OPENID_FRAGMENT: &str = "wechat_openid";
+/// The fragment parameter saying the `openid` could not be had, and why.
+pub const WECHAT_OPENID_ERROR_FRAGMENT: &str = "wechat_openid_error";
 
 impl Channel {
     /// The channel a web page starts for `provider` by redirecting to the

@@ -95,8 +95,8 @@ pub struct Payment {
     /// The create request, to tell a repeat from a conflicting reuse.
     #[serde(skip)]
     pub fingerprint: serde_json::Value,
-    /// Provider fields echoed back (appid/mchid, Stripe metadata).
-    #[serde(skip)]
+    /// Provider fields echoed back (appid/mchid, Stripe metadata; WeChat's
+    /// trade type and the JSAPI payer's `openid`).
     pub extra: serde_json::Value,
     pub captures: Vec<Capture>,
     pub refunds: Vec<Refund>,

@@ -6,6 +6,7 @@
 //! adapters run against it unchanged; only the base URL and keys differ.
 //!
 //! - [`wechat`], [`alipay`], [`stripe`]: one module per provider API.
+//! - [`wechat_oauth`]: WeChat's web authorisation, for JSAPI's `openid`.
 //! - [`wallet`]: the page where the diner taps "Pay", "Decline" or "Cancel".
 //! - [`notifier`]: notifications, retried until the merchant acknowledges.
 //! - [`faults`]: misbehaviour on command, drawn from a seeded random source.
@@ -20,6 +21,7 @@ pub mod notifier;
 pub mod stripe;
 pub mod wallet;
 pub mod wechat;
+pub mod wechat_oauth;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -50,6 +52,8 @@ pub struct SandboxConfig {
     pub time_scale: u32,
     pub wechat_mchid: String,
     pub wechat_appid: String,
+    /// The official account's AppSecret the code exchange must present.
+    pub wechat_app_secret: String,
     pub alipay_app_id: String,
     /// Stripe posts events to one endpoint registered in its dashboard.
     pub stripe_webhook_url: Option<String>,
@@ -62,6 +66,7 @@ impl Default for SandboxConfig {
             time_scale: 100,
             wechat_mchid: "1900000109".into(),
             wechat_appid: "wx8888888888888888".into(),
+            wechat_app_secret: "sandbox-app-secret".into(),
             alipay_app_id: "2021000000000016".into(),
             stripe_webhook_url: None,
         }
@@ -86,6 +91,9 @@ struct Inner {
     counter: u64,
     /// Stripe's `Idempotency-Key`s: the request body and the stored answer.
     idempotency: HashMap<String, (String, StatusCode, String)>,
+    /// WeChat's web-authorisation codes: the `openid` each names, and
+    /// whether it was exchanged (a code is single-use).
+    oauth_codes: HashMap<String, (String, bool)>,
 }
 
 /// A sandbox serving on a bound port.
@@ -113,6 +121,7 @@ impl Sandbox {
                 rng,
                 counter: 0,
                 idempotency: HashMap::new(),
+                oauth_codes: HashMap::new(),
             }),
         })
     }
@@ -216,6 +225,27 @@ impl Sandbox {
             .insert(key.to_owned(), (body.to_owned(), status, answer.to_owned()));
     }
 
+    /// A single-use web-authorisation code naming `openid`.
+    pub fn issue_oauth_code(&self, openid: &str) -> String {
+        let code = self.nonce(32);
+        self.lock()
+            .oauth_codes
+            .insert(code.clone(), (openid.to_owned(), false));
+        code
+    }
+
+    /// The `openid` a code names, once.
+    pub fn redeem_oauth_code(&self, code: &str) -> wechat_oauth::Redeemed {
+        match self.lock().oauth_codes.get_mut(code) {
+            Some((_, true)) => wechat_oauth::Redeemed::AlreadyUsed,
+            Some((openid, used)) => {
+                *used = true;
+                wechat_oauth::Redeemed::Openid(openid.clone())
+            }
+            None => wechat_oauth::Redeemed::Unknown,
+        }
+    }
+
     /// Scales a provider's delay down.
     pub fn scaled(&self, seconds: u64) -> Duration {
         Duration::from_millis(seconds * 1000 / u64::from(self.config.time_scale.max(1)))
@@ -231,6 +261,7 @@ pub fn now() -> OffsetDateTime {
 pub fn router(sandbox: Arc<Sandbox>) -> Router {
     Router::new()
         .merge(wechat::routes())
+        .merge(wechat_oauth::routes())
         .merge(alipay::routes())
         .merge(stripe::routes())
         .merge(wallet::routes())

@@ -204,7 +204,10 @@ async fn prepay(
         if let Some(existing) = ledger.by_ref(Provider::Wechat, &request.out_trade_no) {
             existing.expire_if_due(now().unix_timestamp());
             return match existing.status {
-                _ if existing.fingerprint != fingerprint => Err(("INVALID_REQUEST", "out_trade_no reused with other parameters")),
+                _ if existing.fingerprint != fingerprint => Err((
+                    "INVALID_REQUEST",
+                    "out_trade_no reused with other parameters",
+                )),
                 Status::Paid | Status::Refunded => Err(("ORDERPAID", "the order is already paid")),
                 Status::Closed => Err(("ORDER_CLOSED", "the order is closed")),
                 Status::Open | Status::Failed => Ok(existing.handle.clone()),
@@ -225,7 +228,10 @@ async fn prepay(
             return_url: None,
             cancel_url: None,
             fingerprint,
-            extra: serde_json::json!({"trade_type": if request.payer.is_some() { "JSAPI" } else { "MWEB" }}),
+            extra: match &request.payer {
+                Some(payer) => serde_json::json!({"trade_type": "JSAPI", "openid": payer.openid}),
+                None => serde_json::json!({"trade_type": "MWEB"}),
+            },
             captures: vec![],
             refunds: vec![],
             notifications: vec![],

@@ -8,6 +8,7 @@
 //! - [`transaction`]: JSAPI and H5 prepay bodies, query by `out_trade_no`,
 //!   close (关单), and the `trade_state` → [`crate::ProviderOutcome`] mapping.
 //! - [`refund`]: domestic refunds by `out_refund_no`.
+//! - [`oauth`]: the diner's `openid` by web authorisation (`snsapi_base`).
 //! - [`jsapi`]: the `paySign` for `WeixinJSBridge.invoke('getBrandWCPayRequest', …)`.
 //!
 //! Keys, timestamps and nonces are arguments, so every function is
@@ -16,6 +17,7 @@
 pub mod auth;
 pub mod jsapi;
 pub mod notification;
+pub mod oauth;
 pub mod refund;
 pub mod transaction;
 
