@@ -16,7 +16,10 @@ use crate::embedding::routes::ReportLimits;
 use crate::limits::request_body::{BodyDeadline, enforce_body_deadline, problem_for_bare_413};
 use crate::metrics::{serve_metrics, track_latency};
 use crate::openapi::serve_openapi;
-use crate::payments::paths::{ALIPAY_NOTIFY_PATH, STRIPE_WEBHOOK_PATH, WECHAT_NOTIFY_PATH};
+use crate::payments::paths::{
+    ALIPAY_NOTIFY_PATH, STRIPE_WEBHOOK_PATH, WECHAT_AUTHORIZE_PATH, WECHAT_NOTIFY_PATH,
+    WECHAT_OPENID_PATH,
+};
 use crate::request_log::log_request;
 use crate::routes::{admin, health, json_only, kitchen, menu, order_events, orders, payments};
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
@@ -48,6 +51,8 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             json_only(post(payments::settle_at_counter)),
         )
         .route(WECHAT_NOTIFY_PATH, post(payments::wechat_notify))
+        .route(WECHAT_AUTHORIZE_PATH, get(payments::wechat_authorize))
+        .route(WECHAT_OPENID_PATH, get(payments::wechat_openid))
         .route(ALIPAY_NOTIFY_PATH, post(payments::alipay_notify))
         .route(STRIPE_WEBHOOK_PATH, post(payments::stripe_webhook))
         .merge(kitchen::routes())

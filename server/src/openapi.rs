@@ -50,6 +50,8 @@ use crate::routes::{health, kitchen, menu, order_events, orders, payments};
         payments::payment_status,
         payments::settle_at_counter,
         payments::wechat_notify,
+        payments::wechat_authorize,
+        payments::wechat_openid,
         payments::alipay_notify,
         payments::stripe_webhook,
     ),

@@ -226,6 +226,36 @@ pub struct PaymentFlags {
     )]
     pub wechat_base_url: Option<String>,
 
+    /// The official account's AppSecret (开发者密码). Optional: with it,
+    /// diners inside the WeChat browser pay there (JSAPI); the server learns
+    /// their `openid` by the account's silent web authorisation, whose
+    /// domain (网页授权域名) must be this server's host.
+    #[arg(
+        long,
+        env = "WENDAN_WECHAT_APP_SECRET",
+        hide_env_values = true,
+        help_heading = "WeChat Pay"
+    )]
+    pub wechat_app_secret: Option<Secret>,
+
+    /// WeChat's web authorisation [default: https://open.weixin.qq.com].
+    #[arg(
+        long,
+        env = "WENDAN_WECHAT_AUTHORIZE_URL",
+        value_name = "URL",
+        help_heading = "WeChat Pay"
+    )]
+    pub wechat_authorize_url: Option<String>,
+
+    /// WeChat's API for exchanging the authorisation code [default: https://api.weixin.qq.com].
+    #[arg(
+        long,
+        env = "WENDAN_WECHAT_SNS_URL",
+        value_name = "URL",
+        help_heading = "WeChat Pay"
+    )]
+    pub wechat_sns_url: Option<String>,
+
     /// Alipay application id. Alipay is enabled by its app id, app private
     /// key and Alipay public key.
     #[arg(long, env = "WENDAN_ALIPAY_APP_ID", help_heading = "Alipay")]

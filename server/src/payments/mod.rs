@@ -7,7 +7,8 @@
 //!   provider's state ([`ProviderError::outcome_unknown`]), and
 //!   [`NotificationError`].
 //! - [`wechat`], [`alipay`], [`stripe`], [`counter`]: one thin adapter per
-//!   provider over `wendan-payments`' codecs.
+//!   provider over `wendan-payments`' codecs; [`wechat_openid`]: the diner's
+//!   `openid` for WeChat's JSAPI, by the official account's web authorisation.
 //! - [`http`]: the HTTPS client they share (rustls, timeouts).
 //! - [`registry`]: the providers a restaurant enabled, and its [`PaymentMode`].
 //! - [`flags`], [`setup`], [`sandbox`]: the command line, read and checked at
@@ -31,6 +32,7 @@ pub mod setup;
 pub mod stripe;
 pub mod transition;
 pub mod wechat;
+pub mod wechat_openid;
 
 pub use error::{CodecError, NotificationError, ProviderError};
 pub use flags::{PaymentFlags, PaymentMode, Secret};

@@ -13,6 +13,12 @@ pub const WECHAT_NOTIFY_PATH: &str = "/api/v1/payments/wechat/notify";
 pub const ALIPAY_NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
 /// Stripe's webhook endpoint (registered in Stripe's dashboard, not sent per request).
 pub const STRIPE_WEBHOOK_PATH: &str = "/api/v1/payments/stripe/webhook";
+/// Where the WeChat browser starts the official account's web authorisation
+/// (the widget sends the diner there; shared with it through the wire types).
+pub use wendan_payments::wire::WECHAT_AUTHORIZE_PATH;
+/// Where WeChat's web authorisation sends the diner back with a code (the
+/// official account's 网页授权域名 must be this server's host).
+pub const WECHAT_OPENID_PATH: &str = "/api/v1/payments/wechat/openid";
 
 /// The query parameter that tells the widget, on the diner's return from a
 /// provider's page, which order's payment to show (and have the server query).
@@ -44,6 +50,11 @@ impl PublicUrls {
     /// The notify URL `provider` is told (none for the counter).
     pub fn notify_url(&self, provider: ProviderId) -> Option<String> {
         notify_path(provider).map(|path| format!("{}{path}", self.base))
+    }
+
+    /// `path` on this server, as the internet reaches it.
+    pub fn url_of(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     /// Where the provider's page sends the diner back for `order_id`: the

@@ -9,6 +9,7 @@ use super::counter::Counter;
 use super::flags::PaymentMode;
 use super::provider::{Channel, PaymentProvider, ProviderId};
 use super::setup::PaymentConfigError;
+use super::wechat_openid::OpenidExchange;
 
 /// Built once at start ([`super::PaymentFlags::providers`]); cheap to share.
 pub struct PaymentProviders {
@@ -19,6 +20,8 @@ pub struct PaymentProviders {
     providers: Vec<Arc<dyn PaymentProvider>>,
     /// The restaurant's payment window, when shorter than the providers'.
     window: Option<Duration>,
+    /// WeChat's `openid` exchange, when JSAPI inside WeChat is set up.
+    openid_exchange: Option<Arc<OpenidExchange>>,
 }
 
 impl PaymentProviders {
@@ -40,6 +43,7 @@ impl PaymentProviders {
             sandbox,
             providers,
             window: None,
+            openid_exchange: None,
         })
     }
 
@@ -47,6 +51,19 @@ impl PaymentProviders {
     /// bounds: see [`PaymentProviders::lifetime`]).
     pub fn with_window(self, window: Option<Duration>) -> Self {
         PaymentProviders { window, ..self }
+    }
+
+    /// Diners inside the WeChat browser pay there (JSAPI): the server can
+    /// learn their `openid`.
+    pub fn with_openid_exchange(self, openid_exchange: Option<Arc<OpenidExchange>>) -> Self {
+        PaymentProviders {
+            openid_exchange,
+            ..self
+        }
+    }
+
+    pub fn openid_exchange(&self) -> Option<&Arc<OpenidExchange>> {
+        self.openid_exchange.as_ref()
     }
 
     /// How long an attempt with `provider` stays payable: the restaurant's

@@ -13,12 +13,16 @@ use super::setup::{
     OnlineConfigs, PaymentConfigError, api_v3_key_of, signing_key, stripe_config, verifying_key,
 };
 use super::wechat::WechatPayConfig;
+use super::wechat_openid::WebAuthorisation;
 
 /// The merchant the sandbox knows (its defaults; a test keeps them in step
 /// with `wendan_paysim::SandboxConfig::default()`).
 pub const WECHAT_MCHID: &str = "1900000109";
 pub const WECHAT_APPID: &str = "wx8888888888888888";
 pub const ALIPAY_APP_ID: &str = "2021000000000016";
+/// The official account's AppSecret in the sandbox (not a secret: the
+/// sandbox's web authorisation is a stand-in).
+pub const WECHAT_APP_SECRET: &str = "sandbox-app-secret";
 
 const FLAG: &str = "--payment-sandbox";
 
@@ -51,6 +55,12 @@ pub(super) fn configs(dir: &Path, url: &str) -> Result<OnlineConfigs, PaymentCon
             verifying_key(FLAG, &dir.join("wechat_platform_public.pem"))?,
         ),
         base_url: url.to_owned(),
+        web_authorisation: Some(WebAuthorisation {
+            appid: WECHAT_APPID.to_owned(),
+            app_secret: Secret::new(WECHAT_APP_SECRET),
+            authorize_base: url.to_owned(),
+            sns_base: url.to_owned(),
+        }),
     };
     let alipay = AlipayConfig {
         app_id: ALIPAY_APP_ID.to_owned(),
@@ -86,5 +96,6 @@ mod tests {
         assert_eq!(WECHAT_MCHID, sandbox.wechat_mchid);
         assert_eq!(WECHAT_APPID, sandbox.wechat_appid);
         assert_eq!(ALIPAY_APP_ID, sandbox.alipay_app_id);
+        assert_eq!(WECHAT_APP_SECRET, sandbox.wechat_app_secret);
     }
 }

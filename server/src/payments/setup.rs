@@ -20,6 +20,7 @@ use super::registry::PaymentProviders;
 use super::sandbox;
 use super::stripe::{Stripe, StripeConfig};
 use super::wechat::{WechatPay, WechatPayConfig};
+use super::wechat_openid::{OpenidExchange, WebAuthorisation};
 
 /// Why the server refuses to start with these payment flags.
 #[derive(Debug, thiserror::Error)]
@@ -104,9 +105,9 @@ impl PaymentFlags {
                 stripe: self.stripe()?,
             },
         };
-        let online =
+        let (online, openid_exchange) =
             if configs.wechat.is_none() && configs.alipay.is_none() && configs.stripe.is_none() {
-                Vec::new()
+                (Vec::new(), None)
             } else {
                 let timeouts =
                     Timeouts::new(std::time::Duration::from_secs(self.payment_timeout_secs));
@@ -116,8 +117,11 @@ impl PaymentFlags {
         let window = self
             .payment_window_seconds
             .map(|seconds| time::Duration::seconds(seconds.try_into().unwrap_or(i64::MAX)));
-        PaymentProviders::new(self.mode, sandboxed.is_some(), online)
-            .map(|providers| providers.with_window(window))
+        PaymentProviders::new(self.mode, sandboxed.is_some(), online).map(|providers| {
+            providers
+                .with_window(window)
+                .with_openid_exchange(openid_exchange)
+        })
     }
 
     /// Every credential flag, given or not: one table for both checks.
@@ -172,6 +176,24 @@ impl PaymentFlags {
                 Wechat,
                 "--wechat-base-url",
                 self.wechat_base_url.is_some(),
+                false,
+            ),
+            entry(
+                Wechat,
+                "--wechat-app-secret",
+                self.wechat_app_secret.is_some(),
+                false,
+            ),
+            entry(
+                Wechat,
+                "--wechat-authorize-url",
+                self.wechat_authorize_url.is_some(),
+                false,
+            ),
+            entry(
+                Wechat,
+                "--wechat-sns-url",
+                self.wechat_sns_url.is_some(),
                 false,
             ),
             entry(
@@ -317,6 +339,33 @@ impl PaymentFlags {
                 "--wechat-base-url",
                 self.wechat_base_url.as_deref().unwrap_or(wechat::API_BASE),
             )?,
+            web_authorisation: self.web_authorisation(appid)?,
+        }))
+    }
+
+    /// JSAPI's `openid` exchange, when the AppSecret is given.
+    fn web_authorisation(
+        &self,
+        appid: &str,
+    ) -> Result<Option<WebAuthorisation>, PaymentConfigError> {
+        let Some(app_secret) = &self.wechat_app_secret else {
+            return Ok(None);
+        };
+        Ok(Some(WebAuthorisation {
+            appid: appid.to_owned(),
+            app_secret: app_secret.clone(),
+            authorize_base: checked_url(
+                "--wechat-authorize-url",
+                self.wechat_authorize_url
+                    .as_deref()
+                    .unwrap_or(wechat::oauth::AUTHORIZE_BASE),
+            )?,
+            sns_base: checked_url(
+                "--wechat-sns-url",
+                self.wechat_sns_url
+                    .as_deref()
+                    .unwrap_or(wechat::oauth::SNS_BASE),
+            )?,
         }))
     }
 
@@ -366,13 +415,22 @@ impl PaymentFlags {
 }
 
 /// The adapters of the configured providers, sharing one HTTP client.
+/// With WeChat's AppSecret, the `openid` exchange for JSAPI too.
 fn build(
     configs: OnlineConfigs,
     http: &ProviderHttp,
     urls: &PublicUrls,
-) -> Vec<Arc<dyn PaymentProvider>> {
+) -> (Vec<Arc<dyn PaymentProvider>>, Option<Arc<OpenidExchange>>) {
     let mut online: Vec<Arc<dyn PaymentProvider>> = Vec::new();
-    if let Some(config) = configs.wechat {
+    let mut openid_exchange = None;
+    if let Some(mut config) = configs.wechat {
+        openid_exchange = config.web_authorisation.take().map(|authorisation| {
+            Arc::new(OpenidExchange::new(
+                authorisation,
+                http.clone(),
+                urls.clone(),
+            ))
+        });
         online.push(Arc::new(WechatPay::new(config, http.clone(), urls.clone())));
     }
     if let Some(config) = configs.alipay {
@@ -381,7 +439,7 @@ fn build(
     if let Some(config) = configs.stripe {
         online.push(Arc::new(Stripe::new(config, http.clone(), urls.clone())));
     }
-    online
+    (online, openid_exchange)
 }
 
 fn read_key_file(flag: &'static str, path: &Path) -> Result<String, PaymentConfigError> {

@@ -32,6 +32,7 @@ use super::paths::PublicUrls;
 use super::provider::{
     Attempt, CaptureRefund, Channel, Created, Handoff, PaymentProvider, ProviderId,
 };
+use super::wechat_openid::WebAuthorisation;
 
 const ID: ProviderId = ProviderId::Wechat;
 /// WeChat Pay's clock.
@@ -56,6 +57,11 @@ pub struct WechatPayConfig {
     pub platform: PlatformKeys,
     /// `https://api.mch.weixin.qq.com`, or the sandbox.
     pub base_url: String,
+    /// The official account's web authorisation, for JSAPI's `openid`
+    /// (taken out at start into its own [`OpenidExchange`]).
+    ///
+    /// [`OpenidExchange`]: super::wechat_openid::OpenidExchange
+    pub web_authorisation: Option<WebAuthorisation>,
 }
 
 pub struct WechatPay {

@@ -4,17 +4,20 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
+use uuid::Uuid;
 use wendan_payments::Payment;
 use wendan_payments::wire::{PaymentOptions, PaymentView};
 use wendan_protocol::{OrderStatus, Problem, ProblemType};
 
 use super::orders::idempotency_key;
 use crate::auth::Kitchen;
+use crate::auth::cookie::{cookie, secure_for};
 use crate::cashier::CashierError;
 use crate::json_body::AppJson;
 use crate::limits::client_ip::client_ip;
@@ -45,6 +48,7 @@ pub async fn options(State(state): State<AppState>) -> Json<PaymentOptions> {
     Json(PaymentOptions {
         providers: providers.enabled(),
         sandbox: providers.is_sandbox(),
+        wechat_in_browser: providers.openid_exchange().is_some(),
     })
 }
 
@@ -319,4 +323,129 @@ fn problem(error: CashierError) -> ApiError {
         }
         CashierError::Storage(error) => ApiError::from(error),
     }
+}
+
+/// The cookie binding WeChat's return to the browser that left for it.
+const WECHAT_STATE_COOKIE: &str = "wendan_wechat_state";
+
+#[derive(Debug, Deserialize)]
+pub struct AuthorizeQuery {
+    order_id: String,
+}
+
+/// `GET /api/v1/payments/wechat/authorize?order_id=…`: inside the WeChat
+/// browser, "Pay" with WeChat first needs the diner's `openid`. The browser
+/// goes to WeChat's silent authorisation and comes back to
+/// [`wechat_openid`]; a random `state`, also kept in a short-lived cookie,
+/// ties the return to this browser (a code from someone else's visit is
+/// refused).
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments/wechat/authorize",
+    tag = "diner",
+    params(("order_id" = String, Query, description = "The order the diner is paying")),
+    responses(
+        (status = 303, description = "To WeChat's web authorisation (`snsapi_base`)"),
+        (status = 404, description = "not-found: JSAPI is not set up here (no AppSecret), or not an order id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn wechat_authorize(
+    State(state): State<AppState>,
+    Query(query): Query<AuthorizeQuery>,
+) -> Result<Response, ApiError> {
+    let exchange = state
+        .cashier
+        .providers()
+        .openid_exchange()
+        .cloned()
+        .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail("WeChat JSAPI is not set up"))?;
+    let order_id = Uuid::parse_str(&query.order_id)
+        .map_err(|_| ApiError::new(ProblemType::NotFound).detail("no such order"))?;
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).map_err(|error| {
+        ApiError::new(ProblemType::Internal).detail(format!("no random source: {error}"))
+    })?;
+    let nonce: String = nonce.iter().map(|byte| format!("{byte:02x}")).collect();
+    let mut response = Redirect::to(&exchange.authorize_url(order_id, &nonce)).into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, state_cookie(&state, Some(&nonce)));
+    Ok(response)
+}
+
+/// `Set-Cookie` for the authorisation's `state` (or forgetting it). `Lax`,
+/// not `Strict`: it must come back on WeChat's top-level redirect.
+fn state_cookie(state: &AppState, nonce: Option<&str>) -> HeaderValue {
+    let (value, max_age) = nonce.map_or(("", 0), |nonce| (nonce, 600));
+    let secure = if secure_for(&state.public_url) {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{WECHAT_STATE_COOKIE}={value}; Path=/api/v1/payments/wechat; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    );
+    // Hex and fixed text: always a valid header value.
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OpenidQuery {
+    order_id: String,
+    code: Option<String>,
+    state: Option<String>,
+}
+
+/// `GET /api/v1/payments/wechat/openid?order_id=…&code=…&state=…`: WeChat's
+/// return. The code is exchanged for the diner's `openid` (the AppSecret
+/// never leaves the server), and the browser goes back to the widget with
+/// it in the fragment, where the page continues the diner's "Pay".
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments/wechat/openid",
+    tag = "diner",
+    params(
+        ("order_id" = String, Query, description = "The order the diner is paying"),
+        ("code" = Option<String>, Query, description = "WeChat's single-use authorisation code"),
+        ("state" = Option<String>, Query, description = "The state this server gave, matched with its cookie"),
+    ),
+    responses(
+        (status = 303, description = "To the widget's return URL, with `#wechat_openid=…` or `#wechat_openid_error=state|refused|unreachable|snapshot`"),
+        (status = 404, description = "not-found: JSAPI is not set up here, or not an order id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn wechat_openid(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<OpenidQuery>,
+) -> Result<Response, ApiError> {
+    let exchange = state
+        .cashier
+        .providers()
+        .openid_exchange()
+        .cloned()
+        .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail("WeChat JSAPI is not set up"))?;
+    let order_id = Uuid::parse_str(&query.order_id)
+        .map_err(|_| ApiError::new(ProblemType::NotFound).detail("no such order"))?;
+    let expected = cookie(&headers, WECHAT_STATE_COOKIE).filter(|value| !value.is_empty());
+    let outcome = match (query.code.as_deref(), query.state.as_deref(), expected) {
+        (Some(code), Some(given), Some(expected)) if given == expected => {
+            exchange.openid(code).await.map_err(|error| {
+                tracing::warn!(%error, "WeChat web authorisation gave no openid");
+                error.word()
+            })
+        }
+        (None, _, _) => Err("refused"),
+        _ => {
+            tracing::warn!(
+                "WeChat web authorisation returned with a state this browser was not given"
+            );
+            Err("state")
+        }
+    };
+    let mut response = Redirect::to(&exchange.back_to_widget(order_id, &outcome)).into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, state_cookie(&state, None));
+    Ok(response)
 }

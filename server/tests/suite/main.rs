@@ -37,4 +37,5 @@ mod slow_clients;
 mod storage_contract;
 mod tokens;
 mod version;
+mod wechat_jsapi;
 mod widget_files;

@@ -20,15 +20,15 @@ use crate::support::orders::{TRIPE_AND_POT_TOTAL, new_key, tripe_and_pot};
 const TOKEN: &str = "kitchen-tablet-R7q2Vx9p";
 
 /// A pay-first restaurant and the payment sandbox it pays through.
-struct Shop {
-    server: TestServer,
-    sandbox: Running,
+pub(crate) struct Shop {
+    pub(crate) server: TestServer,
+    pub(crate) sandbox: Running,
     _keys: tempfile::TempDir,
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Shop {
-    async fn open(mode: &str) -> Shop {
+    pub(crate) async fn open(mode: &str) -> Shop {
         let keys = test_keys();
         let keys_dir = keys_dir(&keys);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -67,7 +67,7 @@ impl Shop {
     }
 
     /// A pickup order (which pays first in `pay-first` and `either`); its id.
-    async fn pickup_order(&self) -> String {
+    pub(crate) async fn pickup_order(&self) -> String {
         let mut body = tripe_and_pot();
         body["mode"] = json!("pickup");
         body["table"] = Value::Null;
@@ -79,7 +79,7 @@ impl Shop {
     }
 
     /// "Pay" on `channel`; the status and the answer.
-    async fn pay(&self, order_id: &str, channel: Value) -> (StatusCode, Value) {
+    pub(crate) async fn pay(&self, order_id: &str, channel: Value) -> (StatusCode, Value) {
         let response = self
             .server
             .client
@@ -96,13 +96,13 @@ impl Shop {
         (status, response.json().await.expect("json"))
     }
 
-    async fn payment(&self, order_id: &str) -> Value {
+    pub(crate) async fn payment(&self, order_id: &str) -> Value {
         self.server
             .get_json(&format!("/api/v1/orders/{order_id}/payment"))
             .await
     }
 
-    async fn kitchen_ids(&self) -> Vec<String> {
+    pub(crate) async fn kitchen_ids(&self) -> Vec<String> {
         self.server
             .kitchen_orders(TOKEN)
             .await
@@ -138,7 +138,7 @@ impl Shop {
         assert!((200..400).contains(&status), "{status}");
     }
 
-    async fn ledger_payments(&self, order_id: &str) -> Vec<Value> {
+    pub(crate) async fn ledger_payments(&self, order_id: &str) -> Vec<Value> {
         let ledger: Value = self
             .http
             .get(format!("http://{}/sandbox/ledger", self.sandbox.addr))
@@ -202,7 +202,7 @@ impl Shop {
     }
 
     /// Waits (up to 5 s) until the payment's `data-payment` word is `word`.
-    async fn wait_for_payment(&self, order_id: &str, word: &str) -> Value {
+    pub(crate) async fn wait_for_payment(&self, order_id: &str, word: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let payment = self.payment(order_id).await;
