@@ -70,4 +70,8 @@ pub enum PayError {
     CouldNotStart(String),
     #[error("this way of paying cannot be started from this page")]
     NotHere,
+    /// WeChat's Moments snapshot of the page (朋友圈快照页) has no real
+    /// WeChat user, so it cannot pay until the diner opens the page itself.
+    #[error("a WeChat snapshot page cannot pay")]
+    WechatSnapshot,
 }

@@ -85,6 +85,7 @@ pub fn pay_error_text(language: Language, error: &PayError) -> &'static str {
     match error {
         PayError::CouldNotStart(_) => words.could_not_start,
         PayError::NotHere => words.not_here,
+        PayError::WechatSnapshot => words.wechat_snapshot,
     }
 }
 

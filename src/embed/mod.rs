@@ -74,7 +74,7 @@ pub fn order_placed(widget: Widget, entry: &OutboxEntry) {
 }
 
 /// A plain JS object for `postMessage` (JSON-shaped: maps as objects).
-fn to_js(value: &impl serde::Serialize) -> Option<wasm_bindgen::JsValue> {
+pub(crate) fn to_js(value: &impl serde::Serialize) -> Option<wasm_bindgen::JsValue> {
     let json = serde_json::to_string(value).ok()?;
     js_sys::JSON::parse(&json).ok()
 }

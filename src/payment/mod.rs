@@ -8,6 +8,10 @@
 //! The diner's return to the page proves nothing: the page asks the server,
 //! which asks the provider while the outcome is unknown. The rules of what
 //! a receipt shows are plain Rust in `wendan_payments::wire`.
+//!
+//! [`wechat_browser`]: inside WeChat's own browser, WeChat Pay runs as JSAPI.
+
+pub mod wechat_browser;
 
 use std::time::Duration;
 
@@ -48,9 +52,18 @@ pub async fn start(widget: Widget) {
         ),
         Err(error) => widget.show_store_error(&error),
     }
+    let authorised = wechat_browser::take_authorisation_return();
     if let Some(order_id) = query_param(RETURN_PARAMETER) {
         forget_return_parameter();
+        // The server's return URL names the order in the hyphenated form;
+        // the API and the phone name it in the simple one.
+        let order_id = uuid::Uuid::parse_str(&order_id)
+            .map(|id| id.simple().to_string())
+            .unwrap_or(order_id);
         check(widget, &order_id).await;
+        if let Some(authorised) = authorised {
+            continue_after_authorisation(widget, order_id, authorised).await;
+        }
     }
     check_unknown(widget).await;
     let _ = set_interval_with_handle(
@@ -98,6 +111,37 @@ async fn check_unknown(widget: Widget) {
 pub async fn check(widget: Widget, order_id: &str) {
     if let Ok(view) = api::payment_status(order_id).await {
         keep(widget, view).await;
+    }
+}
+
+/// Back from WeChat's authorisation, which the diner's "Pay" started: that
+/// "Pay" goes on (unless the order no longer waits for its money), or the
+/// diner hears why it cannot.
+async fn continue_after_authorisation(
+    widget: Widget,
+    order_id: String,
+    authorised: wechat_browser::AuthorisationReturn,
+) {
+    match authorised {
+        wechat_browser::AuthorisationReturn::Openid => {
+            let payable = widget.payments.with_untracked(|payments| {
+                payments.get(&order_id).is_some_and(|view| {
+                    wendan_payments::wire::can_pay(view.order_status, view.state)
+                })
+            });
+            if payable {
+                first_provider(widget).await;
+                pay(widget, order_id, ProviderId::Wechat).await;
+            }
+        }
+        wechat_browser::AuthorisationReturn::Failed(word) => {
+            let why = if word == "snapshot" {
+                PayError::WechatSnapshot
+            } else {
+                PayError::CouldNotStart(format!("WeChat authorisation: {word}"))
+            };
+            widget.payment_error.set(Some((order_id, why)));
+        }
     }
 }
 
@@ -152,23 +196,35 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
         }
         return;
     }
+    let channel = match wechat_in_browser_channel(widget, provider) {
+        Some(Ok(channel)) => channel,
+        Some(Err(())) => {
+            // The diner goes to WeChat's authorisation and comes back to
+            // this "Pay" (`continue_after_authorisation`).
+            if let Err(error) = wechat_browser::authorize(&order_id) {
+                let why = PayError::CouldNotStart(format!("{error:?}"));
+                widget.payment_error.set(Some((order_id, why)));
+            }
+            return;
+        }
+        None => Channel::by_redirect(provider),
+    };
     let Some(key) = clock::new_idempotency_key() else {
         let why = PayError::CouldNotStart("no random source for the key".into());
         widget.payment_error.set(Some((order_id, why)));
         return;
     };
-    let mut answer =
-        match api::start_payment(&order_id, &Channel::by_redirect(provider), &key).await {
-            Ok(answer) => answer,
-            Err(error) => {
-                // Nothing was charged; if the server did start the payment, the
-                // check finds it and the next "Pay" resumes it.
-                let why = PayError::CouldNotStart(error.to_string());
-                widget.payment_error.set(Some((order_id.clone(), why)));
-                check(widget, &order_id).await;
-                return;
-            }
-        };
+    let mut answer = match api::start_payment(&order_id, &channel, &key).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            // Nothing was charged; if the server did start the payment, the
+            // check finds it and the next "Pay" resumes it.
+            let why = PayError::CouldNotStart(error.to_string());
+            widget.payment_error.set(Some((order_id.clone(), why)));
+            check(widget, &order_id).await;
+            return;
+        }
+    };
     let handoff = answer.handoff.take();
     // Kept before leaving: if the diner never comes back to this tab, the
     // next visit still knows a payment is in flight and asks about it.
@@ -176,12 +232,44 @@ pub async fn pay(widget: Widget, order_id: String, provider: ProviderId) {
     match handoff {
         Some(Handoff::Redirect { url }) => open_provider_page(widget, &order_id, &url),
         Some(Handoff::Counter) | None => {}
-        Some(Handoff::WechatBridge { .. } | Handoff::MiniProgram { .. }) => {
+        Some(Handoff::WechatBridge { payment }) => {
+            match wechat_browser::invoke_bridge(&payment).await {
+                // Paid or closed: only the server's word (notification or
+                // query) says which.
+                wechat_browser::BridgeOutcome::Done | wechat_browser::BridgeOutcome::Cancelled => {}
+                wechat_browser::BridgeOutcome::Failed(message) => {
+                    let why = PayError::CouldNotStart(message);
+                    widget.payment_error.set(Some((order_id.clone(), why)));
+                }
+                wechat_browser::BridgeOutcome::Unavailable => {
+                    widget
+                        .payment_error
+                        .set(Some((order_id.clone(), PayError::NotHere)));
+                }
+            }
+            check(widget, &order_id).await;
+        }
+        Some(Handoff::MiniProgram { .. }) => {
             widget
                 .payment_error
                 .set(Some((order_id, PayError::NotHere)));
         }
     }
+}
+
+/// Inside WeChat's browser, with the restaurant set up for it: JSAPI with
+/// the diner's `openid` (`Err` when it is not known yet). `None` elsewhere.
+fn wechat_in_browser_channel(widget: Widget, provider: ProviderId) -> Option<Result<Channel, ()>> {
+    let set_up = widget.payment_options.with_untracked(|options| {
+        options
+            .as_ref()
+            .is_some_and(|options| options.wechat_in_browser)
+    });
+    (provider == ProviderId::Wechat && set_up && wechat_browser::in_wechat_browser()).then(|| {
+        wechat_browser::remembered_openid()
+            .map(|openid| Channel::WechatJsapi { openid })
+            .ok_or(())
+    })
 }
 
 /// At top level the page goes to the provider and comes back to the return
