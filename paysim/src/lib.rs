@@ -94,6 +94,10 @@ struct Inner {
     /// WeChat's web-authorisation codes: the `openid` each names, and
     /// whether it was exchanged (a code is single-use).
     oauth_codes: HashMap<String, (String, bool)>,
+    /// Stripe's registered webhook endpoint: from the config, or registered
+    /// later (`PUT /sandbox/stripe/webhook-endpoint`), as a merchant adds it
+    /// in Stripe's dashboard once its server has an address.
+    stripe_webhook_url: Option<String>,
 }
 
 /// A sandbox serving on a bound port.
@@ -106,6 +110,7 @@ pub struct Running {
 impl Sandbox {
     pub fn new(config: SandboxConfig, keys: SandboxKeys, public_url: String) -> Arc<Self> {
         let rng = StdRng::seed_from_u64(config.seed);
+        let stripe_webhook_url = config.stripe_webhook_url.clone();
         Arc::new(Sandbox {
             config,
             keys,
@@ -122,6 +127,7 @@ impl Sandbox {
                 counter: 0,
                 idempotency: HashMap::new(),
                 oauth_codes: HashMap::new(),
+                stripe_webhook_url,
             }),
         })
     }
@@ -246,6 +252,11 @@ impl Sandbox {
         }
     }
 
+    /// Where Stripe's events go, if an endpoint is registered.
+    pub fn stripe_webhook_url(&self) -> Option<String> {
+        self.lock().stripe_webhook_url.clone()
+    }
+
     /// Scales a provider's delay down.
     pub fn scaled(&self, seconds: u64) -> Duration {
         Duration::from_millis(seconds * 1000 / u64::from(self.config.time_scale.max(1)))
@@ -268,6 +279,10 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/sandbox/ledger", get(ledger))
         .route("/sandbox/faults", get(faults).post(set_faults))
         .route("/sandbox/faults/{merchant_ref}", post(set_payment_faults))
+        .route(
+            "/sandbox/stripe/webhook-endpoint",
+            axum::routing::put(register_stripe_endpoint),
+        )
         .with_state(sandbox)
 }
 
@@ -301,6 +316,24 @@ async fn set_payment_faults(
     Json(faults): Json<Faults>,
 ) -> StatusCode {
     sandbox.lock().payment_faults.insert(merchant_ref, faults);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(serde::Deserialize)]
+struct WebhookEndpoint {
+    url: String,
+}
+
+/// Registers Stripe's webhook endpoint (Stripe's dashboard does this for a
+/// real account): events of payments made from now on go there.
+async fn register_stripe_endpoint(
+    State(sandbox): State<Arc<Sandbox>>,
+    Json(endpoint): Json<WebhookEndpoint>,
+) -> StatusCode {
+    if !(endpoint.url.starts_with("http://") || endpoint.url.starts_with("https://")) {
+        return StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    sandbox.lock().stripe_webhook_url = Some(endpoint.url);
     StatusCode::NO_CONTENT
 }
 

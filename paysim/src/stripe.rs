@@ -185,7 +185,7 @@ async fn create_session(
             transaction_id: None,
             created_at: now().unix_timestamp(),
             expires_at: get("expires_at").and_then(|t| t.parse().ok()),
-            notify_url: sandbox.config.stripe_webhook_url.clone(),
+            notify_url: sandbox.stripe_webhook_url(),
             return_url: Some(success_url),
             cancel_url: get("cancel_url"),
             fingerprint: json!(params),
@@ -395,7 +395,7 @@ fn send_event(
     kind: &str,
     object: impl Fn(i64) -> Value,
 ) {
-    let Some(url) = sandbox.config.stripe_webhook_url.clone() else {
+    let Some(url) = sandbox.stripe_webhook_url() else {
         return;
     };
     let faults = sandbox.notification_faults(&payment.merchant_ref);

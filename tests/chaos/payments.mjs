@@ -121,7 +121,7 @@ async function tapWallet(handoff, tap) {
 async function diner(menu, n) {
   const order = await placeOrder(menu, n);
   await think();
-  const channel = rng() < 0.5 ? { channel: 'alipay_wap' } : { channel: 'wechat_h5', payer_client_ip: '' };
+  const channel = pick([{ channel: 'alipay_wap' }, { channel: 'wechat_h5', payer_client_ip: '' }, { channel: 'stripe_checkout' }]);
   const behaviour = pick(['pay', 'pay', 'pay', 'taps', 'decline-then-pay', 'walk-away']);
   if (behaviour === 'taps') {
     // Several taps at once (and, for the server, from several tabs).
@@ -175,6 +175,13 @@ async function pay() {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(faults),
   });
   if (!set.ok) throw new Error(`sandbox faults: ${set.status}`);
+  // Stripe's webhook endpoint, as a restaurant registers it in Stripe's
+  // dashboard: the restaurant's public address (nginx with replicas).
+  const endpoint = await fetch(`${PAYSIM}/sandbox/stripe/webhook-endpoint`, {
+    method: 'PUT', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: `${BASE}/api/v1/payments/stripe/webhook` }),
+  });
+  if (!endpoint.ok) throw new Error(`sandbox webhook endpoint: ${endpoint.status}`);
   const menu = await (await retrying('menu', () => fetch(`${BASE}/api/v1/menu`))).json();
   const placed = [];
   let next = 0;
@@ -197,13 +204,14 @@ async function verify() {
     orders: placed.length, provider_payments: ledger.length, captures: 0, refunds: 0,
     paid_and_cooked: 0, refunded: 0, unpaid: 0,
     double_charges: 0, refunded_twice: 0, paid_orders_lost: 0, unpaid_cooked: 0, unpaid_on_board: 0, captures_of_no_order: 0,
-    unknown_after_reconcile: 0,
+    unknown_after_reconcile: 0, captures_by_provider: {},
   };
   const problems = [];
   const numbers = new Map(placed.map((order) => [order.number, order]));
   const byOrder = new Map();
   for (const payment of ledger) {
     figures.captures += payment.captures.length;
+    figures.captures_by_provider[payment.provider] = (figures.captures_by_provider[payment.provider] ?? 0) + payment.captures.length;
     figures.refunds += payment.refunds.length;
     const number = Number(/#(\d+)/.exec(payment.description)?.[1]);
     if (!numbers.has(number)) {

@@ -151,8 +151,8 @@ pub fn run_with(
         options.seed,
     )?;
     // WeChat Pay and Alipay are told where to notify with every payment:
-    // each server names itself. (Stripe's webhook address is fixed when the
-    // sandbox starts, before any server's port is known: not in this run.)
+    // each server names itself. Stripe's webhook endpoint is registered with
+    // the sandbox by the diners' script once the restaurant's address is known.
     let extra: Vec<String> = [
         "--payment",
         "pay-first",
@@ -273,16 +273,18 @@ fn exercise(
         bail!("the paying diners failed ({status})");
     }
     backend.ensure_up()?;
-    // As at the end of the day: every attempt past its expiry.
+    // As at the end of the day: every attempt past the restaurant's window,
+    // and the day closed (a Stripe Checkout session lives at least 30 min,
+    // so a walk-away's is closed by `--close-open`, not by its expiry).
     println!(
-        "  {kills} kills while paying; reconciling the day once every attempt has expired ({} s)",
+        "  {kills} kills while paying; closing the day once the payment window has passed ({} s)",
         WINDOW.as_secs()
     );
     std::thread::sleep(WINDOW + Duration::from_secs(2));
     let reconciled = Command::new(server_bin)
         .args(["--database", &backend.database_url(), "--demo"])
         .args(extra.iter().map(|arg| arg.replace("{self}", "127.0.0.1:9")))
-        .args(["reconcile", "--day", "today"])
+        .args(["reconcile", "--day", "today", "--close-open"])
         .env("RUST_LOG", "warn")
         .output()
         .context("cannot run wendan-server reconcile")?;
