@@ -70,6 +70,18 @@ pub struct Swept {
     pub failures: usize,
 }
 
+/// What reconciliation does with an attempt the diner could still pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenAttempts {
+    /// Leave it open until its expiry (during service).
+    Keep,
+    /// Close it now (关单, Stripe's session expiry): the restaurant is
+    /// closing its day. A payment made meanwhile is found by the close's
+    /// answer, never lost. (An Alipay cashier link the diner never opened
+    /// does not exist at Alipay yet, so it stays open until its expiry.)
+    Close,
+}
+
 /// What `wendan-server reconcile --day` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Reconciled {
@@ -366,11 +378,16 @@ impl Cashier {
     /// a capture nobody told the server about goes to the kitchen, a failed
     /// or expired attempt is closed, an unconfirmed refund is asked again,
     /// money kept for a cancelled order is given back.
+    ///
+    /// An attempt still open within its lifetime is left open (the diner
+    /// may still pay) unless `open` is [`OpenAttempts::Close`]: the
+    /// restaurant closing its day.
     pub async fn reconcile(
         &self,
         from: OffsetDateTime,
         to: OffsetDateTime,
         now: OffsetDateTime,
+        open: OpenAttempts,
     ) -> Result<Reconciled, StorageError> {
         let mut report = Reconciled::default();
         for unsettled in self.storage.unsettled_payments().await? {
@@ -385,15 +402,15 @@ impl Cashier {
             let step = match (before, &stored.current) {
                 (PaymentState::Pending, Some(current)) => {
                     let queried = self.query(current, now).await;
-                    // Still unknown past its expiry: closed, which also
-                    // answers a capture the query missed.
+                    // Still unknown past its expiry (or the day is being
+                    // closed): closed, which also answers a capture the
+                    // query missed.
                     match self.storage.payment(&order_id).await? {
                         Some(fresh)
                             if fresh.payment.state == PaymentState::Pending
-                                && fresh
-                                    .current
-                                    .as_ref()
-                                    .is_some_and(|c| now >= c.attempt.expires_at) =>
+                                && fresh.current.as_ref().is_some_and(|c| {
+                                    open == OpenAttempts::Close || now >= c.attempt.expires_at
+                                }) =>
                         {
                             self.close_current(&fresh, now).await
                         }

@@ -135,6 +135,11 @@ pub enum Command {
         /// The trading day, `YYYY-MM-DD` in the restaurant's time, or `today`.
         #[arg(long)]
         day: String,
+        /// Closing the day: close every attempt still open now (the diner
+        /// can no longer pay it; a payment made meanwhile is still found),
+        /// instead of leaving it open until it expires.
+        #[arg(long)]
+        close_open: bool,
     },
     /// Check the configuration, the database (migrations, clock), the disk
     /// and the public certificate, and say what to fix; exits 1 if

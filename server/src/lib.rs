@@ -65,7 +65,11 @@ pub async fn run(
 
 /// `wendan-server reconcile --day`: the providers asked about the day's
 /// unsettled payments, the database repaired (see [`cashier::Cashier::reconcile`]).
-pub async fn reconcile(config: &Config, day: &str) -> anyhow::Result<cashier::Reconciled> {
+pub async fn reconcile(
+    config: &Config,
+    day: &str,
+    open: cashier::OpenAttempts,
+) -> anyhow::Result<cashier::Reconciled> {
     // The real clock: provider requests are signed with it, and only
     // attempts past their expiry by now can be closed.
     let now = time::OffsetDateTime::now_utc();
@@ -81,7 +85,7 @@ pub async fn reconcile(config: &Config, day: &str) -> anyhow::Result<cashier::Re
         other => other.to_owned(),
     };
     let day = dashboard::day::ShownDay::parse(&day, offset)?;
-    let report = state.cashier.reconcile(day.from, day.to, now).await?;
+    let report = state.cashier.reconcile(day.from, day.to, now, open).await?;
     Ok(report)
 }
 

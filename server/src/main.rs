@@ -30,8 +30,13 @@ async fn main() -> anyhow::Result<()> {
             println!("restored {} orders from {}", copied.orders, file.display());
             Ok(())
         }
-        Some(Command::Reconcile { day }) => {
-            let report = wendan_server::reconcile(&config, day).await?;
+        Some(Command::Reconcile { day, close_open }) => {
+            let open = if *close_open {
+                wendan_server::cashier::OpenAttempts::Close
+            } else {
+                wendan_server::cashier::OpenAttempts::Keep
+            };
+            let report = wendan_server::reconcile(&config, day, open).await?;
             println!("{} unsettled payments of {day} examined", report.examined);
             for (order, before, after) in &report.repaired {
                 println!("repaired {order}: {before} -> {after}");

@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use wendan_payments::{Amount, Observation, PaymentState, ProviderOutcome, Refusal, Source};
 use wendan_protocol::order::OrderMode;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder, StatusChange};
-use wendan_server::cashier::Cashier;
+use wendan_server::cashier::{Cashier, OpenAttempts};
 use wendan_server::payments::transition::{PaymentUpdate, Refused};
 use wendan_server::payments::{Channel, Handoff};
 use wendan_server::storage::{
@@ -349,6 +349,7 @@ async fn reconciliation_repairs_the_days_payments_at_once_and_leaves_other_days_
             start - Duration::hours(1),
             start + Duration::hours(1),
             start + Duration::seconds(1),
+            OpenAttempts::Keep,
         )
         .await
         .expect("reconcile");
@@ -371,18 +372,60 @@ async fn reconciliation_repairs_the_days_payments_at_once_and_leaves_other_days_
     let window = (start - Duration::hours(1), start + Duration::hours(1));
     let report = desk
         .cashier
-        .reconcile(window.0, window.1, start + Duration::seconds(2))
+        .reconcile(
+            window.0,
+            window.1,
+            start + Duration::seconds(2),
+            OpenAttempts::Keep,
+        )
         .await
         .expect("reconcile");
     assert_eq!(report.unknown, std::slice::from_ref(&unpaid));
     let report = desk
         .cashier
-        .reconcile(window.0, window.1, start + Duration::minutes(16))
+        .reconcile(
+            window.0,
+            window.1,
+            start + Duration::minutes(16),
+            OpenAttempts::Keep,
+        )
         .await
         .expect("reconcile");
     assert_eq!(
         report.repaired,
         [(unpaid.clone(), PaymentState::Pending, PaymentState::Closed)]
+    );
+    assert!(report.unknown.is_empty(), "{report:?}");
+
+    // Closing the day closes an attempt still within its lifetime (a Stripe
+    // Checkout session lives at least 30 minutes).
+    let walked_away = desk.order(start).await;
+    desk.cashier
+        .pay(
+            &walked_away,
+            Channel::StripeCheckout,
+            "Order 4".into(),
+            start,
+        )
+        .await
+        .expect("pay");
+    let report = desk
+        .cashier
+        .reconcile(
+            window.0,
+            window.1,
+            start + Duration::seconds(3),
+            OpenAttempts::Close,
+        )
+        .await
+        .expect("reconcile");
+    assert_eq!(
+        report.repaired,
+        [(
+            walked_away.clone(),
+            PaymentState::Pending,
+            PaymentState::Closed
+        )]
     );
     assert!(report.unknown.is_empty(), "{report:?}");
 }
