@@ -60,6 +60,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         "wendan-outbox",
         "-p",
         "wendan-words",
+        "-p",
+        "wendan-tablecart",
     ];
     execute(tool(root, "cargo").arg("clippy").args(wasm_crates).args([
         "--all-targets",
