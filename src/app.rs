@@ -10,15 +10,16 @@ use wendan_words::Language;
 
 use crate::actions;
 use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine};
-use crate::delivery::{clock, signal};
+use crate::delivery::{clock, probe, signal};
 use crate::i18n::words;
 use crate::live_status;
 use crate::url::query_param;
 use crate::widget::Widget;
 
 const LANGUAGE_KEY: &str = "wendan.lang";
-/// How often an open page checks whether an order is due for another try.
-const DELIVERY_TICK: Duration = Duration::from_secs(2);
+/// How often an open page checks whether an order is due for another try
+/// (and, while one waits on the network, whether a probe is due).
+const DELIVERY_TICK: Duration = Duration::from_secs(1);
 
 /// The whole widget.
 #[component]
@@ -119,6 +120,14 @@ fn wire_delivery_triggers(widget: Widget) {
                 .with_untracked(|orders| !due(orders, clock::now()).is_empty());
             if due_now {
                 deliver();
+            } else if document().visibility_state() == web_sys::VisibilityState::Visible {
+                // Orders waiting out a network failure: is the server back?
+                let entries = widget.orders.get_untracked();
+                spawn_local(async move {
+                    if probe::network_back(&entries).await {
+                        actions::deliver_network_back(widget).await;
+                    }
+                });
             }
         },
         DELIVERY_TICK,

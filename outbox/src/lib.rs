@@ -7,6 +7,7 @@
 //! - [`entry`]: one queued order and its delivery state machine.
 //! - [`outcome`]: what an HTTP attempt's answer means for the order.
 //! - [`backoff`]: when to try again (capped exponential, full jitter).
+//! - [`probe`]: when a phone asks whether the server is reachable again.
 //! - [`schedule`]: which orders are due now, each independently.
 //! - [`random`]: the random source the schedule draws jitter from.
 //! - `stored_state`: how a delivery state is read back from storage.
@@ -14,6 +15,7 @@
 pub mod backoff;
 pub mod entry;
 pub mod outcome;
+pub mod probe;
 pub mod random;
 pub mod schedule;
 mod stored_state;

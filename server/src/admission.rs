@@ -34,6 +34,15 @@ impl Admission {
             })
     }
 
+    /// Intake at least half full: phones that only wait for the path to
+    /// come back (`GET /api/v1/reachable`) are asked to wait, so a herd
+    /// returning at once arrives at the server's pace.
+    pub fn pressure(&self) -> Option<Overloaded> {
+        (self.busy() * 2 >= self.capacity).then(|| Overloaded {
+            retry_after_secs: self.retry_after_secs(),
+        })
+    }
+
     /// Order requests being handled now.
     pub fn busy(&self) -> usize {
         self.capacity - self.permits.available_permits()
@@ -59,5 +68,19 @@ mod tests {
         assert_eq!(refused.retry_after_secs, 5);
         drop(first);
         assert!(admission.admit().is_ok());
+    }
+
+    #[test]
+    fn waiting_phones_are_held_back_from_half_full() {
+        let admission = Admission::new(4);
+        let _first = admission.admit().expect("room");
+        assert_eq!(admission.pressure(), None);
+        let _second = admission.admit().expect("room");
+        assert_eq!(
+            admission.pressure(),
+            Some(Overloaded {
+                retry_after_secs: 3
+            })
+        );
     }
 }

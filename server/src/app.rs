@@ -59,6 +59,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .merge(admin_routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/api/v1/reachable", get(health::reachable))
         .route("/metrics", get(serve_metrics))
         .route("/api/openapi.json", get(serve_openapi))
         .route("/api/{*rest}", any(health::api_not_found))

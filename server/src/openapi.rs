@@ -38,6 +38,7 @@ use crate::routes::{health, kitchen, menu, order_events, orders, payments};
         kitchen::session::log_out,
         health::healthz,
         health::readyz,
+        health::reachable,
         crate::metrics::serve_metrics,
         admin_dashboard::api,
         admin_tables::list,

@@ -4,9 +4,11 @@
 //! `online`, when the page becomes visible, on a timer) and so will the
 //! service worker. It holds the cross-tab outbox lock while it runs, sends
 //! every due order at once, and records each answer before looking again.
+//! [`probe`] asks whether the server is back while orders wait on the network.
 
 pub mod clock;
 pub mod lock;
+pub mod probe;
 pub mod send;
 pub mod signal;
 

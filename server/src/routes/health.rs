@@ -1,7 +1,9 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use wendan_protocol::ProblemType;
 
 use crate::problem::ApiError;
@@ -26,6 +28,34 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
             );
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
+    }
+}
+
+/// `GET /api/v1/reachable`: a phone whose orders wait out a network
+/// failure asks whether to send them now (`wendan_outbox::probe`). Nothing
+/// is read or written; while intake is at least half full the answer is 503
+/// with `Retry-After`, so waiting phones come back at the server's pace.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reachable",
+    tag = "diner",
+    responses(
+        (status = 204, description = "Reachable: send what waits"),
+        (status = 503, description = "Busy: probe again after `Retry-After` seconds"),
+    )
+)]
+pub async fn reachable(State(state): State<AppState>) -> Response {
+    let no_store = (CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match state.admission.pressure() {
+        None => (StatusCode::NO_CONTENT, [no_store]).into_response(),
+        Some(busy) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                no_store,
+                (RETRY_AFTER, HeaderValue::from(busy.retry_after_secs)),
+            ],
+        )
+            .into_response(),
     }
 }
 
