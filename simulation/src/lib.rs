@@ -9,15 +9,19 @@
 //! - [`strategy`]: the four retry strategies compared.
 //! - [`server`]: the server model (capacity, bounded admission, shedding).
 //! - [`herd`]: the event loop and what it measures.
+//! - [`outage`]: a server away for a while with no `online` event, with and
+//!   without the reachability probe.
 //! - [`report`]: the Markdown table; [`plot`]: the SVG of offered load.
 
 pub mod herd;
+pub mod outage;
 pub mod plot;
 pub mod report;
 pub mod server;
 pub mod strategy;
 
 pub use herd::{Config, Run, simulate, simulate_all};
+pub use outage::{Notice, OutageConfig, OutageRun, simulate_outage, simulate_outages};
 pub use strategy::Strategy;
 
 /// Simulated time, in microseconds since the Wi-Fi came back.

@@ -41,6 +41,46 @@ pub fn setting(run: &Run) -> String {
     )
 }
 
+/// The outage comparison (`crate::outage`), with the herd an `online`
+/// event makes of the same phones (all sendable at once) for reference.
+pub fn outage_table(runs: &[crate::OutageRun], online: &Run) -> String {
+    let mut out = String::from(
+        "| How a waiting phone learns the server is back | Half the orders landed | Last order lands | Peak order load ÷ capacity | Peak probe load ÷ capacity | Probes per phone | Order requests per order |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for run in runs {
+        let diners = f64::from(run.config.diners.max(1));
+        let _ = writeln!(
+            out,
+            "| {} | {:.1} s | {:.0} s | {:.1} | {:.1} | {:.2} | {:.2} |",
+            run.notice.label(),
+            run.median_landing_secs(),
+            run.last_landing_secs(),
+            run.peak_order_load(),
+            run.peak_probe_load(),
+            run.probes as f64 / diners,
+            run.order_requests as f64 / diners,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| for reference: an `online` event (every order at once) | – | {:.0} s | {:.1} | – | – | {:.2} |",
+        online.completion_secs(),
+        online.peak_load(),
+        online.requests_per_order(),
+    );
+    out
+}
+
+/// What the outage simulated, to print above its table.
+pub fn outage_setting(config: &crate::OutageConfig) -> String {
+    format!(
+        "{} phones each place one order at a random moment of a {} s outage with no `online` event; \
+         the server is back at t = 0 (times below are after that), completes {} orders/s and admits {} at once; seed {}",
+        config.diners, config.outage_secs, config.capacity, config.queue_limit, config.seed,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,19 @@ impl Server {
         }
     }
 
+    /// A reachability probe at `now`: from half full, the `Retry-After`
+    /// the server sends waiting phones (server/src/admission.rs `pressure`).
+    pub fn pressure(&mut self, now: Micros) -> Option<Duration> {
+        while self.completions.front().is_some_and(|&done| done <= now) {
+            self.completions.pop_front();
+        }
+        let busy = self.completions.len();
+        (busy * 2 >= self.queue_limit).then(|| {
+            let secs = retry_after_secs(busy, self.queue_limit);
+            Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX))
+        })
+    }
+
     /// A request arrives at `now` (requests must come in time order).
     pub fn offer(&mut self, now: Micros) -> Answer {
         while self.completions.front().is_some_and(|&done| done <= now) {

@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use wendan_simulation::{Config, Run, plot, report, simulate_all};
+use wendan_simulation::{
+    Config, OutageConfig, Run, Strategy, plot, report, simulate, simulate_all, simulate_outages,
+};
 
 const BEGIN: &str = "<!-- simulate:begin -->";
 const END: &str = "<!-- simulate:end -->";
@@ -36,6 +38,46 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         std::fs::write(&doc_path, fresh)
             .with_context(|| format!("cannot write {}", doc_path.display()))?;
         println!("updated the table in {}", doc_path.display());
+    }
+    outage(root, &config)
+}
+
+const OUTAGE_BEGIN: &str = "<!-- outage:begin -->";
+const OUTAGE_END: &str = "<!-- outage:end -->";
+
+/// The lying network: a server away with no `online` event, with and
+/// without the reachability probe (crate wendan-simulation, `outage`).
+fn outage(root: &Path, herd: &Config) -> anyhow::Result<()> {
+    let config = OutageConfig {
+        capacity: herd.capacity,
+        queue_limit: herd.queue_limit,
+        seed: herd.seed,
+        ..OutageConfig::default()
+    };
+    let runs = simulate_outages(config);
+    let online = simulate(
+        Config {
+            diners: config.diners,
+            ..*herd
+        },
+        Strategy::FullJitterRetryAfter,
+    );
+    let setting = report::outage_setting(&config);
+    let table = report::outage_table(&runs, &online);
+    println!("\n{setting}\n\n{table}");
+    let doc_path = root.join("docs/reliability.md");
+    if let Ok(doc) = std::fs::read_to_string(&doc_path)
+        && let (Some(begin), Some(end)) = (doc.find(OUTAGE_BEGIN), doc.find(OUTAGE_END))
+        && begin < end
+    {
+        let fresh = format!(
+            "{}{OUTAGE_BEGIN}\n{setting}.\n\n{table}{}",
+            &doc[..begin],
+            &doc[end..]
+        );
+        std::fs::write(&doc_path, fresh)
+            .with_context(|| format!("cannot write {}", doc_path.display()))?;
+        println!("updated the outage table in {}", doc_path.display());
     }
     Ok(())
 }
