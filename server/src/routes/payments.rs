@@ -2,6 +2,8 @@
 //! notifications, and staff settling at the counter. The rules are the
 //! cashier's (`crate::cashier`); these are thin adapters.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -23,6 +25,7 @@ use crate::json_body::AppJson;
 use crate::limits::client_ip::client_ip;
 use crate::limits::connections::Peer;
 use crate::metrics::{NotificationLabel, ProviderLabel};
+use crate::payments::wechat_openid::OpenidExchange;
 use crate::payments::{Channel, ProviderId};
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -353,14 +356,7 @@ pub async fn wechat_authorize(
     State(state): State<AppState>,
     Query(query): Query<AuthorizeQuery>,
 ) -> Result<Response, ApiError> {
-    let exchange = state
-        .cashier
-        .providers()
-        .openid_exchange()
-        .cloned()
-        .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail("WeChat JSAPI is not set up"))?;
-    let order_id = Uuid::parse_str(&query.order_id)
-        .map_err(|_| ApiError::new(ProblemType::NotFound).detail("no such order"))?;
+    let (exchange, order_id) = openid_exchange_for(&state, &query.order_id)?;
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce).map_err(|error| {
         ApiError::new(ProblemType::Internal).detail(format!("no random source: {error}"))
@@ -371,6 +367,23 @@ pub async fn wechat_authorize(
         .headers_mut()
         .insert(SET_COOKIE, state_cookie(&state, Some(&nonce)));
     Ok(response)
+}
+
+/// The `openid` exchange and the order it is for: 404 when JSAPI is not
+/// set up here (no AppSecret) or the id is not an order id.
+fn openid_exchange_for(
+    state: &AppState,
+    order_id: &str,
+) -> Result<(Arc<OpenidExchange>, Uuid), ApiError> {
+    let exchange = state
+        .cashier
+        .providers()
+        .openid_exchange()
+        .cloned()
+        .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail("WeChat JSAPI is not set up"))?;
+    let order_id = Uuid::parse_str(order_id)
+        .map_err(|_| ApiError::new(ProblemType::NotFound).detail("no such order"))?;
+    Ok((exchange, order_id))
 }
 
 /// `Set-Cookie` for the authorisation's `state` (or forgetting it). `Lax`,
@@ -419,14 +432,7 @@ pub async fn wechat_openid(
     headers: HeaderMap,
     Query(query): Query<OpenidQuery>,
 ) -> Result<Response, ApiError> {
-    let exchange = state
-        .cashier
-        .providers()
-        .openid_exchange()
-        .cloned()
-        .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail("WeChat JSAPI is not set up"))?;
-    let order_id = Uuid::parse_str(&query.order_id)
-        .map_err(|_| ApiError::new(ProblemType::NotFound).detail("no such order"))?;
+    let (exchange, order_id) = openid_exchange_for(&state, &query.order_id)?;
     let expected = cookie(&headers, WECHAT_STATE_COOKIE).filter(|value| !value.is_empty());
     let outcome = match (query.code.as_deref(), query.state.as_deref(), expected) {
         (Some(code), Some(given), Some(expected)) if given == expected => {
