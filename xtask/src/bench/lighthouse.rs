@@ -24,7 +24,10 @@ pub fn report(root: &Path, dist: &Path, server: &Path) -> anyhow::Result<()> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    for line in stdout.lines().filter(|line| line.starts_with("lighthouse:")) {
+    for line in stdout
+        .lines()
+        .filter(|line| line.starts_with("lighthouse:"))
+    {
         println!("{line}");
     }
     let last: Value = stdout
