@@ -107,7 +107,8 @@ pub async fn pay(
         .await
         .map_err(problem)?;
     // The counter's strip on the kitchen display shows how each waiting
-    // order pays; no order moved, so no status event tells it.
+    // order pays; no order moved, so no status event tells it. This
+    // replica's displays now; on PostgreSQL the others hear it by NOTIFY.
     state.events.board_changed();
     state
         .metrics

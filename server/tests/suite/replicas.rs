@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::paysim_harness::{keys_dir, start_sandbox, test_keys};
 use crate::support::orders::{new_key, tripe_and_pot};
 use crate::support::sse::read_events;
 use crate::support::{TestServer, postgres_base_url};
@@ -133,4 +134,61 @@ async fn replicas_obey_a_pause_or_sold_out_mark_made_on_another() {
     let body: Value = refused.json().await.expect("json");
     assert_eq!(body["message"], "暂停接单");
     assert_eq!(b.stored_order_count().await, 0);
+}
+
+#[tokio::test]
+async fn replicas_a_payment_started_on_one_refreshes_the_counter_strip_on_the_other() {
+    assert!(
+        postgres_base_url().is_some(),
+        "replica tests run on PostgreSQL: set WENDAN_TEST_POSTGRES"
+    );
+    let keys = test_keys();
+    let keys_dir = keys_dir(&keys);
+    let sandbox = start_sandbox("http://127.0.0.1:9", keys).await;
+    let sandbox_url = format!("http://{}", sandbox.addr);
+    let keys_path = keys_dir.path().display().to_string();
+    let args = [
+        "--kitchen-token",
+        TOKEN,
+        "--payment",
+        "pay-first",
+        "--payment-sandbox",
+        &keys_path,
+        "--payment-sandbox-url",
+        &sandbox_url,
+    ];
+    let a = TestServer::start(&args).await;
+    let b = TestServer::start_on(tempfile::tempdir().expect("temp dir"), &a.database, &args).await;
+    let display_on_b = b
+        .client
+        .get(b.url("/api/v1/kitchen/events"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("kitchen events on replica b");
+    let mut pickup = tripe_and_pot();
+    pickup["mode"] = json!("pickup");
+    pickup["table"] = Value::Null;
+    pickup["pickup_name"] = json!("Li");
+    let diner_on_a = async {
+        let placed = a.post_order(Some(&new_key()), &pickup).await;
+        assert_eq!(placed.status(), StatusCode::CREATED);
+        let order: Value = placed.json().await.expect("order");
+        let id = order["id"].as_str().expect("id");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let paying = a
+            .client
+            .post(a.url(&format!("/api/v1/orders/{id}/payments")))
+            .header("Idempotency-Key", format!("\"{}\"", new_key()))
+            .json(&json!({"channel": "alipay_wap"}))
+            .send()
+            .await
+            .expect("pay on replica a");
+        assert_eq!(paying.status(), StatusCode::OK);
+    };
+    // hello, the order's status (awaiting payment), then the strip's resync:
+    // the payment moved without its order, which only NOTIFY tells b.
+    let (events, ()) = tokio::join!(read_events(display_on_b, 3), diner_on_a);
+    let names: Vec<&str> = events.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert!(names.contains(&"resync"), "{names:?}");
 }

@@ -15,6 +15,8 @@ use super::controls::CONTROLS_CHANNEL;
 use crate::storage::{EventBus, StatusEvent};
 
 pub const CHANNEL: &str = "wendan_order_events";
+/// A payment moved without its order: the kitchen's counter strip changed.
+pub const BOARD_CHANNEL: &str = "wendan_kitchen_board";
 
 /// A status event as a NOTIFY payload.
 #[derive(Serialize, Deserialize)]
@@ -128,7 +130,7 @@ async fn reconnect(config: &Config, events: &EventBus) -> Listening {
     }
 }
 
-/// A connection that LISTENs on both channels, and what it has heard.
+/// A connection that LISTENs on the three channels, and what it has heard.
 struct Listening {
     client: tokio_postgres::Client,
     received: tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
@@ -156,7 +158,9 @@ impl Listening {
             Ok(())
         });
         client
-            .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}"))
+            .batch_execute(&format!(
+                "LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}; LISTEN {BOARD_CHANNEL}"
+            ))
             .await?;
         // Switches flipped while this connection was down are re-read now.
         events.controls_changed();
@@ -177,6 +181,10 @@ impl Listening {
             health.heard();
             if channel == CONTROLS_CHANNEL {
                 events.controls_changed();
+                continue;
+            }
+            if channel == BOARD_CHANNEL {
+                events.board_changed();
                 continue;
             }
             match serde_json::from_str::<Payload>(&payload) {

@@ -9,6 +9,7 @@ use tokio_postgres::Row;
 use wendan_payments::MerchantRef;
 use wendan_protocol::OrderStatus;
 
+use super::listener::BOARD_CHANNEL;
 use super::{PostgresStore, move_order, order_from_row};
 use crate::payments::transition::{PaymentUpdate, decide};
 use crate::storage::payments::{
@@ -90,6 +91,14 @@ impl PaymentStore for PostgresStore {
             if let Some(change) = &decision.order {
                 event = Some(move_order(&transaction, order_id, change.clone(), now).await?);
                 order_status = change.status;
+            }
+            if decision.order.is_none() {
+                // A payment that moved without its order (started, failed,
+                // closed) changes only the kitchen's counter strip: every
+                // replica's display re-reads it (NOTIFY is sent on commit).
+                transaction
+                    .execute("SELECT pg_notify($1, '')", &[&BOARD_CHANNEL])
+                    .await?;
             }
             after = payment(&transaction, order_id).await?.ok_or_else(|| {
                 StorageError::corrupt(format!("the payment of {order_id} was just written"))
