@@ -84,7 +84,7 @@
 
   function widgetUrl() {
     var params = new URLSearchParams({ embed: '1', host: HOST });
-    ['table', 'lang', 'color', 'radius', 'logo'].forEach(function (name) {
+    ['table', 'code', 'lang', 'color', 'radius', 'logo'].forEach(function (name) {
       if (data[name]) params.set(name, data[name]);
     });
     return ORIGIN + '/?' + params.toString();
@@ -197,7 +197,7 @@
     switch (message.type) {
       case 'wendan:open': return open();
       case 'wendan:close': return closeOverlay();
-      case 'wendan:set-table': return tell('wendan:set-table', { table: String(message.table || '') });
+      case 'wendan:set-table': return tell('wendan:set-table', { table: String(message.table || ''), code: String(message.code || '') });
       case 'wendan:set-language': return tell('wendan:set-language', { lang: String(message.lang || '') });
     }
   }
@@ -205,7 +205,7 @@
   window.Wendan = {
     open: open,
     close: closeOverlay,
-    setTable: function (table) { command({ type: 'wendan:set-table', table: table }); },
+    setTable: function (table, code) { command({ type: 'wendan:set-table', table: table, code: code }); },
     setLanguage: function (lang) { command({ type: 'wendan:set-language', lang: lang }); },
   };
 

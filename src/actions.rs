@@ -180,8 +180,13 @@ pub async fn place_order(widget: Widget) -> Result<(), PlaceError> {
     let key = clock::new_idempotency_key().ok_or(PlaceError::NoRandomSource)?;
     let now = clock::now();
     let table = widget.table.get_untracked();
+    let table_code = table
+        .is_some()
+        .then(|| widget.table_code.get_untracked())
+        .flatten();
     let request = OrderRequest {
         mode: Cart::mode(table.as_deref()),
+        table_code,
         pickup_name: table.is_none().then(|| cart.pickup_name.trim().to_owned()),
         table,
         items: cart.order_lines(),

@@ -25,7 +25,12 @@ const DELIVERY_TICK: Duration = Duration::from_secs(1);
 #[component]
 pub fn App() -> impl IntoView {
     let webview = crate::embed::webview::detect();
-    let widget = Widget::new(initial_language(), query_param("table"), webview);
+    let widget = Widget::new(
+        initial_language(),
+        query_param("table"),
+        query_param("code"),
+        webview,
+    );
     provide_context(widget);
     Effect::new(move |_| {
         let tag = widget.language.get().tag();

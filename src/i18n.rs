@@ -139,6 +139,7 @@ pub fn problem_text(language: Language, kind: Option<ProblemType>) -> &'static s
         Some(MenuChanged) => words.menu_changed,
         Some(OrderExpired) => words.order_expired,
         Some(IdempotencyKeyReused) => words.key_reused,
+        Some(TableCodeRefused) => words.table_code_refused,
         _ => words.other,
     }
 }
@@ -154,7 +155,7 @@ pub fn violation_text(language: Language, code: &str) -> &'static str {
         "too_many_options" => words.too_many_options,
         "note_too_long" => words.note_too_long,
         "table_missing" => words.table_missing,
-        "unknown_table" => words.unknown_table,
+        "unknown_table" | "table_code_too_long" => words.unknown_table,
         "table_not_allowed" => words.table_not_allowed,
         "pickup_name_missing" => words.pickup_name_missing,
         "pickup_name_not_allowed" => words.pickup_name_not_allowed,

@@ -1,4 +1,4 @@
-//! The page's URL parameters: `?table=`, `?lang=`, `?mode=`, and the
+//! The page's URL parameters: `?table=` with its `?code=`, `?lang=`, `?mode=`, and the
 //! loader's `?embed=`, `?host=` and theme. A leaf: read by the app and by
 //! `embed`, it imports nothing of the widget.
 

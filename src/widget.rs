@@ -22,6 +22,9 @@ pub struct Widget {
     pub orders: RwSignal<Vec<OutboxEntry>>,
     /// The table from `?table=`, shown and locked; pickup when absent.
     pub table: RwSignal<Option<String>>,
+    /// The table's secret from `?code=`, kept with the table and sent with
+    /// each dine-in order: the server takes no order for a table without it.
+    pub table_code: RwSignal<Option<String>>,
     /// Whether the server answered lately: `None` before any contact.
     pub reachable: RwSignal<Option<bool>>,
     /// A problem the diner must know about (storage full, blocked, corrupt).
@@ -54,13 +57,19 @@ pub struct Widget {
 }
 
 impl Widget {
-    pub fn new(language: Language, table: Option<String>, webview: bool) -> Self {
+    pub fn new(
+        language: Language,
+        table: Option<String>,
+        table_code: Option<String>,
+        webview: bool,
+    ) -> Self {
         Self {
             language: RwSignal::new(language),
             menu: RwSignal::new(None),
             cart: RwSignal::new(Cart::default()),
             orders: RwSignal::new(Vec::new()),
             table: RwSignal::new(table),
+            table_code: RwSignal::new(table_code),
             reachable: RwSignal::new(None),
             notice: RwSignal::new(None),
             store: StoredValue::new_local(None),

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         now,
         paused: None,
         table_exists: server::intake::table_to_look_up(&request).is_some(),
+        table_code_matches: true,
     };
     if let Ok(taken) = server::intake::check(circumstances, &request) {
         assert!(errors.is_empty(), "a priced order had errors: {errors:?}");

@@ -26,6 +26,7 @@ pub fn dine_in(
     OrderRequest {
         mode: OrderMode::DineIn,
         table: Some("A12".into()),
+        table_code: None,
         pickup_name: None,
         items,
         note: None,

@@ -10,6 +10,9 @@ pub const MAX_NOTE_CHARS: usize = 140;
 pub const MAX_PICKUP_NAME_CHARS: usize = 40;
 /// A table's id, as the QR code carries it in `?table=`.
 pub const MAX_TABLE_CHARS: usize = 32;
+/// A table's secret code, as the QR code carries it in `?code=`: the
+/// server makes 16 characters; a longer one is no table's.
+pub const MAX_TABLE_CODE_CHARS: usize = 64;
 /// A table's label on the staff pages, e.g. "窗边 Window".
 pub const MAX_TABLE_LABEL_CHARS: usize = 40;
 /// Why the kitchen cancelled an order; the diner reads it.

@@ -19,6 +19,12 @@ pub struct OrderRequest {
     /// restaurant created, as its QR code names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    /// Dine-in: the table's secret code, as its QR code carries it in
+    /// `?code=` (at most 64 characters). The server takes a dine-in order
+    /// only with the table's current code, so a table id read off a receipt
+    /// or guessed cannot order to the table from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_code: Option<String>,
     /// Required for pickup, and only there: the name called out at the
     /// counter (at most 40 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]

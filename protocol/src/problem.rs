@@ -32,11 +32,12 @@ pub enum ProblemType {
     RequestTimeout,
     PaymentRefused,
     PaymentProviderUnavailable,
+    TableCodeRefused,
     Internal,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 22] = [
+    pub const ALL: [ProblemType; 23] = [
         ProblemType::IdempotencyKeyMissing,
         ProblemType::IdempotencyKeyMalformed,
         ProblemType::IdempotencyKeyReused,
@@ -58,6 +59,7 @@ impl ProblemType {
         ProblemType::RequestTimeout,
         ProblemType::PaymentRefused,
         ProblemType::PaymentProviderUnavailable,
+        ProblemType::TableCodeRefused,
         ProblemType::Internal,
     ];
 
@@ -84,6 +86,7 @@ impl ProblemType {
             ProblemType::RequestTimeout => "request-timeout",
             ProblemType::PaymentRefused => "payment-refused",
             ProblemType::PaymentProviderUnavailable => "payment-provider-unavailable",
+            ProblemType::TableCodeRefused => "table-code-refused",
             ProblemType::Internal => "internal",
         }
     }
@@ -118,7 +121,8 @@ impl ProblemType {
             | ProblemType::InvalidOrder
             | ProblemType::OrderExpired
             | ProblemType::RestaurantClosed
-            | ProblemType::MenuChanged => 422,
+            | ProblemType::MenuChanged
+            | ProblemType::TableCodeRefused => 422,
             ProblemType::RateLimited => 429,
             ProblemType::Internal => 500,
             ProblemType::Overloaded => 503,
@@ -154,6 +158,9 @@ impl ProblemType {
             ProblemType::PaymentRefused => "This payment step is not possible now",
             ProblemType::PaymentProviderUnavailable => {
                 "The payment provider could not be reached; nothing new was charged"
+            }
+            ProblemType::TableCodeRefused => {
+                "This table's code has changed or is not valid; scan the code on the table"
             }
             ProblemType::Internal => "Internal server error",
         }

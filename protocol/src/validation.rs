@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::limits::{MAX_DEVICE_ID_CHARS, fits, is_device_id};
+use crate::limits::{MAX_DEVICE_ID_CHARS, MAX_TABLE_CODE_CHARS, fits, is_device_id};
 pub use crate::limits::{MAX_NOTE_CHARS, MAX_PICKUP_NAME_CHARS, MAX_TABLE_CHARS};
 use crate::menu::{Item, Menu};
 use crate::order::{OrderLine, OrderMode, OrderRequest};
@@ -31,6 +31,8 @@ pub enum Violation {
     TableNotAllowed,
     /// No table with this id exists (checked by the server, which has the list).
     UnknownTable,
+    /// A table code longer than any the server makes.
+    TableCodeTooLong,
     PickupNameMissing,
     PickupNameTooLong,
     /// A dine-in order with a pickup name.
@@ -58,6 +60,7 @@ impl Violation {
             Violation::TableTooLong => "table_too_long",
             Violation::TableNotAllowed => "table_not_allowed",
             Violation::UnknownTable => "unknown_table",
+            Violation::TableCodeTooLong => "table_code_too_long",
             Violation::PickupNameMissing => "pickup_name_missing",
             Violation::PickupNameTooLong => "pickup_name_too_long",
             Violation::PickupNameNotAllowed => "pickup_name_not_allowed",
@@ -148,6 +151,19 @@ fn check_destination(order: &OrderRequest, errors: &mut Vec<FieldError>) {
             format!("/{other}"),
             format!("`{other}` does not belong to this kind of order"),
         ));
+    }
+    match (&order.table_code, order.mode) {
+        (Some(code), OrderMode::DineIn) if !fits(code, MAX_TABLE_CODE_CHARS) => {
+            errors.push(Violation::TableCodeTooLong.at(
+                "/table_code",
+                format!("a table code is at most {MAX_TABLE_CODE_CHARS} characters"),
+            ))
+        }
+        (Some(_), OrderMode::Pickup) => errors.push(Violation::TableNotAllowed.at(
+            "/table_code",
+            "`table_code` does not belong to this kind of order",
+        )),
+        _ => {}
     }
 }
 

@@ -113,10 +113,18 @@ fn admin_routes() -> Router<AppState> {
             "/admin/tables/{id}/delete",
             post(admin::tables::page_delete),
         )
+        .route(
+            "/admin/tables/{id}/new-code",
+            post(admin::tables::page_new_code),
+        )
         .route("/api/v1/admin/dashboard", get(admin::dashboard::api))
         .route("/api/v1/admin/tables", get(admin::tables::list))
         .route(
             "/api/v1/admin/tables/{id}",
             json_only(put(admin::tables::put).delete(admin::tables::delete)),
+        )
+        .route(
+            "/api/v1/admin/tables/{id}/code",
+            json_only(post(admin::tables::new_code_api)),
         )
 }

@@ -26,6 +26,9 @@ pub struct Circumstances<'a> {
     pub paused: Option<&'a str>,
     /// Whether the table [`table_to_look_up`] named exists.
     pub table_exists: bool,
+    /// Whether the order carries that table's current code
+    /// (`DiningTable::code_matches`).
+    pub table_code_matches: bool,
 }
 
 /// An order the kitchen takes.
@@ -71,6 +74,13 @@ pub fn check(at: Circumstances<'_>, request: &OrderRequest) -> Result<Taken, Box
     if clock.assumed_age() > max_age(menu) {
         // As old as this, or sent from a phone this slow: no way to tell.
         return Err(invalid(vec![too_far_behind(clock.lag)]));
+    }
+    if at.table_exists && !at.table_code_matches && table_to_look_up(request).is_some() {
+        return Err(Box::new(
+            Problem::new(ProblemType::TableCodeRefused).with_detail(
+                "the order does not carry this table's current code; scan the code on the table",
+            ),
+        ));
     }
     let table = unknown_table(request, at.table_exists);
     let quote = match quote(menu, request) {
@@ -144,6 +154,7 @@ mod tests {
             now: NOON_IN_BEIJING,
             paused: None,
             table_exists: true,
+            table_code_matches: true,
         }
     }
 
@@ -257,6 +268,32 @@ mod tests {
         pickup.pickup_name = Some("Li".into());
         assert_eq!(table_to_look_up(&pickup), None);
         assert!(check(missing, &pickup).is_ok(), "pickup has no table");
+    }
+
+    #[test]
+    fn a_table_takes_orders_only_with_its_current_code() {
+        let menu = menu();
+        let mut wrong_code = at_noon(&menu);
+        wrong_code.table_code_matches = false;
+        assert_eq!(
+            kind(check(wrong_code, &tripe(7600))),
+            Some(ProblemType::TableCodeRefused)
+        );
+        let mut bad = tripe(0);
+        bad.items[0].qty = 0;
+        assert_eq!(
+            kind(check(wrong_code, &bad)),
+            Some(ProblemType::TableCodeRefused),
+            "before what the order holds: nothing about the table is told"
+        );
+        let mut unknown = wrong_code;
+        unknown.table_exists = false;
+        assert_eq!(codes(check(unknown, &tripe(7600))), ["unknown_table"]);
+        let mut pickup = tripe(7600);
+        pickup.mode = OrderMode::Pickup;
+        pickup.table = None;
+        pickup.pickup_name = Some("Li".into());
+        assert!(check(wrong_code, &pickup).is_ok(), "pickup has no table");
     }
 
     #[test]

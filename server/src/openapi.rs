@@ -44,6 +44,7 @@ use crate::routes::{health, kitchen, menu, order_events, orders, payments};
         admin_tables::list,
         admin_tables::put,
         admin_tables::delete,
+        admin_tables::new_code_api,
         crate::embedding::routes::embed_config,
         crate::embedding::routes::csp_report,
         payments::options,

@@ -1,11 +1,14 @@
 //! The restaurant's tables: each has a QR code that opens the widget with
-//! `?table=<id>`, so a diner's order names the table without typing it.
+//! `?table=<id>&code=<secret>`, so a diner's order names the table without
+//! typing it, and only someone who scanned the code on the table can order
+//! to it (a table id alone, read off a receipt or guessed, is refused).
 
 use std::cmp::Ordering;
 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 use wendan_protocol::limits::{MAX_TABLE_CHARS, MAX_TABLE_LABEL_CHARS, fits, is_plain_id};
 
@@ -23,6 +26,12 @@ pub struct DiningTable {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<u16>,
+    /// The table's secret, in its QR link as `?code=`; made by the database
+    /// for a new table (`AdminStore::put_table`), replaced by "New code".
+    /// Never in JSON by itself: the admin API lists the table's link.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub code: String,
 }
 
 /// Why a table cannot be saved.
@@ -74,13 +83,37 @@ impl DiningTable {
             id,
             label,
             seats: self.seats,
+            code: self.code,
         })
     }
 
-    /// The widget's address for this table. The id is URL-safe by `checked`.
+    /// The widget's address for this table, as its QR code carries it. The
+    /// id is URL-safe by `checked`, the code by how it is made (hex digits).
     pub fn widget_url(&self, public_url: &str) -> String {
-        format!("{}/?table={}", public_url.trim_end_matches('/'), self.id)
+        format!(
+            "{}/?table={}&code={}",
+            public_url.trim_end_matches('/'),
+            self.id,
+            self.code
+        )
     }
+
+    /// Whether `presented` is this table's current code, compared in
+    /// constant time. A table without a code takes no dine-in order.
+    pub fn code_matches(&self, presented: Option<&str>) -> bool {
+        let Some(presented) = presented.map(str::trim) else {
+            return false;
+        };
+        !self.code.is_empty() && bool::from(self.code.as_bytes().ct_eq(presented.as_bytes()))
+    }
+}
+
+/// A new table code: 128 random bits from the OS as 32 lowercase hex digits,
+/// like the ones the database makes (migration 0007).
+pub fn new_code() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
 /// The demo restaurant's tables, there from its first start: A1–A12 in the
@@ -92,6 +125,7 @@ pub fn demo_tables() -> Vec<DiningTable> {
                 id: format!("{prefix}{n}"),
                 label: Some(label.to_owned()),
                 seats: Some(seats),
+                code: String::new(),
             })
             .collect::<Vec<_>>()
     };
@@ -169,6 +203,7 @@ mod tests {
             id: id.to_owned(),
             label: None,
             seats: None,
+            code: "0123456789abcdef0123456789abcdef".to_owned(),
         }
     }
 
@@ -204,6 +239,35 @@ mod tests {
     }
 
     #[test]
+    fn only_the_current_code_matches() {
+        let a12 = table("A12");
+        assert!(a12.code_matches(Some("0123456789abcdef0123456789abcdef")));
+        assert!(a12.code_matches(Some(" 0123456789abcdef0123456789abcdef ")));
+        for wrong in [
+            None,
+            Some(""),
+            Some("0123456789abcdef0123456789abcdee"),
+            Some("0123456789abcdef"),
+        ] {
+            assert!(!a12.code_matches(wrong), "{wrong:?}");
+        }
+        let mut uncoded = table("A1");
+        uncoded.code.clear();
+        assert!(
+            !uncoded.code_matches(Some("")),
+            "no code is no table's code"
+        );
+    }
+
+    #[test]
+    fn new_codes_are_url_safe_and_differ() {
+        let (a, b) = (new_code().expect("random"), new_code().expect("random"));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    }
+
+    #[test]
     fn tables_sort_as_staff_count_them() {
         let mut tables: Vec<_> = ["B1", "A10", "A2", "A02x", "A1"]
             .into_iter()
@@ -217,7 +281,10 @@ mod tests {
     #[test]
     fn the_qr_code_is_an_inline_svg_of_the_widget_url() {
         let url = table("A12").widget_url("https://order.example.com/");
-        assert_eq!(url, "https://order.example.com/?table=A12");
+        assert_eq!(
+            url,
+            "https://order.example.com/?table=A12&code=0123456789abcdef0123456789abcdef"
+        );
         let svg = qr_svg(&url, "QR \"A12\"").expect("fits");
         assert!(
             svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &quot;A12&quot;\""),

@@ -107,8 +107,15 @@ fn listen(widget: Widget, origin: String) {
 
 fn obey(widget: Widget, command: HostCommand) {
     match command {
-        HostCommand::SetTable { table } => match table_from_host(&table) {
-            Some(table) => widget.table.set(Some(table)),
+        HostCommand::SetTable { table, code } => match table_from_host(&table) {
+            Some(table) => {
+                // The code belongs to the table: a new table without one
+                // must not order with the last table's.
+                widget
+                    .table_code
+                    .set(code.map(|code| code.trim().to_owned()));
+                widget.table.set(Some(table));
+            }
             None => web_sys::console::warn_1(&"host asked for an invalid table".into()),
         },
         HostCommand::SetLanguage { lang } => match Language::from_tag(&lang) {

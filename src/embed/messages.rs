@@ -83,8 +83,14 @@ impl HostEvent {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "CommandFields")]
 pub enum HostCommand {
-    SetTable { table: String },
-    SetLanguage { lang: String },
+    /// A table and its code (`code`, as the table's QR link carries it).
+    SetTable {
+        table: String,
+        code: Option<String>,
+    },
+    SetLanguage {
+        lang: String,
+    },
 }
 
 /// A command as it arrives. Read flat rather than with serde's
@@ -95,6 +101,7 @@ struct CommandFields {
     #[serde(rename = "type")]
     kind: String,
     table: Option<String>,
+    code: Option<String>,
     lang: Option<String>,
 }
 
@@ -107,7 +114,10 @@ impl TryFrom<CommandFields> for HostCommand {
 
     fn try_from(fields: CommandFields) -> Result<Self, Self::Error> {
         match (fields.kind.as_str(), fields.table, fields.lang) {
-            ("wendan:set-table", Some(table), _) => Ok(HostCommand::SetTable { table }),
+            ("wendan:set-table", Some(table), _) => Ok(HostCommand::SetTable {
+                table,
+                code: fields.code.filter(|code| !code.trim().is_empty()),
+            }),
             ("wendan:set-language", _, Some(lang)) => Ok(HostCommand::SetLanguage { lang }),
             _ => Err(UnknownCommand),
         }
@@ -242,7 +252,24 @@ mod tests {
         let command: HostCommand =
             serde_json::from_value(serde_json::json!({"type": "wendan:set-table", "table": "B7"}))
                 .expect("command");
-        assert_eq!(command, HostCommand::SetTable { table: "B7".into() });
+        assert_eq!(
+            command,
+            HostCommand::SetTable {
+                table: "B7".into(),
+                code: None
+            }
+        );
+        let with_code: HostCommand = serde_json::from_value(
+            serde_json::json!({"type": "wendan:set-table", "table": "B7", "code": "k3y"}),
+        )
+        .expect("command");
+        assert_eq!(
+            with_code,
+            HostCommand::SetTable {
+                table: "B7".into(),
+                code: Some("k3y".into())
+            }
+        );
         let language: HostCommand = serde_json::from_value(
             serde_json::json!({"type": "wendan:set-language", "lang": "en"}),
         )

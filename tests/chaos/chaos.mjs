@@ -14,6 +14,8 @@ import { writeFileSync } from 'node:fs';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.mjs';
 
 const BASE = process.env.CHAOS_URL;
+// Each table's code (`C1=…,C2=…`), from the QR links the admin API listed.
+const TABLE_CODES = new Map((process.env.CHAOS_TABLE_CODES ?? '').split(',').filter(Boolean).map((pair) => pair.split('=')));
 const DINERS = Number(process.env.CHAOS_DINERS ?? 6);
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 5);
 const ACTIVE = Number(process.env.CHAOS_ACTIVE ?? 3);
@@ -52,7 +54,8 @@ class Diner {
     this.taps = 0;
     this.random = seeded(SEED * 1000 + index);
     const mode = this.serviceWorker ? '' : '&mode=webview';
-    this.url = `${BASE}/?lang=en&table=C${index + 1}${mode}`;
+    const table = `C${index + 1}`;
+    this.url = `${BASE}/?lang=en&table=${table}&code=${TABLE_CODES.get(table) ?? ''}${mode}`;
   }
 
   async init(browser) {

@@ -12,7 +12,7 @@ test.afterAll(async () => { await server?.stop(); });
 for (const lang of ['en', 'zh-CN', 'zh-TW']) {
   test(`menu, cart, review and receipt are accessible (${lang})`, async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/?lang=${lang}&table=A12`);
+    await page.goto(await server.tableUrl('A12', { lang }));
     await expect(page.locator('[data-item-id="potato-slices"] button')).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await expectNoSeriousViolations(page, 'menu');

@@ -48,8 +48,17 @@ test('an admin logs in, adds tables and gets one QR code per table linking to th
     const card = page.locator(`.qr-card[data-table="${id}"]`);
     await expect(card.locator('svg.qr')).toHaveCount(1);
     await expect(card.locator('svg.qr path')).toHaveAttribute('d', /^M/);
-    await expect(card.getByRole('link')).toHaveAttribute('href', `${PUBLIC_URL}/?table=${id}`);
+    // The printed link is the one the admin API lists: the table and its code.
+    const listed = new URL(await server.tableUrl(id));
+    expect(listed.searchParams.get('code')).toMatch(/^[0-9a-f]{32}$/);
+    await expect(card.getByRole('link')).toHaveAttribute('href', listed.toString());
   }
+  // "New code" reprints the table's card with a new link.
+  const before = await page.locator('.qr-card[data-table="D1"]').getByRole('link').getAttribute('href');
+  await page.getByRole('button', { name: 'New code D1' }).click();
+  const after = page.locator('.qr-card[data-table="D1"]').getByRole('link');
+  await expect(after).not.toHaveAttribute('href', before);
+  await expect(after).toHaveAttribute('href', await server.tableUrl('D1'));
   // Each code is drawn big enough to scan from a printed sheet.
   const box = await cards.first().locator('svg.qr').boundingBox();
   expect(box.width).toBeGreaterThanOrEqual(120);

@@ -7,11 +7,13 @@ import { HostSite, hostEvents } from './support/host-site.mjs';
 import { addDishes, placeOrder } from './support/widget.mjs';
 import AxeBuilder from '@axe-core/playwright';
 
-/** A widget server that allows one host site, and that site. */
-async function embedded(attributes) {
+/** A widget server that allows one host site, and that site; its table's
+ * code (`data-code`) is the one in the table's QR link. */
+async function embedded(attributes = { table: 'A12', lang: 'en', label: 'Order' }) {
   const hostPort = await freePort();
   const server = await WendanServer.start({ extraArgs: ['--frame-ancestors', `http://127.0.0.1:${hostPort}`] });
-  const site = await HostSite.start({ widgetUrl: server.url, port: hostPort, attributes });
+  const code = new URL(await server.tableUrl(attributes.table)).searchParams.get('code');
+  const site = await HostSite.start({ widgetUrl: server.url, port: hostPort, attributes: { ...attributes, code } });
   return { server, site };
 }
 

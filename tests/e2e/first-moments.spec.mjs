@@ -38,7 +38,7 @@ const HOLD_MS = 1500;
  * cart has arrived and again after a reload (so the tap was saved too).
  */
 async function tapEarly(page, server, delay, expected) {
-  const url = `${server.url}/?lang=en&table=A1`;
+  const url = await server.tableUrl('A1', { lang: 'en' });
   await page.goto(`${url}&hold-cart=1`);
   const add = page.getByRole('button', { name: 'Add Tomato pot', exact: true });
   await add.waitFor();
@@ -68,7 +68,7 @@ for (const delay of [0, 50]) {
   test(`a tap on Add ${delay} ms after the button appears counts`, async ({ browser }) => {
     await withPhone(browser, async (page, server) => {
       // A first visit makes the phone's storage; the next one reads it.
-      await page.goto(`${server.url}/?lang=en&table=A1`);
+      await page.goto(await server.tableUrl('A1', { lang: 'en' }));
       await expect(cartCount(page)).toHaveText('0');
       await page.waitForTimeout(500);
       await tapEarly(page, server, delay, '1');
@@ -78,7 +78,7 @@ for (const delay of [0, 50]) {
 
 test('an early tap on a return visit is added to the kept cart', async ({ browser }) => {
   await withPhone(browser, async (page, server) => {
-    await page.goto(`${server.url}/?lang=en&table=A1`);
+    await page.goto(await server.tableUrl('A1', { lang: 'en' }));
     await page.getByRole('button', { name: 'Add Potato slices', exact: true }).click();
     await expect(cartCount(page)).toHaveText('1');
     await page.waitForTimeout(500);
@@ -101,7 +101,7 @@ test('the page does not jump when the menu arrives', async ({ browser }) => {
       await new Promise((resolve) => setTimeout(resolve, 800));
       await route.continue();
     });
-    await page.goto(`${server.url}/?lang=en&table=A1`);
+    await page.goto(await server.tableUrl('A1', { lang: 'en' }));
     await page.getByRole('button', { name: 'Add Tomato pot', exact: true }).waitFor();
     await page.waitForTimeout(500);
     const shift = await page.evaluate(() => window.__layoutShift);

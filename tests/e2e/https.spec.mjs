@@ -47,7 +47,10 @@ async function behindNginx(serverArgs = []) {
 test('over HTTPS through nginx, the worker controls the page and an order is received, then followed live', async ({ page }) => {
   const { server, nginx, publicUrl, httpsPort } = await behindNginx();
   try {
-    const response = await page.goto(`${publicUrl}/?lang=en&table=A12`);
+    // The table's printed link names the public URL.
+    const link = await server.tableUrl('A12', { lang: 'en' });
+    expect(link.startsWith(`${publicUrl}/?table=A12&code=`)).toBe(true);
+    const response = await page.goto(link);
     expect(response.headers()['strict-transport-security']).toBe('max-age=63072000');
     expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
     expect(await page.evaluate(() => performance.getEntriesByType('navigation')[0].nextHopProtocol)).toBe('h2');
@@ -136,6 +139,7 @@ test('through nginx, a diner cannot dodge the per-address order limit with an X-
   try {
     const menu = JSON.parse((await httpsRequest({ port: httpsPort, path: '/api/v1/menu', certificate })).body);
     const tripe = menu.items.find((item) => item.id === 'beef-tripe');
+    const code = new URL(await server.tableUrl('A1')).searchParams.get('code');
     const order = (device, claimed) => {
       const now = new Date().toISOString();
       return httpsRequest({
@@ -151,6 +155,7 @@ test('through nginx, a diner cannot dodge the per-address order limit with an X-
         body: JSON.stringify({
           mode: 'dine_in',
           table: 'A1',
+          table_code: code,
           items: [{ item_id: tripe.id, qty: 1, options: [] }],
           client: { device_id: device, created_at: now, sent_at: now, menu_version: menu.version, total_minor: tripe.price_minor },
         }),

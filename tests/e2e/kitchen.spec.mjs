@@ -5,7 +5,7 @@ import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
 import { openKitchen, ticketNumbers } from './support/kitchen.mjs';
 
-const DINER_URL = (server, table = 'A12') => `${server.url}/?lang=en&table=${table}`;
+const DINER_URL = (server, table = 'A12') => server.tableUrl(table, { lang: 'en' });
 
 /** A server, a diner's phone and a kitchen tablet logged in and live. */
 async function withDinerAndKitchen(browser, scenario) {
@@ -30,7 +30,7 @@ async function order(diner, dishes = ['Fresh beef tripe']) {
 test('an order placed in the widget appears on the kitchen display within one second', async ({ browser }) =>
   withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
     await expect(kitchen.locator('#no-tickets')).toBeVisible();
-    await diner.goto(DINER_URL(server));
+    await diner.goto(await DINER_URL(server));
     await order(diner, ['Fresh beef tripe', 'Fresh beef tripe', 'Potato slices']);
     // The widget shows "received" once the server has stored the order.
     await expectOrderStates(diner, ['received']);
@@ -43,7 +43,7 @@ test('an order placed in the widget appears on the kitchen display within one se
 
 test('bump shows Ready on the diner receipt, and undo puts it back', async ({ browser }) =>
   withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
-    await diner.goto(DINER_URL(server));
+    await diner.goto(await DINER_URL(server));
     await order(diner);
     await expectOrderStates(diner, ['received']);
     await expect(kitchen.locator('.ticket')).toHaveCount(1);
@@ -66,7 +66,7 @@ test('bump shows Ready on the diner receipt, and undo puts it back', async ({ br
 
 test('the display reconnects after a server restart and shows each open ticket exactly once', async ({ browser }) =>
   withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
-    await diner.goto(DINER_URL(server));
+    await diner.goto(await DINER_URL(server));
     await order(diner);
     await order(diner, ['Potato slices']);
     await expectOrderStates(diner, ['received', 'received']);
@@ -88,11 +88,11 @@ test('the display reconnects after a server restart and shows each open ticket e
 
 test('a later order from the same table is marked as an add-on', async ({ browser }) =>
   withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
-    await diner.goto(DINER_URL(server, 'A12'));
+    await diner.goto(await DINER_URL(server, 'A12'));
     await order(diner);
     await expectOrderStates(diner, ['received']);
     const other = await diner.context().newPage();
-    await other.goto(DINER_URL(server, 'B3'));
+    await other.goto(await DINER_URL(server, 'B3'));
     await order(other, ['Potato slices']);
     await expect.poll(() => ticketNumbers(kitchen)).toEqual([1, 2]);
     await order(diner, ['Potato slices']);
@@ -109,7 +109,7 @@ test('pausing intake makes the widget show the restaurant message', async ({ bro
     await kitchen.locator('#pause-form button[type=submit]').click();
     await expect(kitchen.locator('#paused-banner')).toContainText('Kitchen is swamped: back in 10 minutes');
 
-    await diner.goto(DINER_URL(server));
+    await diner.goto(await DINER_URL(server));
     await order(diner);
     await expectOrderStates(diner, ['rejected']);
     await expect(diner.locator('.order-reason')).toContainText('Kitchen is swamped: back in 10 minutes');
@@ -121,7 +121,7 @@ test('pausing intake makes the widget show the restaurant message', async ({ bro
 for (const lang of ['en', 'zh-CN', 'zh-TW']) {
   test(`the kitchen display is accessible (${lang})`, async ({ browser }) =>
     withDinerAndKitchen(browser, async ({ server, diner, kitchen }) => {
-      await diner.goto(DINER_URL(server));
+      await diner.goto(await DINER_URL(server));
       await order(diner);
       await order(diner, ['Potato slices']);
       await expect.poll(() => ticketNumbers(kitchen)).toEqual([1, 2]);
@@ -143,7 +143,7 @@ test('a browser that has the widget installed still opens the kitchen display', 
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
-    await page.goto(DINER_URL(server));
+    await page.goto(await DINER_URL(server));
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
     await openKitchen(page, server);
     await expect(page.locator('#no-tickets')).toBeVisible();
@@ -169,7 +169,7 @@ test('the diner is notified when the order is ready, only after asking for it', 
         constructor(title, options) { window.__shown.push({ title, body: options?.body }); }
       };
     });
-    await diner.goto(DINER_URL(server));
+    await diner.goto(await DINER_URL(server));
     await order(diner);
     await expectOrderStates(diner, ['received']);
     const notifyMe = diner.getByRole('button', { name: 'Notify me when it is ready' });

@@ -17,7 +17,7 @@ test('a Hong Kong phone reads the widget in Traditional Chinese, and the picker 
   const context = await browser.newContext({ locale: 'zh-HK' });
   try {
     const page = await context.newPage();
-    await page.goto(`${server.url}/?table=A12`);
+    await page.goto(await server.tableUrl('A12'));
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW');
     await expect(page.getByRole('button', { name: '加入 土豆片', exact: true })).toBeVisible();
     const picker = page.getByRole('combobox', { name: '語言' });
@@ -41,7 +41,7 @@ test('the widget counts waiting orders in each language\'s plural forms', async 
   try {
     const page = await context.newPage();
     await page.route('**/api/v1/orders', (route) => route.abort('internetdisconnected'));
-    await page.goto(`${server.url}/?lang=en&table=A12`);
+    await page.goto(await server.tableUrl('A12', { lang: 'en' }));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
     await expect(page.locator('.status-line')).toContainText('1 order waiting to send');

@@ -36,7 +36,7 @@ test('each visit asks for the menu once, and a repeat visit is revalidated by ET
       if (new URL(request.url()).pathname === '/api/v1/menu') menuRequests.push(request);
     });
     const add = page.getByRole('button', { name: 'Add Potato slices', exact: true });
-    await page.goto(`${own.url}/?lang=en&table=A1`);
+    await page.goto(await own.tableUrl('A1', { lang: 'en' }));
     await add.waitFor();
     await page.reload();
     await add.waitFor();

@@ -11,7 +11,7 @@ test.beforeAll(async () => { server = await WendanServer.start({ dist: null }); 
 test.afterAll(async () => { await server?.stop(); });
 
 test('a diner orders from the widget inside the binary', async ({ page }) => {
-  await page.goto(`${server.url}/?lang=en&table=A12`);
+  await page.goto(await server.tableUrl('A12', { lang: 'en' }));
   await addDishes(page, ['Potato slices']);
   await placeOrder(page);
   await expectOrderStates(page, ['received']);

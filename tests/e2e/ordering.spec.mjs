@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates, orderStates } from './support/widget.mjs';
 
-const TABLE_URL = (server) => `${server.url}/?lang=en&table=A12`;
+const TABLE_URL = (server) => server.tableUrl('A12', { lang: 'en' });
 
 /**
  * A server and one page without the service worker, which would deliver past
@@ -26,7 +26,7 @@ async function withPageAlone(browser, run) {
 test('an order is saved at once, delivered, and shows its number', async ({ page }) => {
   const server = await WendanServer.start();
   try {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await addDishes(page, ['Fresh beef tripe', 'Fresh beef tripe', 'Potato slices']);
     await placeOrder(page);
     await expectOrderStates(page, ['received']);
@@ -43,7 +43,7 @@ test('an order is saved at once, delivered, and shows its number', async ({ page
 test('a double tap on Place order makes one order', async ({ page }) => {
   const server = await WendanServer.start();
   try {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await addDishes(page, ['Potato slices']);
     await page.getByRole('button', { name: 'Cart' }).click();
     await page.getByRole('button', { name: 'Checkout' }).click();
@@ -59,7 +59,7 @@ test('a double tap on Place order makes one order', async ({ page }) => {
 
 test('an order placed with the server down survives a reload and is delivered once when it is back', async ({ browser }) =>
   withPageAlone(browser, async ({ server, page }) => {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     await server.stop();
 
@@ -102,7 +102,7 @@ test('a 503 with Retry-After is respected before the next try', async ({ page })
         await route.continue();
       }
     });
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
     await expectOrderStates(page, ['received'], 20_000);
@@ -128,14 +128,14 @@ test('a page closed in the middle of a send delivers once after reopening', asyn
       committed(response.status());
       await new Promise(() => {}); // the answer is lost
     });
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
     expect(await sent).toBe(201);
     await page.close();
 
     const again = await context.newPage();
-    await again.goto(TABLE_URL(server));
+    await again.goto(await TABLE_URL(server));
     await expectOrderStates(again, ['received'], 20_000);
     expect(await server.openOrders()).toHaveLength(1);
   } finally {
@@ -150,8 +150,8 @@ test('two tabs share one truth, and the second tab cannot order the same cart ag
   try {
     const first = await context.newPage();
     const second = await context.newPage();
-    await first.goto(TABLE_URL(server));
-    await second.goto(TABLE_URL(server));
+    await first.goto(await TABLE_URL(server));
+    await second.goto(await TABLE_URL(server));
     await addDishes(first, ['Potato slices']);
     // The second tab sees the cart the first tab filled.
     await expect(second.locator('.badge')).toHaveText('1');
@@ -177,7 +177,7 @@ test('changed prices: the order says so, with the new total, and nothing is made
   const server = await WendanServer.start();
   const dir = mkdtempSync(join(tmpdir(), 'wendan-menu-'));
   try {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     await server.stop();
     await addDishes(page, ['Potato slices']);
@@ -218,7 +218,7 @@ test('an order older than the menu allows is never sent: it expires', async ({ p
   const server = await WendanServer.start();
   try {
     await page.clock.install();
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     await server.stop();
     await addDishes(page, ['Potato slices']);
@@ -249,7 +249,8 @@ test('a refusal shows the restaurant\'s reason in the diner\'s language', async 
   writeFileSync(menuPath, JSON.stringify(demo));
   const server = await WendanServer.start({ extraArgs: ['--menu', menuPath] });
   try {
-    await page.goto(`${server.url}/?lang=zh-CN&table=A12`);
+    await server.putTable('A12');
+    await page.goto(await server.tableUrl('A12', { lang: 'zh-CN' }));
     await page.getByRole('button', { name: '加入 土豆片', exact: true }).click();
     await page.getByRole('button', { name: '购物车' }).click();
     await page.getByRole('button', { name: '去结算' }).click();
@@ -264,7 +265,7 @@ test('a refusal shows the restaurant\'s reason in the diner\'s language', async 
 test('the receipt follows the kitchen live: preparing, then ready', async ({ page }) => {
   const server = await WendanServer.start();
   try {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
     await expectOrderStates(page, ['received']);
@@ -281,7 +282,7 @@ test('the receipt follows the kitchen live: preparing, then ready', async ({ pag
 
 test('when the path to the server comes back, every waiting order goes at once, not each on its own wait', async ({ browser }) =>
   withPageAlone(browser, async ({ server, page }) => {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     // "Online" all along: a dead access point, no `online` event.
     await page.route('**/api/v1/orders', (route) => route.abort('connectionrefused'));
@@ -305,7 +306,7 @@ test('when the path to the server comes back, every waiting order goes at once, 
 
 test('a live status stream that reconnects sends at once the orders waiting out a network failure', async ({ browser }) =>
   withPageAlone(browser, async ({ server, page }) => {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
     await expectOrderStates(page, ['received']); // followed live from now on

@@ -4,7 +4,7 @@ import { test, expect } from './support/test.mjs';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
 
-const TABLE_URL = (server) => `${server.url}/?lang=en&table=A12`;
+const TABLE_URL = (server) => server.tableUrl('A12', { lang: 'en' });
 
 async function waitForWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
@@ -14,7 +14,7 @@ async function waitForWorker(page) {
  * the diner orders: the order is saved on the phone. */
 async function queueOrderWithServerDown(context, server) {
   const page = await context.newPage();
-  await page.goto(TABLE_URL(server));
+  await page.goto(await TABLE_URL(server));
   await waitForWorker(page);
   await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
   await server.stop();
@@ -29,7 +29,7 @@ test('after one visit, the app, the cached menu and the saved cart open with the
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await waitForWorker(page);
     await addDishes(page, ['Potato slices', 'Fresh beef tripe']);
     await expect(page.locator('.badge')).toHaveText('2');
@@ -69,7 +69,7 @@ test('the worker is registered only once the page has loaded, so its install nev
       };
     });
     const page = await context.newPage();
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await waitForWorker(page);
     expect(await page.evaluate(() => window.registeredWhile)).toEqual(['complete']);
   } finally {
@@ -105,7 +105,7 @@ test('an order queued with the server down is delivered by the worker with no pa
 
     // Opening the widget again shows it received, and nothing is sent twice.
     const again = await context.newPage();
-    await again.goto(TABLE_URL(server));
+    await again.goto(await TABLE_URL(server));
     await expectOrderStates(again, ['received']);
     expect(await server.openOrders()).toHaveLength(1);
   } finally {
@@ -140,7 +140,7 @@ test('without a service worker the page alone delivers an order placed offline, 
     // As in an iOS web-view or a mini-program: no navigator.serviceWorker.
     await context.addInitScript(() => { delete Navigator.prototype.serviceWorker; });
     const page = await context.newPage();
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     expect(await page.evaluate(() => 'serviceWorker' in navigator)).toBe(false);
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     await server.stop();

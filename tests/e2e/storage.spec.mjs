@@ -4,7 +4,7 @@ import { test, expect } from './support/test.mjs';
 import { WendanServer } from './support/server.mjs';
 import { addDishes, placeOrder, expectOrderStates } from './support/widget.mjs';
 
-const TABLE_URL = (server) => `${server.url}/?lang=en&table=A12`;
+const TABLE_URL = (server) => server.tableUrl('A12', { lang: 'en' });
 
 test('with IndexedDB blocked the widget says so, keeps orders in localStorage and delivers them once', async ({ browser }) => {
   const server = await WendanServer.start();
@@ -16,7 +16,7 @@ test('with IndexedDB blocked the widget says so, keeps orders in localStorage an
   });
   const page = await context.newPage();
   try {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await expect(page.getByRole('alert')).toContainText('blocks IndexedDB');
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
@@ -54,7 +54,7 @@ test('with the storage full the diner is told, the cart stays, and the order is 
   const page = await context.newPage();
   const setStorageFull = (full) => page.evaluate((value) => { globalThis.wendanStorageFull = value; }, full);
   try {
-    await page.goto(TABLE_URL(server));
+    await page.goto(await TABLE_URL(server));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
     await setStorageFull(true);
 

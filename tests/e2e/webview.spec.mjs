@@ -13,7 +13,7 @@ test('web-view mode delivers an order placed offline once the network is back, w
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   const page = await context.newPage();
   try {
-    await page.goto(`${server.url}/?lang=en&table=A12&mode=webview`);
+    await page.goto(await server.tableUrl('A12', { lang: 'en', mode: 'webview' }));
     await expect(page.getByRole('button', { name: 'Add Potato slices' })).toBeVisible();
 
     await context.setOffline(true);
@@ -45,7 +45,7 @@ test('inside a WeChat mini-program (by its user agent) the JSSDK is loaded and h
   }));
   const page = await context.newPage();
   try {
-    await page.goto(`${server.url}/?lang=en&table=A12`);
+    await page.goto(await server.tableUrl('A12', { lang: 'en' }));
     await addDishes(page, ['Potato slices']);
     await placeOrder(page);
     await expectOrderStates(page, ['received']);

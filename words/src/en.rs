@@ -101,6 +101,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
         menu_changed: "Prices have changed since you ordered",
         order_expired: "The order waited too long to send",
         key_reused: "This order conflicts with another",
+        table_code_refused: "This table's code has changed or is not valid: please scan the code on your table",
         other: "The restaurant refused this order",
     },
     violations: ViolationWords {
@@ -181,6 +182,8 @@ pub const ADMIN: AdminWords = AdminWords {
     seats: "Seats",
     add_table: "Add or update a table",
     delete: "Delete",
+    new_code: "New code",
+    new_code_hint: "Each table's QR code carries a secret code, so only someone at the table can order to it. \"New code\" replaces it: the old printed code stops taking orders, so print the table's new code below and replace it on the table.",
     no_tables: "No tables yet.",
     print_hint: "Print this page with your browser's Print to get the QR sheet; stick each code on its table.",
     scan_to_order: "Scan to order",

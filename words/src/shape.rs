@@ -158,6 +158,8 @@ pub struct RefusalWords {
     pub menu_changed: &'static str,
     pub order_expired: &'static str,
     pub key_reused: &'static str,
+    /// A dine-in order with a missing, wrong or replaced table code.
+    pub table_code_refused: &'static str,
     pub other: &'static str,
 }
 
@@ -246,6 +248,9 @@ pub struct AdminWords {
     pub seats: &'static str,
     pub add_table: &'static str,
     pub delete: &'static str,
+    /// Replaces a table's secret code: its old QR code stops taking orders.
+    pub new_code: &'static str,
+    pub new_code_hint: &'static str,
     pub no_tables: &'static str,
     pub print_hint: &'static str,
     pub scan_to_order: &'static str,

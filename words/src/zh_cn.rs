@@ -101,6 +101,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
         menu_changed: "菜品价格已变动",
         order_expired: "订单等待太久，已过期",
         key_reused: "订单重复",
+        table_code_refused: "本桌的二维码已更换或无效，请扫描桌上的二维码",
         other: "餐厅拒绝了这个订单",
     },
     violations: ViolationWords {
@@ -181,6 +182,8 @@ pub const ADMIN: AdminWords = AdminWords {
     seats: "座位",
     add_table: "添加或更新桌台",
     delete: "删除",
+    new_code: "更换二维码",
+    new_code_hint: "每张桌的二维码都带有一个密码，只有在桌边的人才能下单到这张桌。“更换二维码”会换掉密码：旧的二维码不再能下单，请打印下面这张桌的新二维码并换到桌上。",
     no_tables: "还没有桌台。",
     print_hint: "用浏览器的“打印”打印下面的二维码页，每张贴在对应的桌上。",
     scan_to_order: "扫码点餐",

@@ -103,6 +103,7 @@ pub const WIDGET: WidgetWords = WidgetWords {
         menu_changed: "菜品價格已變動",
         order_expired: "訂單等待太久，已過期",
         key_reused: "訂單重複",
+        table_code_refused: "本桌的 QR 碼已更換或無效，請掃描桌上的 QR 碼",
         other: "餐廳拒絕了這筆訂單",
     },
     violations: ViolationWords {
@@ -183,6 +184,8 @@ pub const ADMIN: AdminWords = AdminWords {
     seats: "座位",
     add_table: "新增或更新桌位",
     delete: "刪除",
+    new_code: "更換 QR 碼",
+    new_code_hint: "每張桌的 QR 碼都帶有一組密碼，只有在桌邊的人才能點餐到這張桌。「更換 QR 碼」會換掉密碼：舊的 QR 碼不再能點餐，請列印下面這張桌的新 QR 碼並換到桌上。",
     no_tables: "還沒有桌位。",
     print_hint: "用瀏覽器的「列印」印出下面的 QR 碼頁，每張貼在對應的桌上。",
     scan_to_order: "掃碼點餐",

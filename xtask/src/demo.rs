@@ -24,7 +24,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     println!();
     println!("Wendan demo: 蜀香火锅 Shu Xiang Hotpot");
     println!("  diner:    {base}/");
-    println!("  table A1: {base}/?table=A1");
+    println!("  table A1: its QR link (with the table's secret code) is on the tables page below");
     println!("  kitchen:  {base}/kitchen#token=demo-kitchen");
     println!("  menu API: {base}/api/v1/menu");
     println!("  admin:    {base}/admin?token=demo-admin  (peak-hour dashboard; the last lunch");

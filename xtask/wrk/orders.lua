@@ -1,4 +1,5 @@
--- wrk script: POST /api/v1/orders. Usage: wrk -s orders.lua URL -- MODE CREATED_AT
+-- wrk script: POST /api/v1/orders. Usage: wrk -s orders.lua URL -- MODE CREATED_AT CODE
+--   CODE: table A1's code, from its QR link (the admin tables API's `url`)
 --   MODE "new":    every request a new order (unique Idempotency-Key)
 --   MODE "replay": keys cycle through a fixed set already stored, so every
 --                  answer is a replay of the first
@@ -18,11 +19,13 @@ end
 function init(args)
   mode = args[1] or "new"
   created_at = args[2]
+  table_code = args[3] or ""
+
   counter = 0
   statuses = {}
   math.randomseed(os.time() + thread_id * 7919)
   prefix = string.format("bench%08x%02d", math.random(0, 0x7fffffff), thread_id)
-  body = '{"mode":"dine_in","table":"A1","items":[' ..
+  body = '{"mode":"dine_in","table":"A1","table_code":"' .. table_code .. '","items":[' ..
     '{"item_id":"beef-tripe","qty":2,"options":[]},' ..
     '{"item_id":"yuanyang-pot","qty":1,"options":["pair-mushroom","spice-mild"]}],' ..
     '"client":{"device_id":"wrk","created_at":"' .. created_at .. '","sent_at":"' .. created_at ..

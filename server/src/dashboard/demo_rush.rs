@@ -168,6 +168,7 @@ fn order(
     let request = OrderRequest {
         mode: OrderMode::DineIn,
         table: Some(table.clone()),
+        table_code: None,
         pickup_name: None,
         items,
         note: None,

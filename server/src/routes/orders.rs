@@ -41,7 +41,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (status = 400, description = "Missing, malformed or repeated key, malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "idempotency-key-in-use: retry unchanged", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "payload-too-large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed, table-code-refused (a dine-in order without its table's current code) or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "rate-limited: too many new orders from this device or address (only new, valid orders count); retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: retry after `Retry-After` seconds, plus jitter", body = Problem, content_type = "application/problem+json"),
     )
@@ -90,17 +90,23 @@ pub async fn post_order(
     let now = OffsetDateTime::now_utc();
     let published = state.menu();
     let menu_then = state.menu_version(&request.client.menu_version);
-    let table_exists = match intake::table_to_look_up(&request) {
-        Some(table) => state.storage.table(table).await?.is_some(),
-        None => false,
+    // The replay above answers a stored order whatever its table's code is
+    // now: the code is checked only before an order is stored.
+    let table = match intake::table_to_look_up(&request) {
+        Some(table) => state.storage.table(table).await?,
+        None => None,
     };
+    let table_code_matches = table
+        .as_ref()
+        .is_some_and(|table| table.code_matches(request.table_code.as_deref()));
     let paused = state.paused();
     let circumstances = Circumstances {
         menu: &published.menu,
         menu_then: menu_then.as_ref().map(|then| &then.menu),
         now,
         paused: paused.as_deref(),
-        table_exists,
+        table_exists: table.is_some(),
+        table_code_matches,
     };
     let taken =
         intake::check(circumstances, &request).map_err(|problem| reject(&state, problem))?;

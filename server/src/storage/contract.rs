@@ -108,11 +108,21 @@ pub trait AdminStore {
         id: &str,
     ) -> impl Future<Output = Result<Option<DiningTable>, StorageError>> + Send;
 
-    /// Creates or replaces the table with `table.id`.
+    /// Creates or replaces the table with `table.id`. A new table gets a
+    /// random code from the database (`table.code` is not written); a
+    /// replaced one keeps its code.
     fn put_table(
         &self,
         table: DiningTable,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Replaces the table's code with `code` (its QR code is to be
+    /// reprinted); whether there was such a table.
+    fn new_table_code(
+        &self,
+        id: &str,
+        code: &str,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
 
     /// Deletes the table; whether there was one.
     fn delete_table(&self, id: &str) -> impl Future<Output = Result<bool, StorageError>> + Send;

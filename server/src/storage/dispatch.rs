@@ -138,6 +138,10 @@ impl AdminStore for Storage {
         dispatch!(AdminStore, self.put_table(table))
     }
 
+    async fn new_table_code(&self, id: &str, code: &str) -> Result<bool, StorageError> {
+        dispatch!(AdminStore, self.new_table_code(id, code))
+    }
+
     async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
         dispatch!(AdminStore, self.delete_table(id))
     }

@@ -165,11 +165,16 @@ async fn tables_are_kept_and_each_gets_a_qr_code_for_its_widget_link() {
         .map(|t| t["id"].as_str().expect("id"))
         .collect();
     assert_eq!(ids, ["A2", "A12", "B1"]);
-    assert_eq!(tables[1], json!({"id": "A12", "label": "窗边", "seats": 4}));
+    let code = server.table_code("A12").await.expect("A12's code");
+    let url = format!("https://order.example.com/?table=A12&code={code}");
+    assert_eq!(
+        tables[1],
+        json!({"id": "A12", "label": "窗边", "seats": 4, "url": url})
+    );
 
     let page = admin_page(&server, "/admin/tables?lang=en").await;
     assert_eq!(page.matches("<svg class=\"qr\"").count(), 3);
-    assert!(page.contains("href=\"https://order.example.com/?table=A12\""));
+    assert!(page.contains(&format!("href=\"{}\"", url.replace('&', "&amp;"))));
     assert!(!page.contains("<script") && !page.contains("<style") && !page.contains("style="));
 
     let deleted = server

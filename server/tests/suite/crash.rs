@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::orders::{new_key, tripe_and_pot};
+use crate::support::orders::{new_key, sqlite_table_code, tripe_and_pot};
 use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::process::{Child, Command};
@@ -71,14 +71,18 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
     let mut server = spawn_server(&database, port).await;
     let base = format!("http://127.0.0.1:{port}");
     let ledger: Ledger = Arc::default();
+    // The diners scanned table A1's code.
+    let code = sqlite_table_code(&database, "A1").expect("the demo's table A1");
 
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
             let (ledger, url) = (Arc::clone(&ledger), format!("{base}/api/v1/orders"));
+            let code = code.clone();
             tokio::spawn(async move {
                 let client = reqwest::Client::new();
                 loop {
-                    let (key, body) = (new_key(), tripe_and_pot());
+                    let (key, mut body) = (new_key(), tripe_and_pot());
+                    body["table_code"] = Value::String(code.clone());
                     ledger
                         .lock()
                         .expect("ledger")

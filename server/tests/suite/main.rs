@@ -35,6 +35,7 @@ mod request_log;
 mod sessions;
 mod slow_clients;
 mod storage_contract;
+mod table_codes;
 mod tokens;
 mod version;
 mod wechat_jsapi;

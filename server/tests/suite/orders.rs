@@ -63,7 +63,8 @@ async fn a_retry_with_the_same_key_replays_the_first_answer_byte_for_byte() {
 async fn the_bare_token_form_of_the_key_is_the_same_key() {
     let server = TestServer::start(&[]).await;
     let key = new_key();
-    let body = tripe_and_pot();
+    let mut body = tripe_and_pot();
+    body["table_code"] = json!(server.table_code("A1").await);
     server.post_order(Some(&key), &body).await;
     let bare = server
         .client

@@ -425,9 +425,20 @@ async fn tables_are_put_replaced_and_deleted(store: &impl Backend, _: &EventBus)
         id: "A1".to_owned(),
         label: Some("窗边 Window".to_owned()),
         seats: Some(4),
+        code: "not-written".to_owned(),
     };
     store.put_table(window.clone()).await.expect("put");
-    assert_eq!(store.table("A1").await.expect("read"), Some(window.clone()));
+    let stored = store.table("A1").await.expect("read").expect("there");
+    // The database made the table's code: 128 random bits in 32 hex digits.
+    assert_eq!(stored.code.len(), 32, "{}", stored.code);
+    assert!(stored.code.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    assert_eq!(
+        stored,
+        DiningTable {
+            code: stored.code.clone(),
+            ..window.clone()
+        }
+    );
     let moved = DiningTable {
         label: None,
         seats: Some(6),
@@ -439,13 +450,32 @@ async fn tables_are_put_replaced_and_deleted(store: &impl Backend, _: &EventBus)
             id: "B2".to_owned(),
             label: None,
             seats: None,
+            code: String::new(),
         })
         .await
         .expect("put");
     let mut tables = store.tables().await.expect("read");
     tables.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(tables.len(), 2);
-    assert_eq!(tables[0], moved, "replaced, not added");
+    assert_eq!(
+        tables[0],
+        DiningTable {
+            code: stored.code.clone(),
+            ..moved
+        },
+        "replaced, not added, and its code kept"
+    );
+    assert_ne!(tables[1].code, stored.code, "each table its own code");
+    assert!(store.new_table_code("A1", "fresh").await.expect("new code"));
+    assert_eq!(
+        store
+            .table("A1")
+            .await
+            .expect("read")
+            .map(|table| table.code),
+        Some("fresh".to_owned())
+    );
+    assert!(!store.new_table_code("Z9", "fresh").await.expect("none"));
     assert!(store.delete_table("A1").await.expect("delete"));
     assert!(!store.delete_table("A1").await.expect("delete"), "gone");
     assert_eq!(store.table("A1").await.expect("read"), None);

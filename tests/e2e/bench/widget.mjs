@@ -41,7 +41,7 @@ let ordersBeforeDrain = 0;
 
 /** Queues 50 orders with the server down, brings it back, and times until it has them all. */
 async function drain(page, context, { pageOpen }) {
-  await page.goto(`${server.url}/?lang=en&table=A1`).catch(() => {});
+  await page.goto(await server.tableUrl('A1', { lang: 'en' })).catch(() => {});
   const add = page.getByRole('button', { name: 'Add Potato slices', exact: true });
   await add.waitFor();
   for (let i = 0; i < DRAIN_ORDERS; i++) {
@@ -95,7 +95,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 try {
   // Tap to durable.
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await page.goto(`${server.url}/?lang=en&table=A1`);
+  await page.goto(await server.tableUrl('A1', { lang: 'en' }));
   const add = page.getByRole('button', { name: 'Add Potato slices', exact: true });
   for (let i = 0; i < ORDERS; i++) {
     await add.click();
@@ -124,7 +124,7 @@ try {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await cdpPage.addInitScript(markInteractive, 'Add Potato slices');
     const started = Date.now();
-    await cdpPage.goto(`${server.url}/?lang=en&table=A1`, { waitUntil: 'commit' });
+    await cdpPage.goto(await server.tableUrl('A1', { lang: 'en' }), { waitUntil: 'commit' });
     await cdpPage.getByRole('button', { name: 'Add Potato slices', exact: true }).waitFor({ timeout: 60_000 });
     observed.push(Date.now() - started);
     await cdpPage.waitForFunction(() => performance.getEntriesByName('interactive').length > 0);
@@ -135,7 +135,7 @@ try {
   // Repeat visit with the network down, and the drain with the page open.
   const offline = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const first = await offline.newPage();
-  await first.goto(`${server.url}/?lang=en&table=A1`);
+  await first.goto(await server.tableUrl('A1', { lang: 'en' }));
   await first.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await first.getByRole('button', { name: 'Add Potato slices', exact: true }).waitFor();
   await new Promise((r) => setTimeout(r, 1000)); // let the tap-to-durable orders land
@@ -145,7 +145,7 @@ try {
   for (let run = 0; run < COLD_RUNS; run++) {
     const page = await offline.newPage();
     const started = Date.now();
-    await page.goto(`${server.url}/?lang=en&table=A1`, { waitUntil: 'commit' });
+    await page.goto(await server.tableUrl('A1', { lang: 'en' }), { waitUntil: 'commit' });
     await page.getByRole('button', { name: 'Add Potato slices', exact: true }).waitFor();
     repeat.push(Date.now() - started);
     await page.close();

@@ -111,6 +111,32 @@ export class WendanServer {
     return response.json();
   }
 
+  /** Table `id`'s QR link as the admin tables API lists it (`url`: the
+   * table and its secret code), as a diner's phone opens it by scanning the
+   * code on the table; `params` are added to it (`{ lang: 'en' }`). */
+  async tableUrl(id, params = {}) {
+    const response = await fetch(`${this.url}/api/v1/admin/tables`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    if (!response.ok) throw new Error(`tables: ${response.status}`);
+    const table = (await response.json()).find((listed) => listed.id === id);
+    if (!table) throw new Error(`no table ${id}`);
+    const url = new URL(table.url);
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    return url.toString();
+  }
+
+  /** "New code" for table `id`: its printed link stops taking orders. */
+  async newTableCode(id) {
+    const response = await fetch(`${this.url}/api/v1/admin/tables/${encodeURIComponent(id)}/code`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    if (!response.ok) throw new Error(`new table code: ${response.status}`);
+    return response.json();
+  }
+
   /** Content-Security-Policy violation reports the server received (report-uri). */
   cspReports() {
     return this.log.split('\n').filter((line) => line.includes('CSP violation reported'));

@@ -26,10 +26,14 @@ export const SAMPLE_ORDERS = [
   ] },
 ];
 
-/** Places `order` (without `client`) and returns the stored order. */
+/** Places `order` (without `client`) and returns the stored order; a
+ * dine-in order carries its table's code, as scanned from its QR link. */
 export async function placeSample(server, order) {
+  const table_code = order.mode === 'dine_in' && order.table_code === undefined
+    ? new URL(await server.tableUrl(order.table)).searchParams.get('code')
+    : order.table_code;
   const send = async (total) => {
-    const body = { ...order, client: { device_id: 'screenshots', created_at: now(), sent_at: now(), menu_version: 'unknown', total_minor: total } };
+    const body = { ...order, table_code, client: { device_id: 'screenshots', created_at: now(), sent_at: now(), menu_version: 'unknown', total_minor: total } };
     const response = await fetch(`${server.url}/api/v1/orders`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },

@@ -16,7 +16,7 @@ try {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: lang });
     const page = await context.newPage();
     const shot = (name) => page.screenshot({ path: `${OUT}/${lang}-${name}.png` });
-    await page.goto(`${server.url}/?lang=${lang}&table=A12`);
+    await page.goto(await server.tableUrl('A12', { lang }));
     await page.locator('[data-item-id="yuanyang-pot"] button').waitFor();
     await shot('1-menu');
     await page.locator('[data-item-id="yuanyang-pot"] button').click();

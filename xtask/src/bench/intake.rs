@@ -32,6 +32,7 @@ pub fn report(root: &Path, server_bin: &Path) -> anyhow::Result<()> {
 
     println!("\n== order intake (SQLite, synchronous=FULL, wrk on loopback, {SECONDS} s per run)");
     let server = BenchServer::start(server_bin, 4096)?;
+    let code = server.table_code("A1")?;
     let health_url = format!("{}/healthz", server.base);
     let orders_url = format!("{}/api/v1/orders", server.base);
     let mut created = 0;
@@ -50,7 +51,7 @@ pub fn report(root: &Path, server_bin: &Path) -> anyhow::Result<()> {
             connections,
             seconds: SECONDS,
             script: Some(&script),
-            script_args: &["new", &created_at],
+            script_args: &["new", &created_at, &code],
         })?;
         created += orders.count(201);
         let share = 100.0 * orders.requests_per_sec / ceiling.requests_per_sec;
@@ -70,7 +71,7 @@ pub fn report(root: &Path, server_bin: &Path) -> anyhow::Result<()> {
         connections: 512,
         seconds: SECONDS,
         script: Some(&script),
-        script_args: &["replay", &created_at],
+        script_args: &["replay", &created_at, &code],
     })?;
     row(
         "replays (same key and body)",
@@ -83,13 +84,14 @@ pub fn report(root: &Path, server_bin: &Path) -> anyhow::Result<()> {
 
     println!("\n== past capacity: --max-pending-orders 64, 512 connections");
     let small = BenchServer::start(server_bin, 64)?;
+    let small_code = small.table_code("A1")?;
     let url = format!("{}/api/v1/orders", small.base);
     let overload = wrk::run(&Load {
         url: &url,
         connections: 512,
         seconds: SECONDS,
         script: Some(&script),
-        script_args: &["new", &created_at],
+        script_args: &["new", &created_at, &small_code],
     })?;
     let shed = 100.0 * overload.count(503) as f64 / overload.answers().max(1) as f64;
     row(
@@ -188,6 +190,30 @@ impl BenchServer {
             std::thread::sleep(Duration::from_millis(50));
         }
         bail!("wendan-server did not become healthy")
+    }
+
+    /// Table `id`'s code, from its QR link as the admin tables API lists it
+    /// (the demo's admin token): what a diner's phone scanned.
+    fn table_code(&self, id: &str) -> anyhow::Result<String> {
+        let address = self.base.trim_start_matches("http://").parse()?;
+        let answer = crate::http::request(
+            address,
+            "GET",
+            "/api/v1/admin/tables",
+            &[("authorization", "Bearer demo-admin")],
+            Vec::new(),
+        )?;
+        let tables: serde_json::Value = serde_json::from_slice(&answer.body)
+            .with_context(|| format!("tables: {}", answer.text()))?;
+        tables
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|table| table["id"] == id)
+            .and_then(|table| table["url"].as_str())
+            .and_then(|url| url.split_once("&code="))
+            .map(|(_, code)| code.to_owned())
+            .with_context(|| format!("no table {id} with a code in {tables}"))
     }
 
     /// `wendan_orders_created_total` from /metrics.

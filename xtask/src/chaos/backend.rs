@@ -342,17 +342,26 @@ impl Backend {
 
     /// Creates the dining tables `ids` through the admin API, as a
     /// restaurant would: intake takes dine-in orders only at tables that
-    /// exist, and the demo's own are A1–A12 and B1–B8.
-    pub fn create_tables(&self, ids: impl IntoIterator<Item = String>) -> anyhow::Result<()> {
+    /// exist, and the demo's own are A1–A12 and B1–B8. Each table's code,
+    /// from the QR link the API answers with (`url`), as `id=code` joined by
+    /// commas: what the diners' phones scan (tests/chaos/chaos.mjs).
+    pub fn create_tables(&self, ids: impl IntoIterator<Item = String>) -> anyhow::Result<String> {
+        let mut codes = Vec::new();
         for id in ids {
             let path = format!("/api/v1/admin/tables/{id}");
-            let status = admin_put(self.address(), &path, "{}")
+            let (status, body) = admin_put(self.address(), &path, "{}")
                 .with_context(|| format!("cannot create table {id}"))?;
             if status != 200 {
                 bail!("PUT {path} answered {status}");
             }
+            let code = body
+                .split("&code=")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .with_context(|| format!("no code in table {id}'s link: {body}"))?;
+            codes.push(format!("{id}={code}"));
         }
-        Ok(())
+        Ok(codes.join(","))
     }
 
     /// For PostgreSQL: how nginx spread the requests over the replicas.
@@ -432,7 +441,8 @@ impl Backend {
 
 /// `PUT path` with a JSON `body` and the demo admin token; the status code.
 /// Raw HTTP/1.0 over a socket, like `http_get`: one request, no client crate.
-fn admin_put(address: SocketAddr, path: &str, body: &str) -> anyhow::Result<u16> {
+/// PUTs `body` with the demo admin token; the status and the answer's body.
+fn admin_put(address: SocketAddr, path: &str, body: &str) -> anyhow::Result<(u16, String)> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -444,11 +454,13 @@ fn admin_put(address: SocketAddr, path: &str, body: &str) -> anyhow::Result<u16>
     )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
-    response
+    let status = response
         .split(' ')
         .nth(1)
         .and_then(|status| status.parse().ok())
-        .context("no HTTP status line")
+        .context("no HTTP status line")?;
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    Ok((status, body.to_owned()))
 }
 
 fn free_port() -> anyhow::Result<u16> {

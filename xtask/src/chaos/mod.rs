@@ -202,13 +202,14 @@ fn exercise(
     upgrade_to: &Path,
     backend: &mut Backend,
 ) -> anyhow::Result<verify::Report> {
-    // Diner n orders at table C<n> (tests/chaos/chaos.mjs).
-    backend.create_tables((1..=options.diners).map(|n| format!("C{n}")))?;
+    // Diner n orders at table C<n> (tests/chaos/chaos.mjs), with its code.
+    let codes = backend.create_tables((1..=options.diners).map(|n| format!("C{n}")))?;
     let proxy = Proxy::start(backend.address(), schedule.clone())?;
     let out = work.join("diners.json");
     let mut diners = tool(root, "node")
         .arg("tests/chaos/chaos.mjs")
         .env("CHAOS_URL", format!("http://127.0.0.1:{}", proxy.port))
+        .env("CHAOS_TABLE_CODES", codes)
         .env("CHAOS_DINERS", options.diners.to_string())
         .env("CHAOS_ORDERS", options.orders.to_string())
         .env("CHAOS_SEED", options.seed.to_string())

@@ -197,12 +197,13 @@ fn scenario(packages: &Packages, work: &Path, timings: &mut Timings) -> anyhow::
     let mut service = timings.time("start wendan.service's ExecStart, as its user", || {
         Service::start(&log, address)
     })?;
-    // Dine-in orders are taken only at the restaurant's own tables (step 6).
-    timings.time("add the restaurant's table A12, as the admin would", || {
+    // Dine-in orders are taken only at the restaurant's own tables (step 6),
+    // with the code from the table's QR link.
+    let code = timings.time("add the restaurant's table A12, as the admin would", || {
         add_table(address, &admin_token, "A12")
     })?;
     let order = timings.time("order through it over HTTP", || {
-        place_order(address, &kitchen_token)
+        place_order(address, &kitchen_token, &code)
     })?;
 
     timings.time(
@@ -421,7 +422,8 @@ struct Placed {
     id: String,
 }
 
-fn add_table(address: SocketAddr, admin_token: &str, table: &str) -> anyhow::Result<()> {
+/// Adds `table`; its code, from the QR link the admin API answers with.
+fn add_table(address: SocketAddr, admin_token: &str, table: &str) -> anyhow::Result<String> {
     let bearer = format!("Bearer {admin_token}");
     let added = http::request(
         address,
@@ -439,10 +441,15 @@ fn add_table(address: SocketAddr, admin_token: &str, table: &str) -> anyhow::Res
         added.status,
         added.text()
     );
-    Ok(())
+    let listed: serde_json::Value = serde_json::from_slice(&added.body)?;
+    listed["url"]
+        .as_str()
+        .and_then(|url| url.split_once("&code="))
+        .map(|(_, code)| code.to_owned())
+        .with_context(|| format!("no code in table {table}'s link: {}", added.text()))
 }
 
-fn place_order(address: SocketAddr, kitchen_token: &str) -> anyhow::Result<Placed> {
+fn place_order(address: SocketAddr, kitchen_token: &str, code: &str) -> anyhow::Result<Placed> {
     // The widget inside the binary (the package installs no dist/).
     let page = http::get(address, "/")?;
     ensure!(
@@ -466,6 +473,7 @@ fn place_order(address: SocketAddr, kitchen_token: &str) -> anyhow::Result<Place
         .map_err(|errors| anyhow::anyhow!("{errors:?}"))?
         .total_minor;
     order.client.menu_version = menu.version.clone();
+    order.table_code = Some(code.to_owned());
     let key = random_hex(16)?;
     let body = serde_json::to_vec(&order)?;
     let created = post_order(address, &key, &body)?;

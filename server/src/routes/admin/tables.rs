@@ -1,12 +1,13 @@
-//! `/admin/tables`: define the tables and print their QR codes; and the same
-//! as JSON under `/api/v1/admin/tables` for scripts.
+//! `/admin/tables`: define the tables, print their QR codes and give a table
+//! a new code (its old printed code stops taking orders); and the same as
+//! JSON under `/api/v1/admin/tables` for scripts, each table with its link.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use maud::{Markup, PreEscaped, html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wendan_protocol::limits::{MAX_TABLE_CHARS, MAX_TABLE_LABEL_CHARS};
 use wendan_protocol::{Problem, ProblemType};
 
@@ -18,7 +19,35 @@ use crate::language::{self, Language};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::AdminStore;
-use crate::tables::{DiningTable, qr_svg, sort};
+use crate::tables::{DiningTable, new_code, qr_svg, sort};
+
+/// A table as the admin API lists it: with the link its QR code carries.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListedTable {
+    #[schema(example = "A12")]
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seats: Option<u16>,
+    /// The table's current QR link (`--public-url`, `?table=` and its secret
+    /// `&code=`): what to print. After "New code" the old link takes no order.
+    #[schema(
+        example = "https://order.example.com/?table=A12&code=5f0c2e8a9b7d4c1e8f3a6b2d9c0e7f14"
+    )]
+    pub url: String,
+}
+
+impl ListedTable {
+    fn new(state: &AppState, table: DiningTable) -> Self {
+        Self {
+            url: table.widget_url(&state.public_url),
+            id: table.id,
+            label: table.label,
+            seats: table.seats,
+        }
+    }
+}
 
 async fn sorted_tables(state: &AppState) -> Result<Vec<DiningTable>, ApiError> {
     let mut tables = state.storage.tables().await?;
@@ -33,15 +62,21 @@ async fn sorted_tables(state: &AppState) -> Result<Vec<DiningTable>, ApiError> {
     tag = "admin",
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Every table, in staff order (A2 before A10)", body = Vec<DiningTable>),
+        (status = 200, description = "Every table, in staff order (A2 before A10), with its QR link", body = Vec<ListedTable>),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(
     _admin: Admin,
     State(state): State<AppState>,
-) -> Result<Json<Vec<DiningTable>>, ApiError> {
-    Ok(Json(sorted_tables(&state).await?))
+) -> Result<Json<Vec<ListedTable>>, ApiError> {
+    let tables = sorted_tables(&state).await?;
+    Ok(Json(
+        tables
+            .into_iter()
+            .map(|table| ListedTable::new(&state, table))
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,7 +96,7 @@ pub struct TableFields {
     params(("id" = String, Path, description = "The table's id, as `?table=` will carry it")),
     request_body = TableFields,
     responses(
-        (status = 200, description = "Created or replaced", body = DiningTable),
+        (status = 200, description = "Created or replaced (a replaced table keeps its code)", body = ListedTable),
         (status = 400, description = "malformed-request: not a JSON table", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid-order: the id or a field breaks a rule", body = Problem, content_type = "application/problem+json"),
@@ -72,7 +107,7 @@ pub async fn put(
     State(state): State<AppState>,
     Path(id): Path<String>,
     AppJson(object): AppJson<serde_json::Map<String, serde_json::Value>>,
-) -> Result<Json<DiningTable>, ApiError> {
+) -> Result<Json<ListedTable>, ApiError> {
     // Read through a JSON object first: serde would also take the fields
     // from an array (`[null, null]`), which the API does not document.
     let fields: TableFields = serde_json::from_value(object.into())
@@ -81,11 +116,54 @@ pub async fn put(
         id,
         label: fields.label,
         seats: fields.seats,
+        code: String::new(),
     }
     .checked()
     .map_err(|error| ApiError::new(ProblemType::InvalidOrder).detail(error.to_string()))?;
     state.storage.put_table(table.clone()).await?;
-    Ok(Json(table))
+    // Read back for the code the database made or kept.
+    let stored = state.storage.table(&table.id).await?.ok_or_else(|| {
+        ApiError::new(ProblemType::NotFound)
+            .detail(format!("table {} was deleted meanwhile", table.id))
+    })?;
+    Ok(Json(ListedTable::new(&state, stored)))
+}
+
+/// `POST /api/v1/admin/tables/{id}/code`
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/tables/{id}/code",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The table's id")),
+    request_body(content = Object, description = "`{}`: like every write, JSON from the same origin or a script"),
+    responses(
+        (status = 200, description = "The table with its new code's link: the old link takes no more orders", body = ListedTable),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn new_code_api(
+    _admin: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ListedTable>, ApiError> {
+    let table = replace_code(&state, &id)
+        .await?
+        .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail(format!("no table {id}")))?;
+    Ok(Json(ListedTable::new(&state, table)))
+}
+
+/// Gives table `id` a new code; the table as it is now, if there is one.
+async fn replace_code(state: &AppState, id: &str) -> Result<Option<DiningTable>, ApiError> {
+    let code = new_code().map_err(|error| {
+        ApiError::new(ProblemType::Internal).detail(format!("no random source: {error}"))
+    })?;
+    if !state.storage.new_table_code(id, &code).await? {
+        return Ok(None);
+    }
+    tracing::info!(table = id, "table given a new code");
+    Ok(state.storage.table(id).await?)
 }
 
 /// `DELETE /api/v1/admin/tables/{id}`
@@ -155,6 +233,7 @@ pub async fn page_put(
                 id: form.id,
                 label: form.label,
                 seats,
+                code: String::new(),
             }
             .checked()
         });
@@ -172,6 +251,22 @@ pub async fn page_put(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
+}
+
+/// `POST /admin/tables/{id}/new-code`: the page's "New code", after which
+/// the sheet shows the table's new QR code to print.
+pub async fn page_new_code(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(query): Form<LangQuery>,
+) -> Result<Response, ApiError> {
+    replace_code(&state, &id).await?;
+    let lang = language::from_query(query.lang.as_deref());
+    Ok(see_other(
+        &format!("/admin/tables?lang={}#qr-{id}", lang.tag()),
+        None,
+    ))
 }
 
 /// `POST /admin/tables/{id}/delete`
@@ -216,7 +311,11 @@ fn render(state: &AppState, lang: Language, tables: &[DiningTable], error: Optio
                                 td { (table.id) }
                                 td { (table.label.as_deref().unwrap_or("")) }
                                 td { @if let Some(seats) = table.seats { (seats) } }
-                                td {
+                                td class="actions" {
+                                    form method="post" action={ "/admin/tables/" (table.id) "/new-code" } {
+                                        input type="hidden" name="lang" value=(lang.tag());
+                                        button type="submit" class="link" { (words.new_code) " " (table.id) }
+                                    }
                                     form method="post" action={ "/admin/tables/" (table.id) "/delete" } {
                                         input type="hidden" name="lang" value=(lang.tag());
                                         button type="submit" class="link" { (words.delete) " " (table.id) }
@@ -227,13 +326,14 @@ fn render(state: &AppState, lang: Language, tables: &[DiningTable], error: Optio
                     }
                 }
                 p class="hint" { (words.print_hint) }
+                p class="hint" { (words.new_code_hint) }
             }
         }
         @if !tables.is_empty() {
             section class="qr-sheet" aria-label=(words.tables) {
                 @for table in tables {
                     @let url = table.widget_url(&state.public_url);
-                    figure class="qr-card" data-table=(table.id) {
+                    figure class="qr-card" id={ "qr-" (table.id) } data-table=(table.id) {
                         @match qr_svg(&url, &format!("{} {}: {url}", words.qr_code, table.id)) {
                             Ok(svg) => (PreEscaped(svg)),
                             Err(error) => p class="error" { (error.to_string()) },

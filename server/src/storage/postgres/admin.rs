@@ -14,7 +14,7 @@ impl AdminStore for PostgresStore {
     async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
         let client = self.pool.get().await?;
         let rows = client
-            .query("SELECT id, label, seats FROM dining_tables", &[])
+            .query("SELECT id, label, seats, code FROM dining_tables", &[])
             .await?;
         Ok(rows.iter().map(table_row).collect())
     }
@@ -23,7 +23,7 @@ impl AdminStore for PostgresStore {
         let client = self.pool.get().await?;
         let row = client
             .query_opt(
-                "SELECT id, label, seats FROM dining_tables WHERE id = $1",
+                "SELECT id, label, seats, code FROM dining_tables WHERE id = $1",
                 &[&id],
             )
             .await?;
@@ -40,6 +40,17 @@ impl AdminStore for PostgresStore {
             )
             .await?;
         Ok(())
+    }
+
+    async fn new_table_code(&self, id: &str, code: &str) -> Result<bool, StorageError> {
+        let client = self.pool.get().await?;
+        let changed = client
+            .execute(
+                "UPDATE dining_tables SET code = $2 WHERE id = $1",
+                &[&id, &code],
+            )
+            .await?;
+        Ok(changed > 0)
     }
 
     async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
@@ -164,5 +175,6 @@ fn table_row(row: &tokio_postgres::Row) -> DiningTable {
         seats: row
             .get::<_, Option<i32>>(2)
             .and_then(|seats| u16::try_from(seats).ok()),
+        code: row.get(3),
     }
 }

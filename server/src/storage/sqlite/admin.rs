@@ -17,7 +17,7 @@ impl AdminStore for SqliteStore {
     async fn tables(&self) -> Result<Vec<DiningTable>, StorageError> {
         self.read(|connection| {
             let mut statement =
-                connection.prepare_cached("SELECT id, label, seats FROM dining_tables")?;
+                connection.prepare_cached("SELECT id, label, seats, code FROM dining_tables")?;
             let rows = statement.query_map([], table_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -28,7 +28,7 @@ impl AdminStore for SqliteStore {
         let id = id.to_owned();
         self.read(move |connection| {
             Ok(connection
-                .prepare_cached("SELECT id, label, seats FROM dining_tables WHERE id = ?1")?
+                .prepare_cached("SELECT id, label, seats, code FROM dining_tables WHERE id = ?1")?
                 .query_row([id], table_row)
                 .optional()?)
         })
@@ -46,6 +46,18 @@ impl AdminStore for SqliteStore {
         }))
         .await
         .map(drop)
+    }
+
+    async fn new_table_code(&self, id: &str, code: &str) -> Result<bool, StorageError> {
+        let (id, code) = (id.to_owned(), code.to_owned());
+        let changed = self
+            .write(Box::new(move |connection| {
+                Ok(connection
+                    .prepare_cached("UPDATE dining_tables SET code = ?2 WHERE id = ?1")?
+                    .execute([id, code])?)
+            }))
+            .await?;
+        Ok(changed > 0)
     }
 
     async fn delete_table(&self, id: &str) -> Result<bool, StorageError> {
@@ -122,6 +134,7 @@ fn table_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DiningTable> {
         id: row.get(0)?,
         label: row.get(1)?,
         seats: row.get(2)?,
+        code: row.get(3)?,
     })
 }
 

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0004_sessions.sql"),
     include_str!("../../../migrations/sqlite/0005_device_keys.sql"),
     include_str!("../../../migrations/sqlite/0006_payments.sql"),
+    include_str!("../../../migrations/sqlite/0007_table_codes.sql"),
 ];
 
 /// Brings the schema up to date in one transaction per migration.

@@ -22,6 +22,9 @@ pub struct TestServer {
     pub database: String,
     pub base: String,
     pub client: reqwest::Client,
+    /// Each table's code as `post_order` first read it (`orders.rs`): a
+    /// burst of orders reads it once, not once an order.
+    table_codes: tokio::sync::Mutex<std::collections::HashMap<String, String>>,
     data_dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -96,6 +99,7 @@ impl TestServer {
             database: database.to_owned(),
             base: format!("http://{address}"),
             client: reqwest::Client::new(),
+            table_codes: Default::default(),
             data_dir,
             shutdown: Some(shutdown),
             task: Some(task),

@@ -43,7 +43,36 @@ pub fn new_key() -> String {
 }
 
 impl TestServer {
+    /// Posts an order as a diner who scanned the table's QR code: a dine-in
+    /// body without `table_code` gets the table's code, as first read for
+    /// this server (see [`Self::post_order_as_is`] for a body sent exactly as
+    /// given, after a table's code changed).
     pub async fn post_order(&self, key: Option<&str>, body: &Value) -> Response {
+        let mut body = body.clone();
+        let table = body["table"].as_str().map(str::trim).map(str::to_owned);
+        if let Some(table) =
+            table.filter(|_| body["mode"] == "dine_in" && body.get("table_code").is_none())
+            && let Some(code) = self.scanned_code(&table).await
+        {
+            body["table_code"] = Value::String(code);
+        }
+        self.post_order_as_is(key, &body).await
+    }
+
+    /// Table `id`'s code, read once for this server (many orders at once
+    /// would otherwise open a database connection each).
+    async fn scanned_code(&self, id: &str) -> Option<String> {
+        let mut codes = self.table_codes.lock().await;
+        if let Some(code) = codes.get(id) {
+            return Some(code.clone());
+        }
+        let code = self.table_code(id).await?;
+        codes.insert(id.to_owned(), code.clone());
+        Some(code)
+    }
+
+    /// Posts `body` as it is: no table code added.
+    pub async fn post_order_as_is(&self, key: Option<&str>, body: &Value) -> Response {
         let mut request = self.client.post(self.url("/api/v1/orders")).json(body);
         if let Some(key) = key {
             request = request.header("Idempotency-Key", format!("\"{key}\""));
@@ -83,6 +112,27 @@ impl TestServer {
             .expect("json")
     }
 
+    /// Table `id`'s current code, as printed in its QR link, read in the
+    /// database itself; `None` if there is no such table.
+    pub async fn table_code(&self, id: &str) -> Option<String> {
+        // The server answers once its database is migrated; reading before
+        // that would find no tables (and a SQLite file not made yet).
+        self.client
+            .get(self.url("/healthz"))
+            .send()
+            .await
+            .expect("GET /healthz");
+        if let Some(path) = self.database.strip_prefix("sqlite://") {
+            return sqlite_table_code(std::path::Path::new(path), id);
+        }
+        super::postgres_client(&self.database)
+            .await
+            .query_opt("SELECT code FROM dining_tables WHERE id = $1", &[&id])
+            .await
+            .expect("read the table's code")
+            .map(|row| row.get(0))
+    }
+
     /// Every order in the database, counted in the database itself.
     pub async fn stored_order_count(&self) -> i64 {
         if let Some(path) = self.database.strip_prefix("sqlite://") {
@@ -98,6 +148,20 @@ impl TestServer {
             .expect("count")
             .get(0)
     }
+}
+
+/// Table `id`'s current code in the SQLite database at `path`.
+pub fn sqlite_table_code(path: &std::path::Path, id: &str) -> Option<String> {
+    use rusqlite::OptionalExtension;
+    rusqlite::Connection::open(path)
+        .expect("open db")
+        .query_row(
+            "SELECT code FROM dining_tables WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()
+        .expect("read the table's code")
 }
 
 /// The `type` of a problem+json answer, checking its content type.
