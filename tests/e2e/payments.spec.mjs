@@ -177,6 +177,8 @@ test('paying at the counter: staff mark it paid on the kitchen display, and the 
       const waiting = kitchen.locator('.awaiting-order');
       await expect(waiting).toHaveAttribute('data-payment', 'counter', { timeout: 20_000 });
       await expect(waiting).toContainText('Pays at the counter');
+      // Legible to the cashier (the strip once had near-white text on pale yellow).
+      await expectNoSeriousViolations(kitchen, 'kitchen display with the counter strip');
       await expect(kitchen.locator('.ticket')).toHaveCount(0);
       await waiting.getByRole('button', { name: 'Paid at the counter' }).click();
       await expect(kitchen.locator('.ticket')).toHaveCount(1);
