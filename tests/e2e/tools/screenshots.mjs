@@ -7,6 +7,8 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.mjs';
 import { WendanServer, KITCHEN_TOKEN } from '../support/server.mjs';
 import { SAMPLE_ORDERS, placeSample } from './kitchen-orders.mjs';
+import { startPayFirst } from '../support/paysim.mjs';
+import { placePickupOrder } from '../support/widget.mjs';
 
 const OUT = 'docs/screenshots';
 const server = await WendanServer.start();
@@ -48,11 +50,52 @@ try {
     await context.close();
   }
   await kitchenShots();
+  await paymentShots();
 } finally {
   await browser.close();
   await server.stop();
 }
 console.log(`screenshots written to ${OUT}/`);
+
+/** A pay-first pickup order waiting for its money (the sandbox's providers),
+ * and the counter's strip on the kitchen display. */
+async function paymentShots() {
+  const { server: shop, paysim } = await startPayFirst();
+  try {
+    for (const lang of ['en', 'zh-CN']) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: lang });
+      const page = await context.newPage();
+      await page.goto(`${shop.url}/?lang=${lang}`);
+      await page.locator('[data-item-id="beef-tripe"] button').click();
+      await page.locator('[data-item-id="yuanyang-pot"] button').click();
+      await page.locator('dialog[open] input[type=radio]').nth(1).check();
+      await page.locator('dialog[open] input[type=radio]').nth(3).check();
+      await page.locator('dialog[open] .primary').click();
+      if (lang === 'en') {
+        await placePickupOrder(page, 'Li Wei');
+      } else {
+        await page.locator('.cart-button').click();
+        await page.locator('dialog[open] input[autocomplete=name]').fill('李伟');
+        await page.locator('dialog[open] input[autocomplete=name]').blur();
+        await page.locator('dialog[open] .primary').click();
+        await page.locator('dialog[open] .primary').click();
+      }
+      await page.locator('[data-payment="unpaid"] .pay').waitFor();
+      await page.locator('[data-payment="unpaid"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${OUT}/${lang}-7-pay.png` });
+      await context.close();
+    }
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en' });
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/kitchen?lang=en#token=${KITCHEN_TOKEN}`);
+    await page.locator('.awaiting-order').first().waitFor();
+    await page.screenshot({ path: `${OUT}/en-kitchen-awaiting-payment.png` });
+    await context.close();
+  } finally {
+    await shop.stop();
+    await paysim.stop();
+  }
+}
 
 /** The kitchen display with four tickets: an allergy note, a pickup, one
  * being prepared, an add-on (加菜) and one bumped to the pass. */
