@@ -46,6 +46,24 @@ pub fn report(root: &Path, dist: &Path, server: &Path) -> anyhow::Result<()> {
         field("cold_load_median_ms").unwrap_or(f64::NAN),
         field("cold_load_observed_median_ms").unwrap_or(f64::NAN)
     );
+    if let Some(profiles) = serde_json::from_str::<serde_json::Value>(last)
+        .ok()
+        .and_then(|result| result["profiles"].as_array().cloned())
+    {
+        for profile in profiles {
+            let median = profile["median_ms"].as_f64().unwrap_or(f64::NAN);
+            let verdict = |goal: f64| if median <= goal { "met" } else { "not met" };
+            let menu_goal = profile["menu_goal_ms"].as_f64().unwrap_or(f64::NAN);
+            let interactive_goal = profile["interactive_goal_ms"].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "  {}: menu text with working Add buttons, median {median:.0} ms (runs {}); menu-text goal ≤ {menu_goal:.0} ms {}, interactive goal ≤ {interactive_goal:.0} ms {}",
+                profile["name"].as_str().unwrap_or("?"),
+                profile["runs_ms"],
+                verdict(menu_goal),
+                verdict(interactive_goal),
+            );
+        }
+    }
     println!(
         "repeat visit with the server down (service worker): median {:.0} ms (target ≤ 500 ms)",
         field("offline_repeat_median_ms").unwrap_or(f64::NAN)
