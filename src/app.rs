@@ -125,11 +125,12 @@ fn wire_delivery_triggers(widget: Widget) {
                 .with_untracked(|orders| !due(orders, clock::now()).is_empty());
             if due_now {
                 deliver();
-            } else if document().visibility_state() == web_sys::VisibilityState::Visible {
+            } else if document().visibility_state() == web_sys::VisibilityState::Visible
+                && widget.orders.with_untracked(|orders| probe::due(orders))
+            {
                 // Orders waiting out a network failure: is the server back?
-                let entries = widget.orders.get_untracked();
                 spawn_local(async move {
-                    if probe::network_back(&entries).await {
+                    if probe::network_back().await {
                         actions::deliver_network_back(widget).await;
                     }
                 });

@@ -21,13 +21,16 @@ thread_local! {
     static SCHEDULE: RefCell<ProbeSchedule> = RefCell::new(ProbeSchedule::default());
 }
 
-/// Probes if one is due for `entries`; whether the network waits end now.
-pub async fn network_back(entries: &[OutboxEntry]) -> bool {
+/// Whether a probe is due for `entries` now (cheap: the page's tick asks
+/// it every second).
+pub fn due(entries: &[OutboxEntry]) -> bool {
     let now = clock::now();
-    if !SCHEDULE.with_borrow(|schedule| schedule.due(entries, now)) {
-        return false;
-    }
-    SCHEDULE.with_borrow_mut(|schedule| schedule.sent(now));
+    SCHEDULE.with_borrow(|schedule| schedule.due(entries, now))
+}
+
+/// Probes (the caller checked [`due`]); whether the network waits end now.
+pub async fn network_back() -> bool {
+    SCHEDULE.with_borrow_mut(|schedule| schedule.sent(clock::now()));
     let answer = ask().await;
     SCHEDULE.with_borrow_mut(|schedule| schedule.heard(answer, clock::now()))
 }
