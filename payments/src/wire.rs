@@ -274,6 +274,11 @@ pub struct PaymentOptions {
     pub wechat_in_browser: bool,
 }
 
+/// The widget's `?payment_return=<order id>`: a provider's page (or WeChat's
+/// authorisation) sent the diner back; the server builds the URL, the
+/// widget reads it.
+pub const PAYMENT_RETURN_PARAMETER: &str = "payment_return";
+
 /// Where a page inside the WeChat browser sends the diner to learn their
 /// `openid` (`?order_id=…`): the server redirects to WeChat's `snsapi_base`
 /// authorisation and back to the widget's return URL, with

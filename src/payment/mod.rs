@@ -32,7 +32,7 @@ use crate::widget::Widget;
 
 /// The widget's `?payment_return=<order id>`: the provider's page sent the
 /// diner back (the server's return URL names it, `server::payments::paths`).
-pub const RETURN_PARAMETER: &str = "payment_return";
+pub use wendan_payments::wire::PAYMENT_RETURN_PARAMETER as RETURN_PARAMETER;
 
 /// How often the page asks about payments whose outcome is unknown, while
 /// it is visible. Each ask may make the server query the provider, so not

@@ -22,7 +22,7 @@ pub const WECHAT_OPENID_PATH: &str = "/api/v1/payments/wechat/openid";
 
 /// The query parameter that tells the widget, on the diner's return from a
 /// provider's page, which order's payment to show (and have the server query).
-pub const RETURN_PARAMETER: &str = "payment_return";
+pub use wendan_payments::wire::PAYMENT_RETURN_PARAMETER as RETURN_PARAMETER;
 
 /// Where a provider posts its notifications, by provider.
 pub const fn notify_path(provider: ProviderId) -> Option<&'static str> {
