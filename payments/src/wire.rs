@@ -116,6 +116,46 @@ impl Channel {
             Channel::Counter => ProviderId::Counter,
         }
     }
+
+    /// Whether what the page sent can be passed to a provider as it is. The
+    /// channel arrives from the page and is stored with the attempt and sent
+    /// to WeChat unchanged, so an `openid` must look like one (WeChat's are
+    /// 28 URL-safe characters; it documents at most 128) and an address
+    /// must parse; anything else would sit in the database and the
+    /// provider's logs for nothing.
+    pub fn check(&self) -> Result<(), ChannelRefused> {
+        match self {
+            Channel::WechatJsapi { openid } | Channel::WechatMiniProgram { openid } => {
+                let plain = openid
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+                if openid.is_empty() || openid.len() > MAX_OPENID_CHARS || !plain {
+                    return Err(ChannelRefused::Openid);
+                }
+            }
+            Channel::WechatH5 { payer_client_ip } => {
+                if !payer_client_ip.is_empty()
+                    && payer_client_ip.parse::<std::net::IpAddr>().is_err()
+                {
+                    return Err(ChannelRefused::PayerAddress);
+                }
+            }
+            Channel::AlipayWap | Channel::StripeCheckout | Channel::Counter => {}
+        }
+        Ok(())
+    }
+}
+
+/// The longest `openid` WeChat documents (`string[1,128]`).
+pub const MAX_OPENID_CHARS: usize = 128;
+
+/// Why a channel the page sent cannot be used (see [`Channel::check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelRefused {
+    #[error("the openid is not one WeChat gives: 1 to 128 letters, digits, '-' or '_'")]
+    Openid,
+    #[error("payer_client_ip is not an IP address")]
+    PayerAddress,
 }
 
 /// The parameters of WeChat's in-browser payment (`getBrandWCPayRequest`,
@@ -349,6 +389,31 @@ pub fn can_pay(order_status: OrderStatus, state: PaymentState) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_channel_carries_only_what_a_provider_could_have_given() {
+        let openid = |openid: &str| Channel::WechatJsapi {
+            openid: openid.into(),
+        };
+        assert_eq!(openid("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o").check(), Ok(()));
+        assert_eq!(openid(&"o".repeat(MAX_OPENID_CHARS)).check(), Ok(()));
+        for bad in ["", "o pen", "o\u{202e}x", "ö"] {
+            assert_eq!(openid(bad).check(), Err(ChannelRefused::Openid), "{bad:?}");
+        }
+        assert_eq!(
+            openid(&"o".repeat(MAX_OPENID_CHARS + 1)).check(),
+            Err(ChannelRefused::Openid)
+        );
+        let h5 = |address: &str| Channel::WechatH5 {
+            payer_client_ip: address.into(),
+        };
+        assert_eq!(h5("").check(), Ok(()), "empty: the server names it");
+        assert_eq!(h5("2001:db8::1").check(), Ok(()));
+        assert_eq!(
+            h5("203.0.113.7, 10.0.0.1").check(),
+            Err(ChannelRefused::PayerAddress)
+        );
+    }
 
     fn kept(state: PaymentState, order_status: OrderStatus) -> PaymentView {
         PaymentView::new(

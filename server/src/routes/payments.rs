@@ -71,7 +71,7 @@ pub async fn options(State(state): State<AppState>) -> Json<PaymentOptions> {
     request_body(content = Channel, description = "How the diner pays"),
     responses(
         (status = 200, description = "The payment, with `handoff`: how the page continues", body = PaymentView),
-        (status = 400, description = "malformed-request or a missing key", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "malformed-request (also an `openid` or payer address that is not one) or a missing key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "payment-refused: the order is not waiting for payment, or the provider is not set up", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "payment-provider-unavailable: asking again resumes the same payment", body = Problem, content_type = "application/problem+json"),
@@ -86,6 +86,9 @@ pub async fn pay(
 ) -> Result<Json<PaymentView>, ApiError> {
     idempotency_key(&headers)?;
     let mut channel = request.channel;
+    channel.check().map_err(|refused| {
+        ApiError::new(ProblemType::MalformedRequest).detail(refused.to_string())
+    })?;
     let provider = channel.provider();
     // A page does not know its own public address; WeChat H5 compares the
     // one the create names with the one that opens `h5_url`, so the server

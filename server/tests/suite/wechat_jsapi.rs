@@ -183,3 +183,29 @@ async fn a_return_without_this_browsers_state_or_with_a_used_code_gives_no_openi
     let replay = come_back(&shop, &back, Some(&cookie)).await;
     assert!(replay.ends_with("#wechat_openid_error=refused"), "{replay}");
 }
+
+#[tokio::test]
+async fn an_openid_or_payer_address_that_is_not_one_is_refused_before_any_provider_is_asked() {
+    let shop = Shop::open("pay-first").await;
+    let order_id = shop.pickup_order().await;
+    let refused = [
+        json!({"channel": "wechat_jsapi", "openid": ""}),
+        json!({"channel": "wechat_jsapi", "openid": "o".repeat(129)}),
+        json!({"channel": "wechat_mini_program", "openid": "o\n<script>"}),
+        json!({"channel": "wechat_h5", "payer_client_ip": "not an address"}),
+    ];
+    for channel in refused {
+        let (status, answer) = shop.pay(&order_id, channel.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{channel}: {answer}");
+        assert_eq!(answer["type"], "/problems/malformed-request", "{answer}");
+    }
+    // Nothing reached the provider, and the order can still be paid.
+    assert!(shop.ledger_payments(&order_id).await.is_empty());
+    let (status, answer) = shop
+        .pay(
+            &order_id,
+            json!({"channel": "wechat_jsapi", "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
