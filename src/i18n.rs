@@ -140,6 +140,7 @@ pub fn problem_text(language: Language, kind: Option<ProblemType>) -> &'static s
         Some(OrderExpired) => words.order_expired,
         Some(IdempotencyKeyReused) => words.key_reused,
         Some(TableCodeRefused) => words.table_code_refused,
+        Some(TableNotOpen) => words.table_not_open,
         _ => words.other,
     }
 }

@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         paused: None,
         table_exists: server::intake::table_to_look_up(&request).is_some(),
         table_code_matches: true,
+        table_open: true,
     };
     if let Ok(taken) = server::intake::check(circumstances, &request) {
         assert!(errors.is_empty(), "a priced order had errors: {errors:?}");

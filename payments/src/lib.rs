@@ -82,6 +82,7 @@
 
 #[cfg(feature = "providers")]
 pub mod alipay;
+pub mod bill;
 pub mod merchant_ref;
 pub mod money;
 pub mod observation;

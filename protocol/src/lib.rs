@@ -16,6 +16,7 @@ pub mod order;
 pub mod placed_order;
 pub mod pricing;
 pub mod problem;
+pub mod table_visit;
 pub mod theme;
 pub mod validation;
 
@@ -25,3 +26,4 @@ pub use menu::Menu;
 pub use order::OrderRequest;
 pub use placed_order::{OrderStatus, PlacedOrder, StatusChange, StatusUpdate};
 pub use problem::{Problem, ProblemType};
+pub use table_visit::{TableVisit, VisitCloser, VisitOpener};

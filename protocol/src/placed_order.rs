@@ -112,6 +112,10 @@ pub struct PlacedOrder {
     /// Why the kitchen cancelled it, in the kitchen's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The table visit (开台 → 清台) a dine-in order at a table joined: its
+    /// party's rounds and bill. Set by the store as it stores the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<String>,
 }
 
 /// One status change, as sent over Server-Sent Events (`event: status`,

@@ -33,11 +33,12 @@ pub enum ProblemType {
     PaymentRefused,
     PaymentProviderUnavailable,
     TableCodeRefused,
+    TableNotOpen,
     Internal,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 23] = [
+    pub const ALL: [ProblemType; 24] = [
         ProblemType::IdempotencyKeyMissing,
         ProblemType::IdempotencyKeyMalformed,
         ProblemType::IdempotencyKeyReused,
@@ -60,6 +61,7 @@ impl ProblemType {
         ProblemType::PaymentRefused,
         ProblemType::PaymentProviderUnavailable,
         ProblemType::TableCodeRefused,
+        ProblemType::TableNotOpen,
         ProblemType::Internal,
     ];
 
@@ -87,6 +89,7 @@ impl ProblemType {
             ProblemType::PaymentRefused => "payment-refused",
             ProblemType::PaymentProviderUnavailable => "payment-provider-unavailable",
             ProblemType::TableCodeRefused => "table-code-refused",
+            ProblemType::TableNotOpen => "table-not-open",
             ProblemType::Internal => "internal",
         }
     }
@@ -122,7 +125,8 @@ impl ProblemType {
             | ProblemType::OrderExpired
             | ProblemType::RestaurantClosed
             | ProblemType::MenuChanged
-            | ProblemType::TableCodeRefused => 422,
+            | ProblemType::TableCodeRefused
+            | ProblemType::TableNotOpen => 422,
             ProblemType::RateLimited => 429,
             ProblemType::Internal => 500,
             ProblemType::Overloaded => 503,
@@ -161,6 +165,9 @@ impl ProblemType {
             }
             ProblemType::TableCodeRefused => {
                 "This table's code has changed or is not valid; scan the code on the table"
+            }
+            ProblemType::TableNotOpen => {
+                "This table is not open yet; ask staff to open it (the restaurant opens tables as it seats diners)"
             }
             ProblemType::Internal => "Internal server error",
         }

@@ -21,7 +21,9 @@ use crate::payments::paths::{
     WECHAT_OPENID_PATH,
 };
 use crate::request_log::log_request;
-use crate::routes::{admin, health, json_only, kitchen, menu, order_events, orders, payments};
+use crate::routes::{
+    admin, health, json_only, kitchen, menu, order_events, orders, payments, tables,
+};
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
 use crate::widget_files;
@@ -46,6 +48,11 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         )
         .route("/api/v1/orders/{id}/payment", get(payments::payment_status))
         .route("/api/v1/payments/options", get(payments::options))
+        .route(
+            "/api/v1/tables/{table}/visit",
+            json_only(post(tables::scan)),
+        )
+        .route("/api/v1/tables/{table}/bill", get(tables::bill))
         .route(
             "/api/v1/kitchen/orders/{id}/paid",
             json_only(post(payments::settle_at_counter)),

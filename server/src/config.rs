@@ -107,6 +107,13 @@ pub struct Config {
     #[arg(long, env = "WENDAN_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// Who opens a table's visit (开台): `on-scan`, the first scan or
+    /// order at the table; or `by-staff`, from the kitchen display or the
+    /// admin area as the party is seated (until then the table takes no
+    /// order). Staff clear a table (清台) or settle its bill either way.
+    #[arg(long, env = "WENDAN_TABLE_VISITS", value_enum, default_value_t)]
+    pub table_visits: crate::tables::visits::VisitOpening,
+
     #[command(flatten)]
     pub limits: LimitFlags,
 

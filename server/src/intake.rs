@@ -29,6 +29,9 @@ pub struct Circumstances<'a> {
     /// Whether the order carries that table's current code
     /// (`DiningTable::code_matches`).
     pub table_code_matches: bool,
+    /// Whether that table takes orders now: it has an open visit, or the
+    /// first order opens one (`VisitOpening::scan_opens`).
+    pub table_open: bool,
 }
 
 /// An order the kitchen takes.
@@ -81,6 +84,11 @@ pub fn check(at: Circumstances<'_>, request: &OrderRequest) -> Result<Taken, Box
                 "the order does not carry this table's current code; scan the code on the table",
             ),
         ));
+    }
+    if at.table_exists && !at.table_open && table_to_look_up(request).is_some() {
+        return Err(Box::new(Problem::new(ProblemType::TableNotOpen).with_detail(
+            "staff open this restaurant's tables as they seat diners; ask them to open this one",
+        )));
     }
     let table = unknown_table(request, at.table_exists);
     let quote = match quote(menu, request) {
@@ -155,6 +163,7 @@ mod tests {
             paused: None,
             table_exists: true,
             table_code_matches: true,
+            table_open: true,
         }
     }
 
@@ -294,6 +303,29 @@ mod tests {
         pickup.table = None;
         pickup.pickup_name = Some("Li".into());
         assert!(check(wrong_code, &pickup).is_ok(), "pickup has no table");
+    }
+
+    #[test]
+    fn a_table_staff_have_not_opened_takes_no_order_but_pickup_is_unaffected() {
+        let menu = menu();
+        let mut closed_table = at_noon(&menu);
+        closed_table.table_open = false;
+        assert_eq!(
+            kind(check(closed_table, &tripe(7600))),
+            Some(ProblemType::TableNotOpen)
+        );
+        let mut wrong_code = closed_table;
+        wrong_code.table_code_matches = false;
+        assert_eq!(
+            kind(check(wrong_code, &tripe(7600))),
+            Some(ProblemType::TableCodeRefused),
+            "a stranger's link learns nothing about whether the table is open"
+        );
+        let mut pickup = tripe(7600);
+        pickup.mode = OrderMode::Pickup;
+        pickup.table = None;
+        pickup.pickup_name = Some("Li".into());
+        assert!(check(closed_table, &pickup).is_ok());
     }
 
     #[test]

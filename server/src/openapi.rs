@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 use wendan_protocol::ProblemType;
 
 use crate::routes::admin::{dashboard as admin_dashboard, tables as admin_tables};
-use crate::routes::{health, kitchen, menu, order_events, orders, payments};
+use crate::routes::{health, kitchen, menu, order_events, orders, payments, tables};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -56,6 +56,12 @@ use crate::routes::{health, kitchen, menu, order_events, orders, payments};
         payments::wechat_openid,
         payments::alipay_notify,
         payments::stripe_webhook,
+        tables::scan,
+        tables::bill,
+        kitchen::tables::open_table,
+        kitchen::tables::clear,
+        kitchen::tables::move_to,
+        kitchen::tables::settle,
     ),
     modifiers(&KitchenToken, &AdminToken, &WrongTokensHeldBack, &EdgeAnswers),
     tags(

@@ -19,6 +19,7 @@ use crate::menu::PublishedMenu;
 use crate::metrics::Metrics;
 use crate::payments::PaymentProviders;
 use crate::storage::{EventBus, KitchenStore, Storage};
+use crate::tables::visits::VisitOpening;
 
 /// Cloned for every request (axum's `State`, the latency middleware), so it
 /// is one `Arc`: a clone is one reference-count change, not one per field,
@@ -49,6 +50,8 @@ pub struct Shared {
     pub gate: Arc<Gate>,
     /// When the display colours a ticket's age.
     pub age_thresholds: AgeThresholds,
+    /// Who opens a table's visit (`--table-visits`).
+    pub visit_opening: VisitOpening,
     /// The kitchen's switches as last read from the database.
     controls: RwLock<KitchenControls>,
     /// Where diners reach the widget (`--public-url`), for QR codes.
@@ -153,6 +156,7 @@ impl AppState {
             trust_forwarded_for: config.limits.trust_forwarded_for,
             gate,
             age_thresholds,
+            visit_opening: config.table_visits,
             controls: RwLock::new(KitchenControls::default()),
             public_url: Arc::from(config.public_url()),
             intake_counts: IntakeCounts::default(),

@@ -160,6 +160,8 @@ pub struct RefusalWords {
     pub key_reused: &'static str,
     /// A dine-in order with a missing, wrong or replaced table code.
     pub table_code_refused: &'static str,
+    /// Staff open tables as they seat diners, and have not opened this one.
+    pub table_not_open: &'static str,
     pub other: &'static str,
 }
 
@@ -304,6 +306,7 @@ pub struct AdminPaymentWords {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct KitchenWords {
     pub page: KitchenPageWords,
+    pub tables: KitchenTableWords,
     pub statuses: KitchenStatusWords,
     pub actions: KitchenActionWords,
 }
@@ -359,6 +362,35 @@ pub struct KitchenPageWords {
     pub paying_online: &'static str,
     pub pays_at_counter: &'static str,
     pub not_paid: &'static str,
+}
+
+/// The display's open tables (开台 → 清台) and their bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KitchenTableWords {
+    pub heading: &'static str,
+    pub none_open: &'static str,
+    /// Opens a table by hand (as the party is seated).
+    pub open_table: &'static str,
+    /// Which table to open.
+    pub table_to_open: &'static str,
+    /// The party left: the table is free again (清台).
+    pub clear: &'static str,
+    /// The party moves to another table (换桌).
+    pub move_to: &'static str,
+    /// Which table the party moves to.
+    pub move_where: &'static str,
+    /// Take what is owed at the counter and clear the table.
+    pub settle: &'static str,
+    pub owed: &'static str,
+    pub paid_up: &'static str,
+    pub open_since: &'static str,
+    /// How many orders (rounds) the party sent.
+    pub rounds: &'static str,
+    /// A move to a table that has its own party.
+    pub table_taken: &'static str,
+    /// Settling refused: a diner is paying one of the orders online.
+    pub paying_online_now: &'static str,
 }
 
 /// A status badge on a ticket, keyed by the status's wire name.

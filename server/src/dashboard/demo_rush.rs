@@ -205,6 +205,7 @@ fn order(
             received_at: received,
             client_created_at: created,
             status_reason: None,
+            visit_id: None,
         },
     })
 }

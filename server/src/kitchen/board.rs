@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use time::OffsetDateTime;
 use wendan_protocol::order::OrderMode;
-use wendan_protocol::{Localized, OrderStatus, PlacedOrder};
+use wendan_protocol::{Localized, OrderStatus, PlacedOrder, TableVisit};
 
 use super::actions::{TicketAction, offered_on};
 use super::age::{AgeThresholds, AgeTimer};
@@ -29,6 +29,10 @@ pub struct Ticket {
     pub timer: AgeTimer,
     /// The cook's buttons for this ticket, from the transition rule.
     pub actions: Vec<TicketAction>,
+    /// Where the party sits now, when it moved (换桌) after ordering: the
+    /// food goes there, not to `order.table`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seated_at: Option<String>,
 }
 
 /// How many of one item the open tickets still need, across all of them.
@@ -76,6 +80,7 @@ pub fn board(mut orders: Vec<PlacedOrder>, thresholds: AgeThresholds) -> Board {
                 allergy_order_note,
                 timer: AgeTimer::new(order.received_at, thresholds),
                 actions: offered_on(order.status),
+                seated_at: None,
                 add_on_to,
                 order,
             }
@@ -84,10 +89,16 @@ pub fn board(mut orders: Vec<PlacedOrder>, thresholds: AgeThresholds) -> Board {
     Board { tickets, all_day }
 }
 
-/// Dine-in orders are grouped by table, ignoring case and spaces ("a 1" is "A1").
+/// Dine-in orders are grouped by their table's visit (one party's rounds;
+/// the next party at the table is not an add-on to the last), and orders
+/// stored before visits existed by table, ignoring case and spaces ("a 1"
+/// is "A1").
 fn table_key(order: &PlacedOrder) -> Option<String> {
     if order.mode != OrderMode::DineIn {
         return None;
+    }
+    if let Some(visit) = &order.visit_id {
+        return Some(format!("visit {visit}"));
     }
     let table: String = order
         .table
@@ -97,6 +108,21 @@ fn table_key(order: &PlacedOrder) -> Option<String> {
         .flat_map(char::to_uppercase)
         .collect();
     (!table.is_empty()).then_some(table)
+}
+
+/// Marks the tickets of parties that moved since ordering with the table
+/// they sit at now (`visits`: the open visits).
+pub fn seat_moved_parties(board: &mut Board, visits: &[TableVisit]) {
+    for ticket in &mut board.tickets {
+        let Some(visit_id) = &ticket.order.visit_id else {
+            continue;
+        };
+        ticket.seated_at = visits
+            .iter()
+            .find(|visit| &visit.id == visit_id)
+            .filter(|visit| ticket.order.table.as_deref() != Some(visit.table.as_str()))
+            .map(|visit| visit.table.clone());
+    }
 }
 
 /// Totals per item over the tickets still cooking. A bumped (ready) ticket
@@ -207,6 +233,7 @@ mod tests {
             received_at: NOON + time::Duration::minutes(minutes),
             client_created_at: NOON,
             status_reason: None,
+            visit_id: None,
         }
     }
 
@@ -232,6 +259,37 @@ mod tests {
             [None, None, Some(1), Some(1), None, None],
             "pickup orders are never add-ons"
         );
+    }
+
+    #[test]
+    fn the_next_party_at_a_table_is_not_an_add_on_to_the_last_and_a_moved_party_is_found() {
+        let mut last_party = order(1, Some("A1"), 0, vec![]);
+        last_party.visit_id = Some("v1".into());
+        let mut next_party = order(2, Some("A1"), 5, vec![]);
+        next_party.visit_id = Some("v2".into());
+        let mut next_party_again = order(3, Some("A1"), 9, vec![]);
+        next_party_again.visit_id = Some("v2".into());
+        let mut board = board(
+            vec![last_party, next_party, next_party_again],
+            AgeThresholds::default(),
+        );
+        assert_eq!(add_ons(&board), [None, None, Some(2)]);
+
+        let moved = TableVisit {
+            id: "v2".into(),
+            table: "B4".into(),
+            opened_at: NOON,
+            opened_by: wendan_protocol::VisitOpener::Scan,
+            closed_at: None,
+            closed_by: None,
+        };
+        seat_moved_parties(&mut board, &[moved]);
+        let seated: Vec<Option<&str>> = board
+            .tickets
+            .iter()
+            .map(|ticket| ticket.seated_at.as_deref())
+            .collect();
+        assert_eq!(seated, [None, Some("B4"), Some("B4")]);
     }
 
     #[test]

@@ -21,7 +21,9 @@ use crate::limits::connections::Peer;
 use crate::metrics::ProblemLabel;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{AdminStore, Created, NewOrder, OrderStore, ScopedKey, StorageError};
+use crate::storage::{
+    AdminStore, Created, NewOrder, OrderStore, ScopedKey, StorageError, VisitStore,
+};
 
 /// Largest order body accepted; a real order is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -41,7 +43,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (status = 400, description = "Missing, malformed or repeated key, malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "idempotency-key-in-use: retry unchanged", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "payload-too-large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed, table-code-refused (a dine-in order without its table's current code) or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-order, order-expired, restaurant-closed, menu-changed, table-code-refused (a dine-in order without its table's current code), table-not-open (`--table-visits by-staff` and staff have not opened the table) or idempotency-key-reused", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "rate-limited: too many new orders from this device or address (only new, valid orders count); retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: retry after `Retry-After` seconds, plus jitter", body = Problem, content_type = "application/problem+json"),
     )
@@ -99,6 +101,14 @@ pub async fn post_order(
     let table_code_matches = table
         .as_ref()
         .is_some_and(|table| table.code_matches(request.table_code.as_deref()));
+    // A table staff have not opened takes no order (`--table-visits
+    // by-staff`); otherwise the store opens the visit with the order.
+    let table_open = match &table {
+        Some(table) if !state.visit_opening.scan_opens() => {
+            state.storage.open_visit(&table.id).await?.is_some()
+        }
+        _ => true,
+    };
     let paused = state.paused();
     let circumstances = Circumstances {
         menu: &published.menu,
@@ -107,6 +117,7 @@ pub async fn post_order(
         paused: paused.as_deref(),
         table_exists: table.is_some(),
         table_code_matches,
+        table_open,
     };
     let taken =
         intake::check(circumstances, &request).map_err(|problem| reject(&state, problem))?;
@@ -140,6 +151,7 @@ pub async fn post_order(
         received_at: now,
         client_created_at: request.client.created_at,
         status_reason: None,
+        visit_id: None,
     };
     let delivery_delay = (now - taken.placed_at).as_seconds_f64().max(0.0);
     let new = NewOrder {

@@ -308,7 +308,7 @@ fn unpaid(id: &str, order: &wendan_protocol::PlacedOrder) -> Result<StoredPaymen
 }
 
 /// A cashier's refusal, as the diner's page (or the kitchen) reads it.
-fn problem(error: CashierError) -> ApiError {
+pub(crate) fn problem(error: CashierError) -> ApiError {
     match error {
         CashierError::NotFound => ApiError::new(ProblemType::NotFound).detail("no such order"),
         CashierError::Refused(refused) => {

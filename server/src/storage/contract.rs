@@ -18,9 +18,10 @@ use std::future::Future;
 
 use time::OffsetDateTime;
 use wendan_payments::MerchantRef;
-use wendan_protocol::{PlacedOrder, StatusChange};
+use wendan_protocol::{PlacedOrder, StatusChange, TableVisit, VisitCloser, VisitOpener};
 
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
+use super::visits::{OpenVisit, VisitMove, VisitOrder};
 use super::{
     ControlChange, Created, NewOrder, PastOrder, ScopedKey, StatusEvent, StorageError,
     StoredAnswer, StoredSession,
@@ -183,7 +184,15 @@ pub trait SessionStore {
 
 /// A whole backend: every part of the contract, and its lifecycle.
 pub trait Backend:
-    OrderStore + KitchenStore + AdminStore + SessionStore + PaymentStore + Clone + Send + Sync
+    OrderStore
+    + KitchenStore
+    + AdminStore
+    + SessionStore
+    + PaymentStore
+    + VisitStore
+    + Clone
+    + Send
+    + Sync
 {
     /// A cheap round trip to the database, for readiness.
     fn ping(&self) -> impl Future<Output = Result<(), StorageError>> + Send;
@@ -257,4 +266,60 @@ pub trait PaymentStore {
         business_day: &str,
         limit: u32,
     ) -> impl Future<Output = Result<DayPayments, StorageError>> + Send;
+}
+
+/// Table visits (开台 → 清台). A table has at most one open visit, which the
+/// database's constraint keeps across replicas; a dine-in order joins its
+/// table's open visit in the same commit that stores it (`OrderStore::create`
+/// opens one, `VisitOpener::Scan`, when there is none). Every change that
+/// the kitchen display shows is announced to every replica's displays.
+pub trait VisitStore {
+    /// The table's open visit, if it has one.
+    fn open_visit(
+        &self,
+        table_id: &str,
+    ) -> impl Future<Output = Result<Option<TableVisit>, StorageError>> + Send;
+
+    /// Opens a visit at the table unless one is open; the open one either
+    /// way (two first scans, or a scan racing staff, open one).
+    fn open_visit_at(
+        &self,
+        table_id: &str,
+        opener: VisitOpener,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<TableVisit, StorageError>> + Send;
+
+    /// The visit with `id`, open or closed.
+    fn visit(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<TableVisit>, StorageError>> + Send;
+
+    /// Every open visit with its orders (and their payments' states),
+    /// longest open first, in two reads whatever their number: the
+    /// kitchen display re-reads it on every event.
+    fn open_visits(&self) -> impl Future<Output = Result<Vec<OpenVisit>, StorageError>> + Send;
+
+    /// Closes the visit; whether it was open (closing twice is no change).
+    fn close_visit(
+        &self,
+        id: &str,
+        closer: VisitCloser,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// Moves the open visit, with its orders, to `to_table` (换桌), unless
+    /// that table has an open visit of its own.
+    fn move_visit(
+        &self,
+        id: &str,
+        to_table: &str,
+    ) -> impl Future<Output = Result<VisitMove, StorageError>> + Send;
+
+    /// The visit's orders with their payments' states, oldest first, in
+    /// one read: what its bill is made of.
+    fn visit_orders(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Vec<VisitOrder>, StorageError>> + Send;
 }

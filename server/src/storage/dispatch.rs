@@ -5,15 +5,16 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 use wendan_payments::MerchantRef;
-use wendan_protocol::{PlacedOrder, StatusChange};
+use wendan_protocol::{PlacedOrder, StatusChange, TableVisit, VisitCloser, VisitOpener};
 
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
 use super::postgres::ListenerHealth;
 use super::sqlite::WriterQueue;
+use super::visits::{OpenVisit, VisitMove, VisitOrder};
 use super::{
     AdminStore, Backend, BatchObserver, ControlChange, Created, EventBus, KitchenStore, NewOrder,
     OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey, SessionStore, SqliteStore,
-    StatusEvent, StorageError, StoredAnswer, StoredSession,
+    StatusEvent, StorageError, StoredAnswer, StoredSession, VisitStore,
 };
 use crate::dashboard::{DayRecords, MinuteCount};
 use crate::kitchen::controls::KitchenControls;
@@ -236,5 +237,45 @@ impl PaymentStore for Storage {
         limit: u32,
     ) -> Result<DayPayments, StorageError> {
         dispatch!(PaymentStore, self.day_payments(business_day, limit))
+    }
+}
+
+impl VisitStore for Storage {
+    async fn open_visit(&self, table_id: &str) -> Result<Option<TableVisit>, StorageError> {
+        dispatch!(VisitStore, self.open_visit(table_id))
+    }
+
+    async fn open_visit_at(
+        &self,
+        table_id: &str,
+        opener: VisitOpener,
+        now: OffsetDateTime,
+    ) -> Result<TableVisit, StorageError> {
+        dispatch!(VisitStore, self.open_visit_at(table_id, opener, now))
+    }
+
+    async fn visit(&self, id: &str) -> Result<Option<TableVisit>, StorageError> {
+        dispatch!(VisitStore, self.visit(id))
+    }
+
+    async fn open_visits(&self) -> Result<Vec<OpenVisit>, StorageError> {
+        dispatch!(VisitStore, self.open_visits())
+    }
+
+    async fn close_visit(
+        &self,
+        id: &str,
+        closer: VisitCloser,
+        now: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
+        dispatch!(VisitStore, self.close_visit(id, closer, now))
+    }
+
+    async fn move_visit(&self, id: &str, to_table: &str) -> Result<VisitMove, StorageError> {
+        dispatch!(VisitStore, self.move_visit(id, to_table))
+    }
+
+    async fn visit_orders(&self, id: &str) -> Result<Vec<VisitOrder>, StorageError> {
+        dispatch!(VisitStore, self.visit_orders(id))
     }
 }

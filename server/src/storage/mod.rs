@@ -13,6 +13,7 @@ pub mod payments;
 pub mod postgres;
 pub mod sessions;
 pub mod sqlite;
+pub mod visits;
 
 use std::sync::Arc;
 
@@ -21,7 +22,9 @@ use time::OffsetDateTime;
 use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
 
 pub use admin::PastOrder;
-pub use contract::{AdminStore, Backend, KitchenStore, OrderStore, PaymentStore, SessionStore};
+pub use contract::{
+    AdminStore, Backend, KitchenStore, OrderStore, PaymentStore, SessionStore, VisitStore,
+};
 pub use dispatch::Storage;
 pub use events::EventBus;
 pub use postgres::PostgresStore;

@@ -36,6 +36,7 @@ mod sessions;
 mod slow_clients;
 mod storage_contract;
 mod table_codes;
+mod table_visits;
 mod tokens;
 mod version;
 mod wechat_jsapi;

@@ -72,6 +72,7 @@ impl Desk {
                 received_at: at,
                 client_created_at: at,
                 status_reason: None,
+                visit_id: None,
             },
         };
         match self.storage.create(new).await.expect("stored") {

@@ -82,6 +82,7 @@ fn new_order(id: &str, key: ScopedKey, day: &str, received: OffsetDateTime) -> N
             received_at: received,
             client_created_at: received - Span::seconds(2),
             status_reason: None,
+            visit_id: None,
         },
     }
 }

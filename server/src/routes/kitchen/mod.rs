@@ -1,6 +1,6 @@
 //! The kitchen display's routes, all in one place: its page (`page`), the
 //! board and moving orders along (`orders`), its live stream (`events`), its
-//! switches (`controls`) and its login (`session`). The domain they draw on
+//! switches (`controls`), its open tables (`tables`) and its login (`session`). The domain they draw on
 //! (board, buttons, age timers, words) is plain Rust in `crate::kitchen`.
 
 pub mod controls;
@@ -8,6 +8,7 @@ pub mod events;
 pub mod orders;
 pub mod page;
 pub mod session;
+pub mod tables;
 
 use axum::Router;
 use axum::routing::{get, post, put};
@@ -37,6 +38,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/kitchen/session",
             json_only(post(session::log_in).delete(session::log_out)),
+        )
+        .route(
+            "/api/v1/kitchen/tables/{table}/open",
+            json_only(post(tables::open_table)),
+        )
+        .route(
+            "/api/v1/kitchen/visits/{id}/clear",
+            json_only(post(tables::clear)),
+        )
+        .route(
+            "/api/v1/kitchen/visits/{id}/move",
+            json_only(post(tables::move_to)),
+        )
+        .route(
+            "/api/v1/kitchen/visits/{id}/settle",
+            json_only(post(tables::settle)),
         )
         .route("/kitchen", get(page::page))
         .route("/kitchen/kitchen.js", get(page::script))

@@ -5,17 +5,18 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 use wendan_payments::PaymentState;
+use wendan_payments::bill::TableBill;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
 use wendan_protocol::money::format_minor;
-use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange};
+use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange, TableVisit};
 
 use crate::auth::Kitchen;
 use crate::json_body::AppJson;
-use crate::kitchen::board::{AllDayCount, Ticket, board};
+use crate::kitchen::board::{AllDayCount, Ticket, board, seat_moved_parties};
 use crate::kitchen::controls::KitchenControls;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{KitchenStore, OrderStore, PaymentStore};
+use crate::storage::{KitchenStore, OrderStore, PaymentStore, VisitStore};
 
 /// `GET /api/v1/kitchen/orders`: every open order, oldest first.
 #[utoipa::path(
@@ -124,6 +125,9 @@ pub struct KitchenBoard {
     /// Pay-first orders waiting for their money, oldest first: for staff
     /// at the counter, not the cooks (a ticket appears once paid).
     pub awaiting_payment: Vec<AwaitingPayment>,
+    /// The open tables (开台), longest open first, each with its bill: for
+    /// staff seating, moving, settling and clearing parties.
+    pub tables: Vec<TableBill>,
 }
 
 /// A pay-first order not yet paid, as the counter sees it.
@@ -208,7 +212,21 @@ pub async fn kitchen_board(
     let orders = state.storage.open_orders().await?;
     let last_bumped = state.storage.last_bumped().await?;
     let awaiting_payment = awaiting_payment(&state, now).await?;
-    let board = board(orders, state.age_thresholds);
+    let open_visits = state.storage.open_visits().await?;
+    let mut board = board(orders, state.age_thresholds);
+    let visits: Vec<TableVisit> = open_visits.iter().map(|open| open.visit.clone()).collect();
+    seat_moved_parties(&mut board, &visits);
+    let currency = state.menu().menu.currency.clone();
+    let tables = open_visits
+        .into_iter()
+        .map(|open| {
+            let orders = open
+                .orders
+                .into_iter()
+                .map(|entry| (entry.order, entry.payment));
+            TableBill::new(open.visit, orders, &currency)
+        })
+        .collect();
     let last_bumped = last_bumped.and_then(|id| {
         board
             .tickets
@@ -223,6 +241,7 @@ pub async fn kitchen_board(
         last_bumped,
         server_time: now,
         awaiting_payment,
+        tables,
     }))
 }
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0005_device_keys.sql"),
     include_str!("../../../migrations/postgres/0006_payments.sql"),
     include_str!("../../../migrations/postgres/0007_table_codes.sql"),
+    include_str!("../../../migrations/postgres/0008_table_visits.sql"),
 ];
 
 /// Any constant shared by all replicas; names the migration lock.

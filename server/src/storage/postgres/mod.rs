@@ -10,6 +10,7 @@ mod listener;
 mod migrations;
 mod payments;
 mod sessions;
+mod visits;
 
 use std::time::Duration;
 
@@ -18,7 +19,9 @@ use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
 use time::OffsetDateTime;
 use tokio_postgres::{NoTls, Row};
-use wendan_protocol::{OrderStatus, PlacedOrder, StatusChange};
+use wendan_protocol::{OrderStatus, PlacedOrder, StatusChange, VisitOpener};
+
+use crate::storage::visits::visit_table;
 
 pub use self::listener::ListenerHealth;
 use self::listener::{CHANNEL, Payload};
@@ -90,6 +93,16 @@ impl OrderStore for PostgresStore {
         }
         let number = next_number(&transaction, &new.business_day).await?;
         new.order.number = order_number(i64::from(number))?;
+        if let Some(table) = visit_table(&new.order) {
+            let visit = visits::open_visit_at(
+                &transaction,
+                table,
+                VisitOpener::Scan,
+                new.order.received_at,
+            )
+            .await?;
+            new.order.visit_id = Some(visit.id);
+        }
         let body = encode_order(&new.order)?;
         let inserted = insert_order(&transaction, &new, number, new.order.status, &body).await?;
         if inserted == 0 {
@@ -258,8 +271,8 @@ async fn insert_order(
         .execute(
             "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
                                  status, device_id, received_at, placed_at,
-                                 total_minor, response_status, response_body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11)
+                                 total_minor, response_status, response_body, visit_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 201, $11, $12)
              ON CONFLICT (device_id, idempotency_key) DO NOTHING",
             &[
                 &order.id,
@@ -273,6 +286,7 @@ async fn insert_order(
                 &new.placed_at,
                 &order.total_minor,
                 &body,
+                &order.visit_id,
             ],
         )
         .await?)

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0005_device_keys.sql"),
     include_str!("../../../migrations/sqlite/0006_payments.sql"),
     include_str!("../../../migrations/sqlite/0007_table_codes.sql"),
+    include_str!("../../../migrations/sqlite/0008_table_visits.sql"),
 ];
 
 /// Brings the schema up to date in one transaction per migration.
@@ -100,7 +101,10 @@ mod tests {
             .expect("kept");
         assert_eq!((placed.as_str(), events), ("2026-11-23T04:00:00Z", 1));
         // The same key from another device is another order; from the same, not.
-        let insert = "INSERT INTO orders VALUES (?1, 'key-1234567890abcd', 'f', '2026-11-23', ?2,
+        let insert = "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number,
+                          status, status_reason, device_id, received_at, placed_at, total_minor,
+                          response_status, response_body)
+                      VALUES (?1, 'key-1234567890abcd', 'f', '2026-11-23', ?2,
                           'received', NULL, ?3, 't', 't', 100, 201, X'7B7D')";
         assert!(connection.execute(insert, ("o2", 2, "phone-b")).is_ok());
         assert!(connection.execute(insert, ("o3", 3, "phone-a")).is_err());

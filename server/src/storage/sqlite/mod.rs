@@ -8,6 +8,7 @@ mod migrations;
 mod payments;
 mod rows;
 mod sessions;
+mod visits;
 pub mod writer;
 
 use std::path::Path;

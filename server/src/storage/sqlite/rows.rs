@@ -124,8 +124,9 @@ pub fn insert_order(
     connection
         .prepare_cached(
             "INSERT INTO orders (id, idempotency_key, fingerprint, business_day, number, status, device_id,
-                                 received_at, placed_at, total_minor, response_status, response_body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11)",
+                                 received_at, placed_at, total_minor, response_status, response_body,
+                                 visit_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 201, ?11, ?12)",
         )?
         .execute(params![
             order.id,
@@ -139,6 +140,7 @@ pub fn insert_order(
             timestamp(new.placed_at)?,
             order.total_minor,
             body,
+            order.visit_id,
         ])?;
     connection
         .prepare_cached("INSERT INTO order_events (order_id, status, at) VALUES (?1, ?2, ?3)")?

@@ -14,11 +14,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rusqlite::{Connection, TransactionBehavior, params};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
-use wendan_protocol::StatusChange;
+use wendan_protocol::{StatusChange, VisitOpener};
 
-use super::{controls, payments, rows};
+use super::{controls, payments, rows, visits};
 use crate::payments::transition::PaymentUpdate;
 use crate::storage::payments::Applied;
+use crate::storage::visits::visit_table;
 use crate::storage::{
     BatchObserver, ControlChange, Created, NewOrder, StatusEvent, StorageError, StoredAnswer,
     encode_order, order_number,
@@ -303,6 +304,11 @@ fn insert_order(
     }
     let number = numbers.next(connection, &new.business_day)?;
     new.order.number = order_number(number)?;
+    if let Some(table) = visit_table(&new.order) {
+        let visit =
+            visits::open_visit_at(connection, table, VisitOpener::Scan, new.order.received_at)?;
+        new.order.visit_id = Some(visit.id);
+    }
     let body = encode_order(&new.order)?;
     rows::insert_order(connection, &new, number, new.order.status, &body)?;
     let order = new.order;

@@ -3,6 +3,8 @@
 //! typing it, and only someone who scanned the code on the table can order
 //! to it (a table id alone, read off a receipt or guessed, is refused).
 
+pub mod visits;
+
 use std::cmp::Ordering;
 
 use qrcode::render::svg;

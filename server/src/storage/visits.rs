@@ -1,0 +1,73 @@
+//! Table visits as stored (see `wendan_protocol::TableVisit`): what both
+//! backends answer beyond the visit itself.
+
+use std::collections::HashMap;
+use wendan_payments::PaymentState;
+
+use wendan_protocol::order::OrderMode;
+use wendan_protocol::{PlacedOrder, TableVisit};
+
+use super::StorageError;
+
+/// What moving a visit to another table (换桌) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitMove {
+    Moved,
+    /// The visit is closed, or there is no such visit.
+    NotOpen,
+    /// The other table has its own open visit: two parties are not merged
+    /// by a move.
+    TableTaken,
+}
+
+/// One of a visit's orders with where its payment stands, for its bill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitOrder {
+    pub order: PlacedOrder,
+    /// `None` before the order's first payment step (pay later).
+    pub payment: Option<PaymentState>,
+}
+
+/// The table whose open visit an order joins as it is stored: a dine-in
+/// order at a table. Pickup orders belong to no visit.
+pub fn visit_table(order: &PlacedOrder) -> Option<&str> {
+    match (order.mode, order.table.as_deref()) {
+        (OrderMode::DineIn, Some(table)) if !table.is_empty() => Some(table),
+        _ => None,
+    }
+}
+
+/// A new visit's id: random, like an order's.
+pub fn new_visit_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// An open visit with its orders, for the kitchen display's tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenVisit {
+    pub visit: TableVisit,
+    pub orders: Vec<VisitOrder>,
+}
+
+/// Puts each order (with its visit's id) under its visit, keeping both
+/// orders: the visits' and, within each, the orders'. Both backends read
+/// the open visits and their orders in two queries and join them here.
+pub fn with_orders(visits: Vec<TableVisit>, orders: Vec<(String, VisitOrder)>) -> Vec<OpenVisit> {
+    let mut by_visit: HashMap<String, Vec<VisitOrder>> = HashMap::new();
+    for (visit_id, order) in orders {
+        by_visit.entry(visit_id).or_default().push(order);
+    }
+    visits
+        .into_iter()
+        .map(|visit| OpenVisit {
+            orders: by_visit.remove(&visit.id).unwrap_or_default(),
+            visit,
+        })
+        .collect()
+}
+
+/// A payment's stored word (`PaymentState::as_str`), read back.
+pub fn payment_state(word: &str) -> Result<PaymentState, StorageError> {
+    word.parse()
+        .map_err(|error| StorageError::corrupt_because(format!("payment state `{word}`"), error))
+}
