@@ -22,14 +22,20 @@
  * @typedef {{ action: string, status: string, primary?: boolean, needs_reason?: boolean }} TicketAction
  * @typedef {{ started_at: string, warn_at: string, late_at: string }} AgeTimer
  * @typedef {{ order: PlacedOrder, add_on_to?: number, allergy: boolean, allergy_lines: number[],
- *   allergy_order_note: boolean, timer: AgeTimer, actions: TicketAction[] }} Ticket
+ *   allergy_order_note: boolean, timer: AgeTimer, actions: TicketAction[], seated_at?: string }} Ticket
  * @typedef {{ item_id: string, name: Localized, qty: number }} AllDayCount
  * @typedef {{ order_id: string, number: number, table?: string, pickup_name?: string, total: string,
  *   payment: string, says: string, can_settle: boolean }} AwaitingPayment
+ * @typedef {{ id: string, table: string, opened_at: string, opened_by: string }} TableVisit
+ * @typedef {{ order_id: string, number: number, status: string, total_minor: number, payment?: string,
+ *   owed: boolean }} BillOrder
+ * @typedef {{ visit: TableVisit, orders: BillOrder[], currency: string, total_minor: number,
+ *   owed_minor: number }} TableBill
  * @typedef {{ tickets: Ticket[], all_day: AllDayCount[], controls: { paused?: string | null },
- *   last_bumped?: number, server_time: string, awaiting_payment: AwaitingPayment[] }} Board
+ *   last_bumped?: number, server_time: string, awaiting_payment: AwaitingPayment[], tables: TableBill[] }} Board
  * @typedef {{ id: string, name: Localized, sold_out: boolean }} MenuItem
- * @typedef {{ page: Record<string, string>, statuses: Record<string, string>, actions: Record<string, string> }} KitchenWords
+ * @typedef {{ page: Record<string, string>, tables: Record<string, string>, statuses: Record<string, string>,
+ *   actions: Record<string, string> }} KitchenWords
  * @typedef {{ tag: string, name: string, words: KitchenWords }} PageLanguage
  */
 
@@ -65,7 +71,8 @@ const LANGUAGES = JSON.parse(byId('languages', HTMLScriptElement).textContent ??
 /**
  * @type {{ language: string, board: Board | null, clockOffset: number, selected: string | null,
  *   muted: boolean, known: Set<string> | null, source: EventSource | null, fetching: boolean, again: boolean,
- *   cancelling: { id: string, status: string } | null, audio: AudioContext | null }}
+ *   cancelling: { id: string, status: string } | null, audio: AudioContext | null,
+ *   pending: Set<string>, moving: { visit: string, table: string } | null }}
  */
 const state = {
   language: chooseLanguage(),
@@ -80,6 +87,10 @@ const state = {
   again: false,
   cancelling: null,
   audio: null,
+  /** The table actions sent and not yet answered (`settle:<visit id>`…): each is sent once. */
+  pending: new Set(),
+  /** The party whose "Move" form is open, and the table typed into it so far. */
+  moving: null,
 };
 
 /**
@@ -99,6 +110,12 @@ const words = () => (LANGUAGES.find((language) => language.tag === state.languag
 
 /** @param {string} key */
 const t = (key) => words().page[key] ?? key;
+
+/**
+ * A word of the Tables section (`words.tables`, the display's open tables).
+ * @param {string} key
+ */
+const tw = (key) => words().tables?.[key] ?? key;
 
 /**
  * A status's or a button's word, by its wire name.
@@ -136,6 +153,20 @@ function localized(names) {
 
 class Unauthorized extends Error {}
 
+/** The server said no: its status and RFC 9457 problem (`type`, and `detail` as the message). */
+class Refused extends Error {
+  /**
+   * @param {number} status
+   * @param {string} type
+   * @param {string} detail
+   */
+  constructor(status, type, detail) {
+    super(detail);
+    this.status = status;
+    this.type = type;
+  }
+}
+
 /** @param {unknown} error */
 const message = (error) => (error instanceof Error ? error.message : String(error));
 
@@ -155,8 +186,13 @@ async function api(method, path, body) {
   if (response.status === 401) throw new Unauthorized();
   if (!response.ok) {
     let detail = `${response.status}`;
-    try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON */ }
-    throw new Error(detail);
+    let type = '';
+    try {
+      const problem = await response.json();
+      detail = problem.detail ?? detail;
+      type = problem.type ?? '';
+    } catch { /* not JSON */ }
+    throw new Refused(response.status, type, detail);
   }
   return response.status === 204 ? null : response.json();
 }
@@ -278,6 +314,9 @@ function applyLanguage() {
   for (const node of document.querySelectorAll('[data-text]')) {
     if (node instanceof HTMLElement) node.textContent = t(node.dataset.text ?? '');
   }
+  for (const node of document.querySelectorAll('[data-tables-text]')) {
+    if (node instanceof HTMLElement) node.textContent = tw(node.dataset.tablesText ?? '');
+  }
   for (const node of document.querySelectorAll('[data-label]')) {
     node.setAttribute('aria-label', t(node instanceof HTMLElement ? node.dataset.label ?? '' : ''));
   }
@@ -314,6 +353,8 @@ function render() {
   $('awaiting').hidden = board.awaiting_payment.length === 0;
   $('awaiting-list').replaceChildren(...board.awaiting_payment.map(renderAwaiting));
 
+  renderTables(board.tables ?? []);
+
   $('all-day-list').replaceChildren(...board.all_day.map((count) => {
     const item = el('li', 'count');
     item.dataset.itemId = count.item_id;
@@ -343,8 +384,11 @@ function renderTicket(ticket, index) {
   const head = el('header', 'ticket-head');
   if (index < 10) head.append(el('kbd', 'ticket-key', String((index + 1) % 10)));
   head.append(el('span', 'ticket-number', `#${order.number}`));
-  const where = order.table ? t('table') + order.table : t('pickup') + (order.pickup_name ?? '');
+  // A party that moved (换桌) after ordering: the food goes where it sits now.
+  const table = order.table && ticket.seated_at ? `${order.table} → ${ticket.seated_at}` : order.table;
+  const where = table ? t('table') + table : t('pickup') + (order.pickup_name ?? '');
   head.append(el('span', 'ticket-where', where));
+  if (ticket.seated_at) head.dataset.seatedAt = ticket.seated_at;
   const timer = el('time', 'ticket-timer');
   timer.dataset.started = ticket.timer.started_at;
   timer.dataset.warn = ticket.timer.warn_at;
@@ -415,6 +459,220 @@ function renderAwaiting(waiting) {
   return item;
 }
 
+// ---- the open tables (开台 → 清台) ----------------------------------------
+
+/**
+ * Symbols and decimals as the server writes amounts (`wendan_protocol::money::format_minor`):
+ * the board gives a bill's amounts in minor units only.
+ * @type {Record<string, [string, number]>}
+ */
+const CURRENCIES = { CNY: ['¥', 2], USD: ['$', 2], EUR: ['€', 2], GBP: ['£', 2], JPY: ['¥', 0] };
+
+/**
+ * An amount as the server writes the counter strip's totals (`¥152.00`).
+ * @param {number} minor
+ * @param {string} currency
+ */
+function money(minor, currency) {
+  const [symbol, decimals] = CURRENCIES[currency] ?? ['', 2];
+  const sign = minor < 0 ? '-' : '';
+  const prefix = symbol || `${currency} `;
+  const magnitude = Math.abs(minor);
+  if (decimals === 0) return `${sign}${prefix}${magnitude}`;
+  const unit = 10 ** decimals;
+  return `${sign}${prefix}${Math.floor(magnitude / unit)}.${String(magnitude % unit).padStart(decimals, '0')}`;
+}
+
+/**
+ * The Tables section: one row per open table with its bill, and the form
+ * that opens one by hand. The rows are redrawn on every board; the button
+ * or field that had the focus keeps it, and a half-typed move keeps its text.
+ * @param {TableBill[]} bills
+ */
+function renderTables(bills) {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
+  if (state.moving && !bills.some((bill) => bill.visit.id === state.moving?.visit)) state.moving = null;
+  $('no-tables').hidden = bills.length > 0;
+  $('table-list').replaceChildren(...bills.map(renderTable));
+  button('open-table-submit').setAttribute('aria-disabled', String(state.pending.has('open')));
+  if (focused) focusTableControl(focused);
+}
+
+/**
+ * Puts the focus back on a control of the Tables section after a redraw.
+ * @param {string} key its `data-focus-key`
+ */
+function focusTableControl(key) {
+  for (const node of document.querySelectorAll('#table-list [data-focus-key]')) {
+    if (!(node instanceof HTMLElement) || node.dataset.focusKey !== key) continue;
+    node.focus();
+    // A half-typed table: the caret where it was typing, at the end.
+    if (node instanceof HTMLInputElement) node.setSelectionRange(node.value.length, node.value.length);
+    return;
+  }
+}
+
+/**
+ * A button of the Tables section. While its action is on its way it says
+ * so (`aria-disabled`, keeping the focus) and ignores more presses.
+ * @param {string} text
+ * @param {string} key the action (`settle:<visit id>`), also its focus key
+ * @param {string} className
+ * @param {() => void} onPress
+ */
+function tableButton(text, key, className, onPress) {
+  const node = el('button', className, text);
+  node.type = 'button';
+  node.dataset.focusKey = key;
+  node.setAttribute('aria-disabled', String(state.pending.has(key)));
+  node.addEventListener('click', () => { if (!state.pending.has(key)) onPress(); });
+  return node;
+}
+
+/** @param {TableBill} bill */
+function renderTable(bill) {
+  const { visit } = bill;
+  const id = encodeURIComponent(visit.id);
+  const item = el('li', 'table-bill');
+  item.dataset.visitId = visit.id;
+  item.dataset.table = visit.table;
+  item.dataset.openedBy = visit.opened_by;
+  item.dataset.owedMinor = String(bill.owed_minor);
+
+  const since = el('time', 'table-since', new Date(visit.opened_at).toLocaleTimeString(state.language, {
+    hour: '2-digit', minute: '2-digit',
+  }));
+  since.dateTime = visit.opened_at;
+  const opened = el('span', 'table-opened', `${tw('openSince')} `);
+  opened.append(since);
+  const owed = bill.owed_minor > 0
+    ? el('span', 'table-owed', `${tw('owed')} ${money(bill.owed_minor, bill.currency)}`)
+    : el('span', 'table-owed paid-up', tw('paidUp'));
+  item.append(
+    el('span', 'table-name', t('table') + visit.table),
+    opened,
+    el('span', 'table-rounds', `${tw('rounds')} ${bill.orders.length}`),
+    el('span', 'table-total', money(bill.total_minor, bill.currency)),
+    owed,
+  );
+
+  const actions = el('div', 'table-actions');
+  if (bill.owed_minor > 0) {
+    actions.append(tableButton(tw('settle'), `settle:${visit.id}`, 'primary', () => {
+      tableAct(`settle:${visit.id}`, `/api/v1/kitchen/visits/${id}/settle`);
+    }));
+  }
+  const moving = state.moving?.visit === visit.id;
+  const move = tableButton(tw('moveTo'), `move:${visit.id}`, '', () => {
+    state.moving = moving ? null : { visit: visit.id, table: '' };
+    render();
+    if (state.moving) focusTableControl(`move-to:${visit.id}`);
+  });
+  move.setAttribute('aria-expanded', String(moving));
+  actions.append(move, tableButton(tw('clear'), `clear:${visit.id}`, 'danger quiet', () => {
+    tableAct(`clear:${visit.id}`, `/api/v1/kitchen/visits/${id}/clear`);
+  }));
+  item.append(actions);
+  if (moving) item.append(moveForm(visit));
+  return item;
+}
+
+/**
+ * "Move to table": where the party goes (换桌), typed in (no list of the
+ * restaurant's tables reaches the display); Escape or Back closes it.
+ * @param {TableVisit} visit
+ */
+function moveForm(visit) {
+  const form = el('form', 'move-form');
+  const label = el('label');
+  const field = el('input');
+  field.id = `move-to-${visit.id}`;
+  field.name = 'table';
+  field.required = true;
+  field.autocomplete = 'off';
+  field.autocapitalize = 'characters';
+  field.dataset.focusKey = `move-to:${visit.id}`;
+  field.value = state.moving?.table ?? '';
+  field.addEventListener('input', () => { if (state.moving) state.moving.table = field.value; });
+  label.append(el('span', undefined, tw('moveWhere')), field);
+  const send = el('button', 'primary', tw('moveTo'));
+  send.type = 'submit';
+  send.dataset.focusKey = `move-send:${visit.id}`;
+  send.setAttribute('aria-disabled', String(state.pending.has(`move:${visit.id}`)));
+  const back = el('button', undefined, t('back'));
+  back.type = 'button';
+  const close = () => {
+    state.moving = null;
+    render();
+    focusTableControl(`move:${visit.id}`);
+  };
+  back.addEventListener('click', close);
+  form.addEventListener('keydown', (event) => { if (event.key === 'Escape') close(); });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const table = field.value.trim();
+    if (!table || state.pending.has(`move:${visit.id}`)) return;
+    const moved = await tableAct(`move:${visit.id}`, `/api/v1/kitchen/visits/${encodeURIComponent(visit.id)}/move`, { table });
+    if (moved && state.moving?.visit === visit.id) {
+      state.moving = null;
+      render();
+      focusTableControl(`move:${visit.id}`);
+    }
+  });
+  form.append(label, send, back);
+  return form;
+}
+
+/**
+ * One of the Tables section's actions: sent once (more presses wait for
+ * its answer), then the board re-read (its live event comes too). A
+ * refusal is said in the section's live region.
+ * @param {string} key
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<boolean>} whether the server took it
+ */
+async function tableAct(key, path, body = {}) {
+  if (state.pending.has(key)) return false;
+  state.pending.add(key);
+  render();
+  let done = false;
+  try {
+    await api('POST', path, body);
+    $('tables-message').textContent = '';
+    done = true;
+  } catch (error) {
+    if (error instanceof Unauthorized) showLogin();
+    else $('tables-message').textContent = refusal(key, error);
+  } finally {
+    state.pending.delete(key);
+    render();
+  }
+  await refresh();
+  return done;
+}
+
+/**
+ * What a refused table action means for staff.
+ * @param {string} key
+ * @param {unknown} error
+ */
+function refusal(key, error) {
+  if (error instanceof Refused && error.status === 409) {
+    if (error.type.endsWith('/payment-refused')) return tw('payingOnlineNow');
+    // A move onto a table with its own party (two parties are never merged).
+    if (key.startsWith('move:') && error.type.endsWith('/invalid-transition')) return tw('tableTaken');
+  }
+  return t('failed') + message(error);
+}
+
+$('open-table-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const table = input('open-table-id').value.trim();
+  if (!table) return;
+  if (await tableAct('open', `/api/v1/kitchen/tables/${encodeURIComponent(table)}/open`)) input('open-table-id').value = '';
+});
+
 /** A diner's note; one that mentions an allergy (the server says which) stands out. */
 /**
  * @param {string} text
@@ -441,7 +699,11 @@ function tick() {
 setInterval(tick, 1000);
 // Choosing to pay at the counter moves no order, so no event says it: while
 // orders wait for payment, the board is re-read now and then.
-setInterval(() => { if (state.board?.awaiting_payment.length) refresh(); }, 15_000);
+// A table's bill changes too when a diner pays online for a round.
+setInterval(() => {
+  const board = state.board;
+  if (board && (board.awaiting_payment.length || board.tables?.some((bill) => bill.owed_minor > 0))) refresh();
+}, 15_000);
 
 /** @param {string} id */
 function select(id) {
@@ -584,6 +846,8 @@ document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (document.querySelector('dialog[open]')) return;
   if (event.target instanceof Element && event.target.closest('input, textarea, select')) return;
+  // Enter on a button of the Tables section presses that button, not the bump bar's.
+  if (event.key === 'Enter' && event.target instanceof Element && event.target.closest('#tables button')) return;
   const tickets = state.board?.tickets ?? [];
   if (/^[0-9]$/.test(event.key)) {
     const index = (Number(event.key) + 9) % 10; // 1 → first … 0 → tenth
