@@ -26,6 +26,7 @@ pub async fn start(widget: Widget) {
     // The menu is what a first-time diner waits for: its fetch (answered by
     // index.html's preload) runs while storage opens and is read.
     let (fresh, store) = futures_util::join!(fetch_and_show_menu(widget), open_storage(widget));
+    spawn_local(scan_table(widget));
     let Some(store) = store else { return };
     spawn_local(crate::payment::start(widget));
     if let Some(fresh) = fresh {
@@ -64,6 +65,33 @@ async fn open_storage(widget: Widget) -> Option<Store> {
     reload_cart(widget).await;
     reload_orders(widget).await;
     Some(store)
+}
+
+/// On a table's link, tells the restaurant the party sat down (开台, where
+/// the first scan opens the table), after the menu: it must not compete
+/// with it on a weak signal. A table that cannot take orders (staff have
+/// not opened it, or the code was replaced) is said at once, before the
+/// diner chooses a meal the server would refuse. Without a network the
+/// first order opens the visit instead, so that failure is only logged.
+async fn scan_table(widget: Widget) {
+    let (Some(table), Some(code)) = (
+        widget.table.get_untracked(),
+        widget.table_code.get_untracked(),
+    ) else {
+        return;
+    };
+    match api::scan_table(&table, &code).await {
+        Ok(_) => {}
+        Err(ApiError::Refused(kind)) => {
+            let language = widget.language.get_untracked();
+            widget
+                .notice
+                .set(Some(i18n::problem_text(language, Some(kind)).to_owned()));
+        }
+        Err(error) => {
+            web_sys::console::warn_1(&format!("the table's visit was not opened: {error}").into());
+        }
+    }
 }
 
 /// Shows a storage error to the diner instead of dropping it.

@@ -1,9 +1,10 @@
 //! The server's HTTP API, as the widget reads it (orders go through `delivery`).
 
 use gloo_net::http::Request;
+use wendan_payments::bill::TableBill;
 use wendan_payments::wire::{Channel, PaymentOptions, PaymentView};
 use wendan_protocol::theme::EmbedConfig;
-use wendan_protocol::{IdempotencyKey, Menu};
+use wendan_protocol::{IdempotencyKey, Menu, Problem, TableVisit};
 
 use crate::errors::ApiError;
 
@@ -67,12 +68,38 @@ pub async fn payment_status(order_id: &str) -> Result<PaymentView, ApiError> {
     .await
 }
 
+/// The diner scanned the table's code: the table's visit (开台), opened by
+/// this scan unless the restaurant's staff open tables.
+pub async fn scan_table(table: &str, code: &str) -> Result<TableVisit, ApiError> {
+    let request = Request::post(&format!("/api/v1/tables/{}/visit", encode(table)))
+        .json(&serde_json::json!({ "code": code }))
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    read_json(request.send().await).await
+}
+
+/// The table's bill for its open visit, as every phone at the table reads it.
+pub async fn table_bill(table: &str, code: &str) -> Result<TableBill, ApiError> {
+    let path = format!(
+        "/api/v1/tables/{}/bill?code={}",
+        encode(table),
+        encode(code)
+    );
+    read_json(Request::get(&path).send().await).await
+}
+
+fn encode(part: &str) -> String {
+    String::from(js_sys::encode_uri_component(part))
+}
+
 async fn read_json<T: serde::de::DeserializeOwned>(
     sent: Result<gloo_net::http::Response, gloo_net::Error>,
 ) -> Result<T, ApiError> {
     let response = sent.map_err(|error| ApiError::Network(error.to_string()))?;
     if response.status() != 200 {
-        return Err(ApiError::Status(response.status()));
+        // A refusal says why in a problem document; its kind is what the
+        // diner is told (`i18n::problem_text`).
+        let refused = response.json::<Problem>().await.ok().and_then(|p| p.kind());
+        return Err(refused.map_or(ApiError::Status(response.status()), ApiError::Refused));
     }
     response
         .json::<T>()

@@ -9,7 +9,7 @@ use wendan_outbox::schedule::due;
 use wendan_words::Language;
 
 use crate::actions;
-use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine};
+use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine, TableBillView};
 use crate::delivery::{clock, probe, signal};
 use crate::i18n::words;
 use crate::live_status;
@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
         <main>
             {menu}
             <OrdersView />
+            <TableBillView />
         </main>
         <CartPanel />
         <ItemDialog />

@@ -13,6 +13,9 @@ pub enum ApiError {
     Network(String),
     #[error("the server answered {0}")]
     Status(u16),
+    /// The server refused with a problem document of this kind.
+    #[error("the server refused: {0:?}")]
+    Refused(wendan_protocol::ProblemType),
     #[error("the server's answer could not be read: {0}")]
     Decode(String),
 }

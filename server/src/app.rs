@@ -124,6 +124,8 @@ fn admin_routes() -> Router<AppState> {
             "/admin/tables/{id}/new-code",
             post(admin::tables::page_new_code),
         )
+        .route("/admin/tables/{id}/open", post(admin::tables::page_open))
+        .route("/admin/tables/{id}/clear", post(admin::tables::page_clear))
         .route("/api/v1/admin/dashboard", get(admin::dashboard::api))
         .route("/api/v1/admin/tables", get(admin::tables::list))
         .route(

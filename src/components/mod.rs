@@ -6,6 +6,7 @@ pub mod menu_view;
 pub mod orders_view;
 pub mod payment_step;
 pub mod status_line;
+pub mod table_bill;
 
 pub use cart_panel::CartPanel;
 pub use item_dialog::ItemDialog;
@@ -13,3 +14,4 @@ pub use menu_view::MenuView;
 pub use orders_view::OrdersView;
 pub use payment_step::PaymentStep;
 pub use status_line::StatusLine;
+pub use table_bill::TableBillView;

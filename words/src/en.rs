@@ -78,6 +78,16 @@ pub const WIDGET: WidgetWords = WidgetWords {
         not_here: "This way of paying cannot be started from this page",
         wechat_snapshot: "This is a WeChat preview of the page, which cannot pay: tap “Use full service” at the bottom, then pay",
     },
+    bill: BillWords {
+        heading: "Table bill",
+        show: "Show the table's bill",
+        total: "Total",
+        owed: "Still to pay",
+        all_paid: "All paid",
+        nothing_yet: "Nothing ordered at this table yet",
+        pay_at_counter: "Pay at the counter when you leave",
+        could_not_load: "The bill could not be loaded",
+    },
     store_errors: StoreErrorWords {
         unavailable: "This browser cannot save anything: keep this page open until your order shows as received",
         quota: "This phone's storage is full, so nothing could be saved. Free some space and try again; your cart is still on this page",

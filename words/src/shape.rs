@@ -69,6 +69,7 @@ pub struct WidgetWords {
     pub notify_me: &'static str,
     pub stages: StageWords,
     pub payment: PaymentWords,
+    pub bill: BillWords,
     pub store_errors: StoreErrorWords,
     pub place_errors: PlaceErrorWords,
     pub menu_errors: MenuErrorWords,
@@ -121,6 +122,23 @@ pub struct PaymentWords {
     pub not_here: &'static str,
     /// A WeChat Moments snapshot of the page cannot pay: open it fully.
     pub wechat_snapshot: &'static str,
+}
+
+/// The table's bill (本桌账单), which every phone at the table reads.
+#[derive(Serialize)]
+pub struct BillWords {
+    pub heading: &'static str,
+    /// Reads (or re-reads) the bill from the restaurant.
+    pub show: &'static str,
+    pub total: &'static str,
+    /// What the table still has to pay.
+    pub owed: &'static str,
+    pub all_paid: &'static str,
+    /// Nothing ordered at the table since it was last cleared.
+    pub nothing_yet: &'static str,
+    /// How the bill is settled while online bill payment is not offered.
+    pub pay_at_counter: &'static str,
+    pub could_not_load: &'static str,
 }
 
 /// What went wrong with the phone's storage, and what it means for orders.

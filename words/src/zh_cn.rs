@@ -78,6 +78,16 @@ pub const WIDGET: WidgetWords = WidgetWords {
         not_here: "此页面无法使用这种支付方式",
         wechat_snapshot: "这是朋友圈快照页，无法支付：请点击底部“使用完整服务”后再支付",
     },
+    bill: BillWords {
+        heading: "本桌账单",
+        show: "查看本桌账单",
+        total: "合计",
+        owed: "待支付",
+        all_paid: "已全部付清",
+        nothing_yet: "本桌还没有点餐",
+        pay_at_counter: "离店时请到前台结账",
+        could_not_load: "账单加载失败",
+    },
     store_errors: StoreErrorWords {
         unavailable: "此浏览器无法保存数据：请勿关闭本页，直到订单显示“已收到”",
         quota: "手机存储空间已满，无法保存。请清理空间后再试；购物车仍在本页中",

@@ -80,6 +80,16 @@ pub const WIDGET: WidgetWords = WidgetWords {
         not_here: "此頁面無法使用這種付款方式",
         wechat_snapshot: "這是朋友圈快照頁，無法付款：請點擊底部「使用完整服務」後再付款",
     },
+    bill: BillWords {
+        heading: "本桌帳單",
+        show: "查看本桌帳單",
+        total: "合計",
+        owed: "待付款",
+        all_paid: "已全部付清",
+        nothing_yet: "本桌還沒有點餐",
+        pay_at_counter: "離店時請到櫃檯結帳",
+        could_not_load: "帳單載入失敗",
+    },
     store_errors: StoreErrorWords {
         unavailable: "此瀏覽器無法保存資料：請勿關閉本頁，直到訂單顯示「已收到」",
         quota: "手機儲存空間已滿，無法保存。請清理空間後再試；購物車仍在本頁中",

@@ -82,14 +82,32 @@ mod tests {
             .chain(quoted_after(HTML, "data-label=\"", '"'))
             .collect();
         assert!(asked.len() > 20, "found only {asked:?}");
+        // The open tables' words are their own group (`tw('…')`,
+        // `data-tables-text`).
+        let asked_for_tables: Vec<&str> = quoted_after(SCRIPT, "tw('", '\'')
+            .chain(quoted_after(HTML, "data-tables-text=\"", '"'))
+            .collect();
+        assert!(
+            asked_for_tables.len() > 8,
+            "found only {asked_for_tables:?}"
+        );
         for language in Language::ALL {
-            let words = serde_json::to_value(language.kitchen().page).expect("json");
-            for key in &asked {
-                assert!(
-                    words.get(key).is_some(),
-                    "{}: the kitchen page asks for `{key}`, which the dictionary lacks",
-                    language.tag()
-                );
+            let kitchen = language.kitchen();
+            let groups = [
+                (serde_json::to_value(kitchen.page).expect("json"), &asked),
+                (
+                    serde_json::to_value(kitchen.tables).expect("json"),
+                    &asked_for_tables,
+                ),
+            ];
+            for (words, asked) in groups {
+                for key in asked {
+                    assert!(
+                        words.get(key).is_some(),
+                        "{}: the kitchen page asks for `{key}`, which the dictionary lacks",
+                        language.tag()
+                    );
+                }
             }
         }
     }

@@ -5,10 +5,12 @@
 
 use futures_util::future::join_all;
 use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, ORIGIN};
 use serde_json::{Value, json};
 
 use crate::support::TestServer;
 use crate::support::orders::{TRIPE_AND_POT_TOTAL, new_key, problem_type, tripe_and_pot};
+use crate::support::staff::no_redirects;
 
 const KITCHEN: &str = "kitchen-tablet-R7q2Vx9p";
 
@@ -331,4 +333,61 @@ async fn settling_at_the_counter_pays_every_owed_order_once_and_clears_the_table
         party,
         "the next party's visit"
     );
+}
+
+#[tokio::test]
+async fn the_admin_tables_page_shows_open_tables_and_opens_and_clears_them() {
+    const ADMIN: &str = "owner-office-T4b1eC0d";
+    let server = start(&["--admin-token", ADMIN]).await;
+    let party = visit_of(&server, "A1").await;
+    let cookie = server.admin_cookie(ADMIN).await;
+    let sheet = |cookie: String| {
+        let server = &server;
+        async move {
+            no_redirects()
+                .get(server.url("/admin/tables?lang=en"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("GET tables")
+                .text()
+                .await
+                .expect("page")
+        }
+    };
+    let post = |path: &'static str| {
+        let (server, cookie) = (&server, cookie.clone());
+        async move {
+            let response = no_redirects()
+                .post(server.url(path))
+                .header("cookie", cookie)
+                .header(ORIGIN, server.base.as_str())
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body("lang=en")
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        }
+    };
+    let page = sheet(cookie.clone()).await;
+    assert!(page.contains("Clear table A1"), "A1 is open");
+    assert!(page.contains("Open a table A2"), "A2 is free");
+
+    post("/admin/tables/A1/clear").await;
+    let visit: Value = server
+        .client
+        .get(server.url("/api/v1/kitchen/board"))
+        .bearer_auth(KITCHEN)
+        .send()
+        .await
+        .expect("board")
+        .json()
+        .await
+        .expect("json");
+    assert!(visit["tables"].as_array().expect("tables").is_empty());
+    post("/admin/tables/A2/open").await;
+    let page = sheet(cookie.clone()).await;
+    assert!(page.contains("Clear table A2") && page.contains("Open a table A1"));
+    assert_ne!(visit_of(&server, "A1").await, party);
 }

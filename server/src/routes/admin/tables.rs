@@ -8,8 +8,11 @@ use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use wendan_protocol::limits::{MAX_TABLE_CHARS, MAX_TABLE_LABEL_CHARS};
-use wendan_protocol::{Problem, ProblemType};
+
+use time::OffsetDateTime;
+use wendan_protocol::{Problem, ProblemType, TableVisit, VisitCloser, VisitOpener};
 
 use super::layout::{Section, page, words};
 use super::session::{AdminPage, see_other};
@@ -18,7 +21,7 @@ use crate::json_body::AppJson;
 use crate::language::{self, Language};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::AdminStore;
+use crate::storage::{AdminStore, VisitStore};
 use crate::tables::{DiningTable, new_code, qr_svg, sort};
 
 /// A table as the admin API lists it: with the link its QR code carries.
@@ -204,7 +207,19 @@ pub async fn page_get(
 ) -> Result<Markup, ApiError> {
     let lang = language::from_query(query.lang.as_deref());
     let tables = sorted_tables(&state).await?;
-    Ok(render(&state, lang, &tables, None))
+    let visits = open_visits(&state).await?;
+    Ok(render(&state, lang, &tables, &visits, None))
+}
+
+/// Each table's open visit, by table.
+async fn open_visits(state: &AppState) -> Result<HashMap<String, TableVisit>, ApiError> {
+    Ok(state
+        .storage
+        .open_visits()
+        .await?
+        .into_iter()
+        .map(|open| (open.visit.table.clone(), open.visit))
+        .collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,7 +262,8 @@ pub async fn page_put(
         }
         Err(error) => {
             let tables = sorted_tables(&state).await?;
-            let body = render(&state, lang, &tables, Some(&error.to_string()));
+            let visits = open_visits(&state).await?;
+            let body = render(&state, lang, &tables, &visits, Some(&error.to_string()));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
     }
@@ -269,6 +285,51 @@ pub async fn page_new_code(
     ))
 }
 
+/// `POST /admin/tables/{id}/open`: the page's "Open a table" (开台), as on
+/// the kitchen display.
+pub async fn page_open(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(query): Form<LangQuery>,
+) -> Result<Response, ApiError> {
+    if state.storage.table(&id).await?.is_none() {
+        return Err(ApiError::new(ProblemType::NotFound).detail("no such table"));
+    }
+    state
+        .storage
+        .open_visit_at(&id, VisitOpener::Staff, OffsetDateTime::now_utc())
+        .await?;
+    state.events.board_changed();
+    let lang = language::from_query(query.lang.as_deref());
+    Ok(see_other(
+        &format!("/admin/tables?lang={}", lang.tag()),
+        None,
+    ))
+}
+
+/// `POST /admin/tables/{id}/clear`: the page's "Clear table" (清台) for the
+/// table's open visit, as on the kitchen display.
+pub async fn page_clear(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(query): Form<LangQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(visit) = state.storage.open_visit(&id).await? {
+        state
+            .storage
+            .close_visit(&visit.id, VisitCloser::Staff, OffsetDateTime::now_utc())
+            .await?;
+        state.events.board_changed();
+    }
+    let lang = language::from_query(query.lang.as_deref());
+    Ok(see_other(
+        &format!("/admin/tables?lang={}", lang.tag()),
+        None,
+    ))
+}
+
 /// `POST /admin/tables/{id}/delete`
 pub async fn page_delete(
     _admin: AdminPage,
@@ -284,8 +345,16 @@ pub async fn page_delete(
     ))
 }
 
-fn render(state: &AppState, lang: Language, tables: &[DiningTable], error: Option<&str>) -> Markup {
+fn render(
+    state: &AppState,
+    lang: Language,
+    tables: &[DiningTable],
+    visits: &HashMap<String, TableVisit>,
+    error: Option<&str>,
+) -> Markup {
     let words = words(lang);
+    let visit_words = &lang.kitchen().tables;
+    let offset = state.menu().menu.opening_hours.utc_offset_minutes;
     let body = html! {
         section class="no-print" {
             h1 { (words.tables) }
@@ -304,13 +373,27 @@ fn render(state: &AppState, lang: Language, tables: &[DiningTable], error: Optio
                 p { (words.no_tables) }
             } @else {
                 table class="tables" {
-                    thead { tr { th { (words.table_id) } th { (words.label) } th { (words.seats) } th {} } }
+                    thead { tr { th { (words.table_id) } th { (words.label) } th { (words.seats) } th { (visit_words.open_since) } th {} } }
                     tbody {
                         @for table in tables {
                             tr {
                                 td { (table.id) }
                                 td { (table.label.as_deref().unwrap_or("")) }
                                 td { @if let Some(seats) = table.seats { (seats) } }
+                                td class="visit" data-open=(visits.contains_key(&table.id)) {
+                                    @if let Some(visit) = visits.get(&table.id) {
+                                        (local_time(visit.opened_at, offset)) " "
+                                        form method="post" action={ "/admin/tables/" (table.id) "/clear" } {
+                                            input type="hidden" name="lang" value=(lang.tag());
+                                            button type="submit" class="link" { (visit_words.clear) " " (table.id) }
+                                        }
+                                    } @else {
+                                        form method="post" action={ "/admin/tables/" (table.id) "/open" } {
+                                            input type="hidden" name="lang" value=(lang.tag());
+                                            button type="submit" class="link" { (visit_words.open_table) " " (table.id) }
+                                        }
+                                    }
+                                }
                                 td class="actions" {
                                     form method="post" action={ "/admin/tables/" (table.id) "/new-code" } {
                                         input type="hidden" name="lang" value=(lang.tag());
@@ -350,4 +433,10 @@ fn render(state: &AppState, lang: Language, tables: &[DiningTable], error: Optio
         }
     };
     page(lang, Section::Tables, words.tables, "", body)
+}
+
+/// `hh:mm` in the restaurant's offset (`opening_hours.utc_offset_minutes`).
+fn local_time(at: OffsetDateTime, offset_minutes: i16) -> String {
+    let local = at + time::Duration::minutes(i64::from(offset_minutes));
+    format!("{:02}:{:02}", local.hour(), local.minute())
 }
