@@ -54,6 +54,10 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         )
         .route("/api/v1/tables/{table}/bill", get(tables::bill))
         .route(
+            "/api/v1/tables/{table}/calls",
+            json_only(post(tables::call_staff)),
+        )
+        .route(
             "/api/v1/kitchen/orders/{id}/paid",
             json_only(post(payments::settle_at_counter)),
         )

@@ -58,6 +58,8 @@ use crate::routes::{health, kitchen, menu, order_events, orders, payments, table
         payments::stripe_webhook,
         tables::scan,
         tables::bill,
+        tables::call_staff,
+        kitchen::tables::clear_call,
         kitchen::tables::open_table,
         kitchen::tables::clear,
         kitchen::tables::move_to,

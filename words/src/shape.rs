@@ -70,6 +70,7 @@ pub struct WidgetWords {
     pub stages: StageWords,
     pub payment: PaymentWords,
     pub bill: BillWords,
+    pub calls: CallWords,
     pub store_errors: StoreErrorWords,
     pub place_errors: PlaceErrorWords,
     pub menu_errors: MenuErrorWords,
@@ -139,6 +140,26 @@ pub struct BillWords {
     /// How the bill is settled while online bill payment is not offered.
     pub pay_at_counter: &'static str,
     pub could_not_load: &'static str,
+}
+
+/// Service for the table: 呼叫服务员 and 催单 (automation contract: the
+/// buttons "Call staff" / "呼叫服务员" and "Hurry" / "催单").
+#[derive(Serialize)]
+pub struct CallWords {
+    pub call_staff: &'static str,
+    pub hurry: &'static str,
+    /// The question above the reasons.
+    pub what_for: &'static str,
+    pub water: &'static str,
+    pub broth: &'static str,
+    pub bill: &'static str,
+    pub other: &'static str,
+    /// The call reached the restaurant.
+    pub called: &'static str,
+    /// The call waits on the phone for the network.
+    pub waiting: &'static str,
+    /// The hurry reached the kitchen.
+    pub hurried: &'static str,
 }
 
 /// What went wrong with the phone's storage, and what it means for orders.
@@ -325,6 +346,7 @@ pub struct AdminPaymentWords {
 pub struct KitchenWords {
     pub page: KitchenPageWords,
     pub tables: KitchenTableWords,
+    pub calls: KitchenCallWords,
     pub statuses: KitchenStatusWords,
     pub actions: KitchenActionWords,
 }
@@ -409,6 +431,21 @@ pub struct KitchenTableWords {
     pub table_taken: &'static str,
     /// Settling refused: a diner is paying one of the orders online.
     pub paying_online_now: &'static str,
+}
+
+/// Tables' calls on the kitchen display, each reason keyed by its wire word
+/// (`CallReason::as_str`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KitchenCallWords {
+    pub heading: &'static str,
+    /// Staff answered the call: it leaves every display.
+    pub done: &'static str,
+    pub hurry: &'static str,
+    pub water: &'static str,
+    pub broth: &'static str,
+    pub bill: &'static str,
+    pub other: &'static str,
 }
 
 /// A status badge on a ticket, keyed by the status's wire name.

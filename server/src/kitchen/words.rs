@@ -30,7 +30,7 @@ pub fn page_languages() -> Vec<PageLanguage> {
 
 #[cfg(test)]
 mod tests {
-    use wendan_protocol::OrderStatus;
+    use wendan_protocol::{CallReason, OrderStatus};
 
     use super::*;
     use crate::kitchen::actions::KitchenAction;
@@ -139,6 +139,35 @@ mod tests {
                     actions[action.as_str()],
                     action_word(language, action),
                     "{}: {action:?}",
+                    language.tag()
+                );
+            }
+        }
+    }
+
+    /// A call's word on the display, exhaustive: a new reason fails to
+    /// compile here until each language has a word for it.
+    fn call_word(language: Language, reason: CallReason) -> &'static str {
+        let words = &language.kitchen().calls;
+        match reason {
+            CallReason::Hurry => words.hurry,
+            CallReason::Water => words.water,
+            CallReason::Broth => words.broth,
+            CallReason::Bill => words.bill,
+            CallReason::Other => words.other,
+        }
+    }
+
+    /// The page finds a call's word by its reason's wire word.
+    #[test]
+    fn the_page_finds_every_calls_reason_by_its_wire_word() {
+        for language in Language::ALL {
+            let words = serde_json::to_value(language.kitchen().calls).expect("json");
+            for reason in CallReason::ALL {
+                assert_eq!(
+                    words[reason.as_str()],
+                    call_word(language, reason),
+                    "{}: {reason:?}",
                     language.tag()
                 );
             }

@@ -5,16 +5,20 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use wendan_payments::bill::TableBill;
-use wendan_protocol::{Problem, ProblemType, TableVisit, VisitOpener};
+use wendan_protocol::limits::is_device_id;
+use wendan_protocol::{CallRequest, Problem, ProblemType, ServiceCall, TableVisit, VisitOpener};
 
 use crate::json_body::AppJson;
 use crate::problem::ApiError;
+use crate::routes::orders::idempotency_key;
 use crate::state::AppState;
-use crate::storage::{AdminStore, VisitStore};
+use crate::storage::visits::{NewCall, new_visit_id};
+use crate::storage::{AdminStore, CallStore, OrderStore, VisitStore};
 use crate::tables::DiningTable;
 
 /// The table's code, as the QR link carries it.
@@ -59,6 +63,82 @@ pub async fn scan(
         .await?;
     state.events.board_changed();
     Ok(Json(visit))
+}
+
+/// `POST /api/v1/tables/{table}/calls`: 催单 (hurry an order of the table's
+/// visit) or 呼叫服务员 (call staff, with a reason). Idempotent by the
+/// phone's key, and one open call per reason (and order) per table: five
+/// presses, or two phones, are one call, shown once on the kitchen display
+/// until staff clear it. A call at a table with no visit opens one, as a
+/// scan does (`--table-visits on-scan`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/tables/{table}/calls",
+    tag = "diner",
+    params(
+        ("table" = String, Path, description = "The table's id, from the QR link"),
+        ("Idempotency-Key" = String, Header, description = "Made once per press, kept for its retries"),
+    ),
+    request_body = CallRequest,
+    responses(
+        (status = 200, description = "The call (the same one for a retry or a repeated press)", body = ServiceCall),
+        (status = 400, description = "malformed-request: no device id, or an order named (or not) against the reason; or a missing key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such table, or no such order at this table", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "table-code-refused, or table-not-open (staff open the tables here)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn call_staff(
+    State(state): State<AppState>,
+    Path(table): Path<String>,
+    headers: HeaderMap,
+    AppJson(request): AppJson<CallRequest>,
+) -> Result<Json<ServiceCall>, ApiError> {
+    let key = idempotency_key(&headers)?;
+    if !is_device_id(&request.device_id) {
+        return Err(ApiError::new(ProblemType::MalformedRequest)
+            .detail("device_id: letters, digits, '-' and '_', at most 64"));
+    }
+    if request.reason.names_an_order() != request.order_id.is_some() {
+        return Err(ApiError::new(ProblemType::MalformedRequest)
+            .detail("a hurry names the order (order_id); other calls name none"));
+    }
+    let table = seated_at(&state, &table, &request.code).await?;
+    let now = OffsetDateTime::now_utc();
+    let visit = match state.storage.open_visit(&table.id).await? {
+        Some(visit) => visit,
+        None if state.visit_opening.scan_opens() => {
+            state
+                .storage
+                .open_visit_at(&table.id, VisitOpener::Scan, now)
+                .await?
+        }
+        None => return Err(not_open()),
+    };
+    if let Some(order_id) = &request.order_id {
+        let ours = state
+            .storage
+            .order(order_id)
+            .await?
+            .is_some_and(|order| order.visit_id.as_deref() == Some(visit.id.as_str()));
+        if !ours {
+            return Err(ApiError::new(ProblemType::NotFound)
+                .detail("no such order at this table since it was opened"));
+        }
+    }
+    let call = state
+        .storage
+        .call_staff(NewCall {
+            id: new_visit_id(),
+            visit_id: visit.id,
+            reason: request.reason,
+            order_id: request.order_id,
+            device_id: request.device_id,
+            key: key.as_str().to_owned(),
+            at: now,
+        })
+        .await?;
+    state.events.board_changed();
+    Ok(Json(call))
 }
 
 /// `GET /api/v1/tables/{table}/bill?code=…`: the open visit's bill, for

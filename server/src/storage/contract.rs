@@ -18,10 +18,12 @@ use std::future::Future;
 
 use time::OffsetDateTime;
 use wendan_payments::MerchantRef;
-use wendan_protocol::{PlacedOrder, StatusChange, TableVisit, VisitCloser, VisitOpener};
+use wendan_protocol::{
+    PlacedOrder, ServiceCall, StatusChange, TableVisit, VisitCloser, VisitOpener,
+};
 
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
-use super::visits::{OpenVisit, VisitMove, VisitOrder};
+use super::visits::{NewCall, OpenVisit, VisitMove, VisitOrder};
 use super::{
     ControlChange, Created, NewOrder, PastOrder, ScopedKey, StatusEvent, StorageError,
     StoredAnswer, StoredSession,
@@ -190,6 +192,7 @@ pub trait Backend:
     + SessionStore
     + PaymentStore
     + VisitStore
+    + CallStore
     + Clone
     + Send
     + Sync
@@ -300,7 +303,8 @@ pub trait VisitStore {
     /// kitchen display re-reads it on every event.
     fn open_visits(&self) -> impl Future<Output = Result<Vec<OpenVisit>, StorageError>> + Send;
 
-    /// Closes the visit; whether it was open (closing twice is no change).
+    /// Closes the visit, and clears its open calls; whether it was open
+    /// (closing twice is no change).
     fn close_visit(
         &self,
         id: &str,
@@ -322,4 +326,26 @@ pub trait VisitStore {
         &self,
         id: &str,
     ) -> impl Future<Output = Result<Vec<VisitOrder>, StorageError>> + Send;
+}
+
+/// Service for the table (催单, 呼叫服务员): calls on a visit until staff
+/// clear them. Each change is announced to every replica's displays.
+pub trait CallStore {
+    /// Records `call` unless its phone's key already made a call, or its
+    /// visit has the same call open (same reason and order): that call
+    /// then, so retries, five presses and two phones make one.
+    fn call_staff(
+        &self,
+        call: NewCall,
+    ) -> impl Future<Output = Result<ServiceCall, StorageError>> + Send;
+
+    /// Every call not cleared, oldest first.
+    fn open_calls(&self) -> impl Future<Output = Result<Vec<ServiceCall>, StorageError>> + Send;
+
+    /// Clears the call; whether it was open.
+    fn clear_call(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
 }

@@ -5,16 +5,18 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 use wendan_payments::MerchantRef;
-use wendan_protocol::{PlacedOrder, StatusChange, TableVisit, VisitCloser, VisitOpener};
+use wendan_protocol::{
+    PlacedOrder, ServiceCall, StatusChange, TableVisit, VisitCloser, VisitOpener,
+};
 
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
 use super::postgres::ListenerHealth;
 use super::sqlite::WriterQueue;
-use super::visits::{OpenVisit, VisitMove, VisitOrder};
+use super::visits::{NewCall, OpenVisit, VisitMove, VisitOrder};
 use super::{
-    AdminStore, Backend, BatchObserver, ControlChange, Created, EventBus, KitchenStore, NewOrder,
-    OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey, SessionStore, SqliteStore,
-    StatusEvent, StorageError, StoredAnswer, StoredSession, VisitStore,
+    AdminStore, Backend, BatchObserver, CallStore, ControlChange, Created, EventBus, KitchenStore,
+    NewOrder, OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey, SessionStore,
+    SqliteStore, StatusEvent, StorageError, StoredAnswer, StoredSession, VisitStore,
 };
 use crate::dashboard::{DayRecords, MinuteCount};
 use crate::kitchen::controls::KitchenControls;
@@ -277,5 +279,19 @@ impl VisitStore for Storage {
 
     async fn visit_orders(&self, id: &str) -> Result<Vec<VisitOrder>, StorageError> {
         dispatch!(VisitStore, self.visit_orders(id))
+    }
+}
+
+impl CallStore for Storage {
+    async fn call_staff(&self, call: NewCall) -> Result<ServiceCall, StorageError> {
+        dispatch!(CallStore, self.call_staff(call))
+    }
+
+    async fn open_calls(&self) -> Result<Vec<ServiceCall>, StorageError> {
+        dispatch!(CallStore, self.open_calls())
+    }
+
+    async fn clear_call(&self, id: &str, now: OffsetDateTime) -> Result<bool, StorageError> {
+        dispatch!(CallStore, self.clear_call(id, now))
     }
 }

@@ -23,7 +23,8 @@ use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
 
 pub use admin::PastOrder;
 pub use contract::{
-    AdminStore, Backend, KitchenStore, OrderStore, PaymentStore, SessionStore, VisitStore,
+    AdminStore, Backend, CallStore, KitchenStore, OrderStore, PaymentStore, SessionStore,
+    VisitStore,
 };
 pub use dispatch::Storage;
 pub use events::EventBus;

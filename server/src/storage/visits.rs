@@ -37,7 +37,7 @@ pub fn visit_table(order: &PlacedOrder) -> Option<&str> {
     }
 }
 
-/// A new visit's id: random, like an order's.
+/// A new visit's (or call's) id: random, like an order's.
 pub fn new_visit_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -70,4 +70,30 @@ pub fn with_orders(visits: Vec<TableVisit>, orders: Vec<(String, VisitOrder)>) -
 pub fn payment_state(word: &str) -> Result<PaymentState, StorageError> {
     word.parse()
         .map_err(|error| StorageError::corrupt_because(format!("payment state `{word}`"), error))
+}
+
+/// A diner's call as the server records it (`CallStore::call_staff`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCall {
+    pub id: String,
+    pub visit_id: String,
+    pub reason: wendan_protocol::CallReason,
+    pub order_id: Option<String>,
+    pub device_id: String,
+    pub key: String,
+    pub at: time::OffsetDateTime,
+}
+
+/// The columns a `ServiceCall` is read from, joined with its visit (the
+/// table now) and its order (the number), by both backends.
+pub const CALL_SELECT: &str = "SELECT c.id, v.table_id, c.visit_id, c.reason, o.number, c.order_id,
+            c.called_at, c.cleared_at
+     FROM service_calls c
+     JOIN table_visits v ON v.id = c.visit_id
+     LEFT JOIN orders o ON o.id = c.order_id";
+
+/// A stored reason's word, read back.
+pub fn call_reason(word: &str) -> Result<wendan_protocol::CallReason, StorageError> {
+    wendan_protocol::CallReason::parse(word)
+        .ok_or_else(|| StorageError::corrupt(format!("call reason `{word}`")))
 }

@@ -32,6 +32,7 @@ mod payment_sweep;
 mod payments;
 mod replicas;
 mod request_log;
+mod service_calls;
 mod sessions;
 mod slow_clients;
 mod storage_contract;

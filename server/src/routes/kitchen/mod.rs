@@ -55,6 +55,10 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/kitchen/visits/{id}/settle",
             json_only(post(tables::settle)),
         )
+        .route(
+            "/api/v1/kitchen/calls/{id}/clear",
+            json_only(post(tables::clear_call)),
+        )
         .route("/kitchen", get(page::page))
         .route("/kitchen/kitchen.js", get(page::script))
         .route("/kitchen/kitchen.css", get(page::style))

@@ -8,7 +8,9 @@ use wendan_payments::PaymentState;
 use wendan_payments::bill::TableBill;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
 use wendan_protocol::money::format_minor;
-use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, StatusChange, TableVisit};
+use wendan_protocol::{
+    OrderStatus, PlacedOrder, Problem, ProblemType, ServiceCall, StatusChange, TableVisit,
+};
 
 use crate::auth::Kitchen;
 use crate::json_body::AppJson;
@@ -16,7 +18,7 @@ use crate::kitchen::board::{AllDayCount, Ticket, board, seat_moved_parties};
 use crate::kitchen::controls::KitchenControls;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::storage::{KitchenStore, OrderStore, PaymentStore, VisitStore};
+use crate::storage::{CallStore, KitchenStore, OrderStore, PaymentStore, VisitStore};
 
 /// `GET /api/v1/kitchen/orders`: every open order, oldest first.
 #[utoipa::path(
@@ -128,6 +130,8 @@ pub struct KitchenBoard {
     /// The open tables (开台), longest open first, each with its bill: for
     /// staff seating, moving, settling and clearing parties.
     pub tables: Vec<TableBill>,
+    /// Tables' calls (催单, 呼叫服务员) not yet answered, oldest first.
+    pub calls: Vec<ServiceCall>,
 }
 
 /// A pay-first order not yet paid, as the counter sees it.
@@ -216,6 +220,7 @@ pub async fn kitchen_board(
     let mut board = board(orders, state.age_thresholds);
     let visits: Vec<TableVisit> = open_visits.iter().map(|open| open.visit.clone()).collect();
     seat_moved_parties(&mut board, &visits);
+    let calls = state.storage.open_calls().await?;
     let currency = state.menu().menu.currency.clone();
     let tables = open_visits
         .into_iter()
@@ -242,6 +247,7 @@ pub async fn kitchen_board(
         server_time: now,
         awaiting_payment,
         tables,
+        calls,
     }))
 }
 

@@ -18,7 +18,7 @@ use crate::routes::payments::problem as cashier_problem;
 use crate::routes::tables::visit_bill;
 use crate::state::AppState;
 use crate::storage::visits::VisitMove;
-use crate::storage::{AdminStore, VisitStore};
+use crate::storage::{AdminStore, CallStore, VisitStore};
 
 /// Where a party moves to.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -199,4 +199,33 @@ pub async fn settle(
         .await?
         .ok_or_else(|| ApiError::new(ProblemType::NotFound).detail("no such visit"))?;
     Ok(Json(visit_bill(&state, settled).await?))
+}
+
+/// `POST /api/v1/kitchen/calls/{id}/clear`: staff answered a table's call
+/// (brought the water, chased the order); every display drops it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kitchen/calls/{id}/clear",
+    tag = "kitchen",
+    security(("kitchen_token" = [])),
+    params(("id" = String, Path, description = "The call's id")),
+    request_body(content = Object, description = "`{}`"),
+    responses(
+        (status = 204, description = "Cleared (or it was already)"),
+        (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn clear_call(
+    _kitchen: Kitchen,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if state
+        .storage
+        .clear_call(&id, OffsetDateTime::now_utc())
+        .await?
+    {
+        state.events.board_changed();
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0006_payments.sql"),
     include_str!("../../../migrations/postgres/0007_table_codes.sql"),
     include_str!("../../../migrations/postgres/0008_table_visits.sql"),
+    include_str!("../../../migrations/postgres/0009_service_calls.sql"),
 ];
 
 /// Any constant shared by all replicas; names the migration lock.

@@ -5,6 +5,7 @@
 //! replica through LISTEN/NOTIFY.
 
 mod admin;
+mod calls;
 mod controls;
 mod listener;
 mod migrations;

@@ -78,7 +78,7 @@ pub(super) async fn open_visit_at(
 }
 
 /// Every replica's kitchen displays re-read the board (on commit).
-async fn notify_board(client: &impl GenericClient) -> Result<(), StorageError> {
+pub(super) async fn notify_board(client: &impl GenericClient) -> Result<(), StorageError> {
     client
         .execute("SELECT pg_notify($1, '')", &[&BOARD_CHANNEL])
         .await?;
@@ -154,6 +154,14 @@ impl VisitStore for PostgresStore {
             )
             .await?;
         if closed > 0 {
+            // The party left: its calls are answered.
+            transaction
+                .execute(
+                    "UPDATE service_calls SET cleared_at = $2
+                     WHERE visit_id = $1 AND cleared_at IS NULL",
+                    &[&id, &now],
+                )
+                .await?;
             notify_board(&transaction).await?;
         }
         transaction.commit().await?;

@@ -3,6 +3,7 @@
 //! reader connections for lookups, which WAL lets run beside the writer.
 
 mod admin;
+mod calls;
 mod controls;
 mod migrations;
 mod payments;

@@ -162,12 +162,21 @@ impl VisitStore for SqliteStore {
         let id = id.to_owned();
         let closed = self
             .write(Box::new(move |connection| {
-                Ok(connection
+                let at = timestamp(now)?;
+                let closed = connection
                     .prepare_cached(
                         "UPDATE table_visits SET closed_at = ?2, closed_by = ?3
                          WHERE id = ?1 AND closed_at IS NULL",
                     )?
-                    .execute(params![id, timestamp(now)?, closer.as_str()])?)
+                    .execute(params![id, at, closer.as_str()])?;
+                // The party left: its calls are answered.
+                connection
+                    .prepare_cached(
+                        "UPDATE service_calls SET cleared_at = ?2
+                         WHERE visit_id = ?1 AND cleared_at IS NULL",
+                    )?
+                    .execute(params![id, at])?;
+                Ok(closed)
             }))
             .await?;
         Ok(closed > 0)
