@@ -97,3 +97,26 @@ pub fn call_reason(word: &str) -> Result<wendan_protocol::CallReason, StorageErr
     wendan_protocol::CallReason::parse(word)
         .ok_or_else(|| StorageError::corrupt(format!("call reason `{word}`")))
 }
+
+/// A stored visit's opener and closer words, read back.
+pub fn visit_words(
+    id: &str,
+    opened_by: &str,
+    closed_by: Option<&str>,
+) -> Result<
+    (
+        wendan_protocol::VisitOpener,
+        Option<wendan_protocol::VisitCloser>,
+    ),
+    StorageError,
+> {
+    let opener = wendan_protocol::VisitOpener::parse(opened_by)
+        .ok_or_else(|| StorageError::corrupt(format!("visit {id} opened by `{opened_by}`")))?;
+    let closer = closed_by
+        .map(|word| {
+            wendan_protocol::VisitCloser::parse(word)
+                .ok_or_else(|| StorageError::corrupt(format!("visit {id} closed by `{word}`")))
+        })
+        .transpose()?;
+    Ok((opener, closer))
+}

@@ -301,11 +301,7 @@ pub async fn page_open(
         .open_visit_at(&id, VisitOpener::Staff, OffsetDateTime::now_utc())
         .await?;
     state.events.board_changed();
-    let lang = language::from_query(query.lang.as_deref());
-    Ok(see_other(
-        &format!("/admin/tables?lang={}", lang.tag()),
-        None,
-    ))
+    Ok(back_to_tables(&query))
 }
 
 /// `POST /admin/tables/{id}/clear`: the page's "Clear table" (清台) for the
@@ -323,11 +319,7 @@ pub async fn page_clear(
             .await?;
         state.events.board_changed();
     }
-    let lang = language::from_query(query.lang.as_deref());
-    Ok(see_other(
-        &format!("/admin/tables?lang={}", lang.tag()),
-        None,
-    ))
+    Ok(back_to_tables(&query))
 }
 
 /// `POST /admin/tables/{id}/delete`
@@ -338,11 +330,7 @@ pub async fn page_delete(
     Form(query): Form<LangQuery>,
 ) -> Result<Response, ApiError> {
     state.storage.delete_table(&id).await?;
-    let lang = language::from_query(query.lang.as_deref());
-    Ok(see_other(
-        &format!("/admin/tables?lang={}", lang.tag()),
-        None,
-    ))
+    Ok(back_to_tables(&query))
 }
 
 fn render(
@@ -439,4 +427,10 @@ fn render(
 fn local_time(at: OffsetDateTime, offset_minutes: i16) -> String {
     let local = at + time::Duration::minutes(i64::from(offset_minutes));
     format!("{:02}:{:02}", local.hour(), local.minute())
+}
+
+/// After a form on the page: back to it, in its language.
+fn back_to_tables(query: &LangQuery) -> Response {
+    let lang = language::from_query(query.lang.as_deref());
+    see_other(&format!("/admin/tables?lang={}", lang.tag()), None)
 }

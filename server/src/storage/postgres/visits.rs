@@ -11,7 +11,7 @@ use wendan_protocol::{TableVisit, VisitCloser, VisitOpener};
 use super::PostgresStore;
 use super::listener::BOARD_CHANNEL;
 use crate::storage::visits::{
-    OpenVisit, VisitMove, VisitOrder, new_visit_id, payment_state, with_orders,
+    OpenVisit, VisitMove, VisitOrder, new_visit_id, payment_state, visit_words, with_orders,
 };
 use crate::storage::{StorageError, VisitStore, order_from_stored};
 
@@ -21,15 +21,10 @@ fn visit_from(row: &Row) -> Result<TableVisit, StorageError> {
     let id: String = row.get(0);
     let opened_by: String = row.get(3);
     let closed_by: Option<String> = row.get(5);
+    let (opened_by, closed_by) = visit_words(&id, &opened_by, closed_by.as_deref())?;
     Ok(TableVisit {
-        opened_by: VisitOpener::parse(&opened_by)
-            .ok_or_else(|| StorageError::corrupt(format!("visit {id} opened by `{opened_by}`")))?,
-        closed_by: closed_by
-            .map(|word| {
-                VisitCloser::parse(&word)
-                    .ok_or_else(|| StorageError::corrupt(format!("visit {id} closed by `{word}`")))
-            })
-            .transpose()?,
+        opened_by,
+        closed_by,
         table: row.get(1),
         opened_at: row.get(2),
         closed_at: row.get(4),

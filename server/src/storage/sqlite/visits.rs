@@ -8,7 +8,7 @@ use wendan_protocol::{TableVisit, VisitCloser, VisitOpener};
 use super::SqliteStore;
 use super::rows::{parse_timestamp, timestamp};
 use crate::storage::visits::{
-    OpenVisit, VisitMove, VisitOrder, new_visit_id, payment_state, with_orders,
+    OpenVisit, VisitMove, VisitOrder, new_visit_id, payment_state, visit_words, with_orders,
 };
 use crate::storage::{StorageError, VisitStore, order_from_stored};
 
@@ -36,15 +36,10 @@ fn visit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
 
 fn visit_from(row: VisitRow) -> Result<TableVisit, StorageError> {
     let (id, table, opened_at, opened_by, closed_at, closed_by) = row;
+    let (opened_by, closed_by) = visit_words(&id, &opened_by, closed_by.as_deref())?;
     Ok(TableVisit {
-        opened_by: VisitOpener::parse(&opened_by)
-            .ok_or_else(|| StorageError::corrupt(format!("visit {id} opened by `{opened_by}`")))?,
-        closed_by: closed_by
-            .map(|word| {
-                VisitCloser::parse(&word)
-                    .ok_or_else(|| StorageError::corrupt(format!("visit {id} closed by `{word}`")))
-            })
-            .transpose()?,
+        opened_by,
+        closed_by,
         opened_at: parse_timestamp(&opened_at)?,
         closed_at: closed_at.as_deref().map(parse_timestamp).transpose()?,
         id,
