@@ -285,7 +285,7 @@ fn ask_for_persistent_storage() {
 }
 
 /// A random id for this phone, kept in localStorage (not personal data).
-fn device_id() -> String {
+pub fn device_id() -> String {
     if let Ok(id) = LocalStorage::get::<String>(DEVICE_ID_KEY) {
         return id;
     }

@@ -4,7 +4,7 @@ use gloo_net::http::Request;
 use wendan_payments::bill::TableBill;
 use wendan_payments::wire::{Channel, PaymentOptions, PaymentView};
 use wendan_protocol::theme::EmbedConfig;
-use wendan_protocol::{IdempotencyKey, Menu, Problem, TableVisit};
+use wendan_protocol::{CallRequest, IdempotencyKey, Menu, Problem};
 
 use crate::errors::ApiError;
 
@@ -70,11 +70,14 @@ pub async fn payment_status(order_id: &str) -> Result<PaymentView, ApiError> {
 
 /// The diner scanned the table's code: the table's visit (开台), opened by
 /// this scan unless the restaurant's staff open tables.
-pub async fn scan_table(table: &str, code: &str) -> Result<TableVisit, ApiError> {
+///
+/// Only whether it was taken matters to the page, so the answer's body is
+/// not read (its reader would cost the wasm).
+pub async fn scan_table(table: &str, code: &str) -> Result<(), ApiError> {
     let request = Request::post(&format!("/api/v1/tables/{}/visit", encode(table)))
         .json(&serde_json::json!({ "code": code }))
         .map_err(|error| ApiError::Decode(error.to_string()))?;
-    read_json(request.send().await).await
+    taken(request.send().await).await
 }
 
 /// The table's bill for its open visit, as every phone at the table reads it.
@@ -87,8 +90,37 @@ pub async fn table_bill(table: &str, code: &str) -> Result<TableBill, ApiError> 
     read_json(Request::get(&path).send().await).await
 }
 
+/// A call for service (催单, 呼叫服务员), under the key the phone made
+/// before its first send: a retry is the same call.
+/// Only whether the restaurant has it matters to the page (the call is the
+/// kitchen's to show), so the answer's body is not read.
+pub async fn call_staff(table: &str, key: &str, call: &CallRequest) -> Result<(), ApiError> {
+    let request = Request::post(&format!("/api/v1/tables/{}/calls", encode(table)))
+        .header("Idempotency-Key", &format!("\"{key}\""))
+        .json(call)
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    taken(request.send().await).await
+}
+
 fn encode(part: &str) -> String {
     String::from(js_sys::encode_uri_component(part))
+}
+
+/// A 200, or why not (as `read_json`), without reading the answer.
+async fn taken(sent: Result<gloo_net::http::Response, gloo_net::Error>) -> Result<(), ApiError> {
+    let response = sent.map_err(|error| ApiError::Network(error.to_string()))?;
+    if response.status() == 200 {
+        return Ok(());
+    }
+    Err(refusal(response).await)
+}
+
+/// Why the server did not answer 200: a refusal's problem document says
+/// its kind, which the diner is told (`i18n::problem_text`).
+async fn refusal(response: gloo_net::http::Response) -> ApiError {
+    let status = response.status();
+    let kind = response.json::<Problem>().await.ok().and_then(|p| p.kind());
+    kind.map_or(ApiError::Status(status), ApiError::Refused)
 }
 
 async fn read_json<T: serde::de::DeserializeOwned>(
@@ -96,10 +128,7 @@ async fn read_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let response = sent.map_err(|error| ApiError::Network(error.to_string()))?;
     if response.status() != 200 {
-        // A refusal says why in a problem document; its kind is what the
-        // diner is told (`i18n::problem_text`).
-        let refused = response.json::<Problem>().await.ok().and_then(|p| p.kind());
-        return Err(refused.map_or(ApiError::Status(response.status()), ApiError::Refused));
+        return Err(refusal(response).await);
     }
     response
         .json::<T>()

@@ -9,10 +9,13 @@ use wendan_outbox::schedule::due;
 use wendan_words::Language;
 
 use crate::actions;
-use crate::components::{CartPanel, ItemDialog, MenuView, OrdersView, StatusLine, TableBillView};
+use crate::components::{
+    CartPanel, ItemDialog, MenuView, OrdersView, StatusLine, TableBillView, TableService,
+};
 use crate::delivery::{clock, probe, signal};
 use crate::i18n::words;
 use crate::live_status;
+use crate::table_service;
 use crate::url::query_param;
 use crate::widget::Widget;
 
@@ -20,6 +23,9 @@ const LANGUAGE_KEY: &str = "wendan.lang";
 /// How often an open page checks whether an order is due for another try
 /// (and, while one waits on the network, whether a probe is due).
 const DELIVERY_TICK: Duration = Duration::from_secs(1);
+/// A call for staff that the network did not carry is tried again every
+/// this many ticks (and at once when the network is back).
+const CALL_RETRY_TICKS: u32 = 5;
 
 /// The whole widget.
 #[component]
@@ -38,6 +44,7 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("lang", tag);
         }
     });
+    crate::table_service::load(widget);
     spawn_local(actions::start(widget));
     crate::embed::start(widget);
     wire_delivery_triggers(widget);
@@ -89,6 +96,7 @@ pub fn App() -> impl IntoView {
         <main>
             {menu}
             <OrdersView />
+            <TableService />
             <TableBillView />
         </main>
         <CartPanel />
@@ -102,6 +110,7 @@ fn wire_delivery_triggers(widget: Widget) {
     let deliver = move || spawn_local(actions::deliver(widget));
     let _ = window_event_listener(leptos::ev::online, move |_| {
         spawn_local(actions::deliver_network_back(widget));
+        spawn_local(table_service::deliver(widget));
         spawn_local(actions::refresh_menu(widget));
     });
     let on_visible = Closure::<dyn Fn()>::new(move || {
@@ -119,8 +128,18 @@ fn wire_delivery_triggers(widget: Widget) {
         _ => {}
     });
 
+    // Calls waiting for the network are tried every few ticks.
+    let ticks = StoredValue::new(0u32);
     let _ = set_interval_with_handle(
         move || {
+            ticks.update_value(|ticks| *ticks = ticks.wrapping_add(1));
+            let calls_due = ticks.get_value().is_multiple_of(CALL_RETRY_TICKS)
+                && widget
+                    .calls
+                    .with_untracked(|calls| calls.waiting().next().is_some());
+            if calls_due {
+                spawn_local(table_service::deliver(widget));
+            }
             let due_now = widget
                 .orders
                 .with_untracked(|orders| !due(orders, clock::now()).is_empty());

@@ -18,8 +18,9 @@
 //! 4. Actions on that state, each using only those before it: `embed` (host
 //!    pages and mini-programs), `ready_notice` (telling the diner an order
 //!    moved on), `actions` (load, refresh, save, place, deliver),
-//!    `payment` (paying for an order, and what the phone knows of it) and
-//!    `live_status` (following the kitchen).
+//!    `payment` (paying for an order, and what the phone knows of it),
+//!    `live_status` (following the kitchen) and `table_service` (calls for
+//!    staff, kept until the restaurant has them).
 //! 5. Components: `components` (one piece of the page per file), and `app`,
 //!    which puts them together and starts the actions.
 
@@ -46,6 +47,7 @@ pub mod embed;
 pub mod live_status;
 pub mod payment;
 pub mod ready_notice;
+pub mod table_service;
 
 // 5. Components
 pub mod app;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use wendan_outbox::OutboxEntry;
 use wendan_payments::wire::{PaymentOptions, PaymentView};
+use wendan_tablecart::CallQueue;
 use wendan_words::Language;
 
 use crate::cart::Cart;
@@ -54,6 +55,8 @@ pub struct Widget {
     pub payment_error: RwSignal<Option<(String, PayError)>>,
     /// The order whose provider page opened in a new window (framed widget).
     pub paying_elsewhere: RwSignal<Option<String>>,
+    /// This table's calls for service, kept until acknowledged (`table_service`).
+    pub calls: RwSignal<CallQueue>,
 }
 
 impl Widget {
@@ -83,6 +86,7 @@ impl Widget {
             payment_options: RwSignal::new(None),
             payment_error: RwSignal::new(None),
             paying_elsewhere: RwSignal::new(None),
+            calls: RwSignal::new(CallQueue::default()),
         }
     }
 

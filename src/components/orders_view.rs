@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use wendan_outbox::{DeliveryState, OutboxEntry, Stage};
-use wendan_protocol::OrderStatus;
 use wendan_protocol::money::format_minor;
 use wendan_protocol::pricing::price_line;
+use wendan_protocol::{CallReason, OrderStatus};
 use wendan_words::Language;
 
 use wendan_payments::PaymentState;
@@ -11,6 +11,7 @@ use wendan_payments::wire::receipt_state;
 use super::PaymentStep;
 use crate::actions::change_cart;
 use crate::i18n::{problem_text, state_text, violation_text, words};
+use crate::table_service;
 use crate::widget::use_widget;
 
 /// My orders: every order this phone placed, with where it is. Works
@@ -161,6 +162,38 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
         let total = total.clone();
         view! { <PaymentStep order_id status total language /> }
     });
+    // 催单: an order of this table the kitchen has not finished.
+    let hurry = still_cooking
+        .then(|| match &entry.state {
+            DeliveryState::Received { order } if widget.table_code.with_untracked(Option::is_some) => {
+                order.table.as_ref().map(|_| order.id.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+        .map(|order_id| {
+            let status_id = order_id.clone();
+            let hurried = move || {
+                widget.calls.with(|queue| {
+                    queue
+                        .find(CallReason::Hurry, Some(&status_id))
+                        .map(|call| {
+                            if call.is_waiting() {
+                                words(language).calls.waiting
+                            } else {
+                                words(language).calls.hurried
+                            }
+                        })
+                })
+            };
+            let press = move |_| {
+                table_service::press(widget, CallReason::Hurry, Some(order_id.clone()))
+            };
+            view! {
+                <button type="button" class="hurry" on:click=press>{words(language).calls.hurry}</button>
+                <p class="hurry-status" role="status">{hurried}</p>
+            }
+        });
     let again = again.map(|label| {
         view! { <button type="button" class="primary" on:click=order_again>{label}</button> }
     });
@@ -180,6 +213,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
                 {format!("{} {placed_at} UTC · {} {total}", words(language).placed_at, words(language).total)}
             </p>
             {notify_me}
+            {hurry}
             {again}
         </li>
     }

@@ -15,7 +15,9 @@
 //! - [`snapshot`]: the cart as the server broadcasts it.
 //! - [`table`]: the server's side: applies in its own order, exactly once.
 //! - [`phone`]: the phone's side: optimistic queue rebased on each snapshot.
+//! - [`calls`]: the phone's calls for service (催单, 呼叫服务员) until acknowledged.
 
+pub mod calls;
 pub mod ids;
 pub mod line;
 pub mod mutation;
@@ -26,6 +28,7 @@ mod rules;
 pub mod snapshot;
 pub mod table;
 
+pub use calls::{CallQueue, PendingCall};
 pub use ids::{Diner, LineId, PhoneId};
 pub use line::{Line, NewLine, total_minor};
 pub use mutation::{Change, Mutation};
