@@ -192,3 +192,53 @@ async fn replicas_a_payment_started_on_one_refreshes_the_counter_strip_on_the_ot
     let names: Vec<&str> = events.iter().map(|(_, name, _)| name.as_str()).collect();
     assert!(names.contains(&"resync"), "{names:?}");
 }
+
+#[tokio::test]
+async fn replicas_a_tables_call_made_on_one_reaches_the_display_on_the_other() {
+    let (a, b) = two_replicas().await;
+    // The party is seated before the display listens: only the call is news.
+    let scanned = a
+        .client
+        .post(a.url("/api/v1/tables/A1/visit"))
+        .json(&json!({"code": a.table_code("A1").await.expect("A1's code")}))
+        .send()
+        .await
+        .expect("scan on replica a");
+    assert_eq!(scanned.status(), StatusCode::OK);
+    let display_on_b = b
+        .client
+        .get(b.url("/api/v1/kitchen/events"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("kitchen events on replica b");
+    let code = a.table_code("A1").await.expect("A1's code");
+    let diner_on_a = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let called = a
+            .client
+            .post(a.url("/api/v1/tables/A1/calls"))
+            .header("Idempotency-Key", format!("\"{}\"", new_key()))
+            .json(&json!({"reason": "water", "code": code, "device_id": "phone-a"}))
+            .send()
+            .await
+            .expect("call on replica a");
+        assert_eq!(called.status(), StatusCode::OK);
+    };
+    // hello, then the board's resync: no order moved, only NOTIFY tells b.
+    let (events, ()) = tokio::join!(read_events(display_on_b, 2), diner_on_a);
+    let names: Vec<&str> = events.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert_eq!(names, ["hello", "resync"], "{names:?}");
+    let board: Value = b
+        .client
+        .get(b.url("/api/v1/kitchen/board"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("board on b")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(board["calls"][0]["table"], "A1", "{board}");
+    assert_eq!(board["tables"][0]["visit"]["table"], "A1", "{board}");
+}
