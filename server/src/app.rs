@@ -130,6 +130,7 @@ fn admin_routes() -> Router<AppState> {
         )
         .route("/admin/tables/{id}/open", post(admin::tables::page_open))
         .route("/admin/tables/{id}/clear", post(admin::tables::page_clear))
+        .route("/admin/tables/{id}/move", post(admin::tables::page_move))
         .route("/api/v1/admin/dashboard", get(admin::dashboard::api))
         .route("/api/v1/admin/tables", get(admin::tables::list))
         .route(

@@ -207,6 +207,7 @@ pub const ADMIN: AdminWords = AdminWords {
     delete: "Delete",
     new_code: "New code",
     new_code_hint: "Each table's QR code carries a secret code, so only someone at the table can order to it. \"New code\" replaces it: the old printed code stops taking orders, so print the table's new code below and replace it on the table.",
+    no_such_table: "There is no such table",
     no_tables: "No tables yet.",
     print_hint: "Print this page with your browser's Print to get the QR sheet; stick each code on its table.",
     scan_to_order: "Scan to order",

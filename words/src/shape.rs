@@ -292,6 +292,8 @@ pub struct AdminWords {
     /// Replaces a table's secret code: its old QR code stops taking orders.
     pub new_code: &'static str,
     pub new_code_hint: &'static str,
+    /// A move to a table id the restaurant does not have.
+    pub no_such_table: &'static str,
     pub no_tables: &'static str,
     pub print_hint: &'static str,
     pub scan_to_order: &'static str,

@@ -207,6 +207,7 @@ pub const ADMIN: AdminWords = AdminWords {
     delete: "删除",
     new_code: "更换二维码",
     new_code_hint: "每张桌的二维码都带有一个密码，只有在桌边的人才能下单到这张桌。“更换二维码”会换掉密码：旧的二维码不再能下单，请打印下面这张桌的新二维码并换到桌上。",
+    no_such_table: "没有这张桌",
     no_tables: "还没有桌台。",
     print_hint: "用浏览器的“打印”打印下面的二维码页，每张贴在对应的桌上。",
     scan_to_order: "扫码点餐",

@@ -209,6 +209,7 @@ pub const ADMIN: AdminWords = AdminWords {
     delete: "刪除",
     new_code: "更換 QR 碼",
     new_code_hint: "每張桌的 QR 碼都帶有一組密碼，只有在桌邊的人才能點餐到這張桌。「更換 QR 碼」會換掉密碼：舊的 QR 碼不再能點餐，請列印下面這張桌的新 QR 碼並換到桌上。",
+    no_such_table: "沒有這張桌",
     no_tables: "還沒有桌位。",
     print_hint: "用瀏覽器的「列印」印出下面的 QR 碼頁，每張貼在對應的桌上。",
     scan_to_order: "掃碼點餐",

@@ -391,3 +391,54 @@ async fn the_admin_tables_page_shows_open_tables_and_opens_and_clears_them() {
     assert!(page.contains("Clear table A2") && page.contains("Open a table A1"));
     assert_ne!(visit_of(&server, "A1").await, party);
 }
+
+#[tokio::test]
+async fn the_admin_tables_page_moves_a_party_to_a_free_table_only() {
+    const ADMIN: &str = "owner-office-T4b1eC0d";
+    let server = start(&["--admin-token", ADMIN]).await;
+    let party = visit_of(&server, "A1").await;
+    visit_of(&server, "A2").await;
+    let cookie = server.admin_cookie(ADMIN).await;
+    let move_to = |to: &'static str| {
+        let (server, cookie) = (&server, cookie.clone());
+        async move {
+            no_redirects()
+                .post(server.url("/admin/tables/A1/move"))
+                .header("cookie", cookie)
+                .header(ORIGIN, server.base.as_str())
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(format!("lang=en&to={to}"))
+                .send()
+                .await
+                .expect("POST move")
+        }
+    };
+    let taken = move_to("A2").await;
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
+    assert!(
+        taken
+            .text()
+            .await
+            .expect("page")
+            .contains("That table has its own party"),
+        "the page says why, in its language"
+    );
+    let nowhere = move_to("Z9").await;
+    assert_eq!(nowhere.status(), StatusCode::CONFLICT);
+    assert!(
+        nowhere
+            .text()
+            .await
+            .expect("page")
+            .contains("There is no such table")
+    );
+
+    let moved = move_to("A5").await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let bill = bill_json(&server, "A5").await;
+    assert_eq!(
+        bill["visit"]["id"],
+        party.as_str(),
+        "the party sits at A5 now"
+    );
+}

@@ -21,6 +21,7 @@ use crate::json_body::AppJson;
 use crate::language::{self, Language};
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::storage::visits::VisitMove;
 use crate::storage::{AdminStore, VisitStore};
 use crate::tables::{DiningTable, new_code, qr_svg, sort};
 
@@ -322,6 +323,43 @@ pub async fn page_clear(
     Ok(back_to_tables(&query))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    to: String,
+    lang: Option<String>,
+}
+
+/// `POST /admin/tables/{id}/move`: the page's "Move" (换桌) of the table's
+/// party to a free table, as on the kitchen display. A table with its own
+/// party is refused on the page, in its language.
+pub async fn page_move(
+    _admin: AdminPage,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, ApiError> {
+    let query = LangQuery { lang: form.lang };
+    let lang = language::from_query(query.lang.as_deref());
+    let to = form.to.trim();
+    let refusal = match state.storage.open_visit(&id).await? {
+        None => Some(lang.kitchen().tables.none_open),
+        Some(_) if state.storage.table(to).await?.is_none() => Some(words(lang).no_such_table),
+        Some(visit) => match state.storage.move_visit(&visit.id, to).await? {
+            VisitMove::Moved => None,
+            VisitMove::TableTaken => Some(lang.kitchen().tables.table_taken),
+            VisitMove::NotOpen => Some(lang.kitchen().tables.none_open),
+        },
+    };
+    if let Some(refusal) = refusal {
+        let tables = sorted_tables(&state).await?;
+        let visits = open_visits(&state).await?;
+        let body = render(&state, lang, &tables, &visits, Some(refusal));
+        return Ok((StatusCode::CONFLICT, body).into_response());
+    }
+    state.events.board_changed();
+    Ok(back_to_tables(&query))
+}
+
 /// `POST /admin/tables/{id}/delete`
 pub async fn page_delete(
     _admin: AdminPage,
@@ -374,6 +412,14 @@ fn render(
                                         form method="post" action={ "/admin/tables/" (table.id) "/clear" } {
                                             input type="hidden" name="lang" value=(lang.tag());
                                             button type="submit" class="link" { (visit_words.clear) " " (table.id) }
+                                        }
+                                        form class="move" method="post" action={ "/admin/tables/" (table.id) "/move" } {
+                                            input type="hidden" name="lang" value=(lang.tag());
+                                            label {
+                                                (visit_words.move_where) " "
+                                                input name="to" required maxlength=(MAX_TABLE_CHARS) size="4";
+                                            }
+                                            button type="submit" class="link" { (visit_words.move_to) " " (table.id) }
                                         }
                                     } @else {
                                         form method="post" action={ "/admin/tables/" (table.id) "/open" } {
