@@ -23,7 +23,7 @@ use wendan_protocol::{
 };
 
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
-use super::visits::{NewCall, OpenVisit, VisitMove, VisitOrder};
+use super::visits::{NewCall, OpenVisit, OrderAndPayment, VisitMove};
 use super::{
     ControlChange, Created, NewOrder, PastOrder, ScopedKey, StatusEvent, StorageError,
     StoredAnswer, StoredSession,
@@ -246,6 +246,13 @@ pub trait PaymentStore {
         &self,
     ) -> impl Future<Output = Result<Vec<Unsettled>, StorageError>> + Send;
 
+    /// Every order awaiting payment with its payment's state, oldest first,
+    /// in one read: the counter's strip on the kitchen display, which every
+    /// display re-reads on every event.
+    fn awaiting_payment(
+        &self,
+    ) -> impl Future<Output = Result<Vec<OrderAndPayment>, StorageError>> + Send;
+
     /// Orders still awaiting payment that arrived before `before`.
     fn unpaid_orders(
         &self,
@@ -325,7 +332,7 @@ pub trait VisitStore {
     fn visit_orders(
         &self,
         id: &str,
-    ) -> impl Future<Output = Result<Vec<VisitOrder>, StorageError>> + Send;
+    ) -> impl Future<Output = Result<Vec<OrderAndPayment>, StorageError>> + Send;
 }
 
 /// Service for the table (催单, 呼叫服务员): calls on a visit until staff

@@ -12,7 +12,7 @@ use wendan_protocol::{
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
 use super::postgres::ListenerHealth;
 use super::sqlite::WriterQueue;
-use super::visits::{NewCall, OpenVisit, VisitMove, VisitOrder};
+use super::visits::{NewCall, OpenVisit, OrderAndPayment, VisitMove};
 use super::{
     AdminStore, Backend, BatchObserver, CallStore, ControlChange, Created, EventBus, KitchenStore,
     NewOrder, OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey, SessionStore,
@@ -225,6 +225,10 @@ impl PaymentStore for Storage {
         dispatch!(PaymentStore, self.unsettled_payments())
     }
 
+    async fn awaiting_payment(&self) -> Result<Vec<OrderAndPayment>, StorageError> {
+        dispatch!(PaymentStore, self.awaiting_payment())
+    }
+
     async fn unpaid_orders(&self, before: OffsetDateTime) -> Result<Vec<String>, StorageError> {
         dispatch!(PaymentStore, self.unpaid_orders(before))
     }
@@ -277,7 +281,7 @@ impl VisitStore for Storage {
         dispatch!(VisitStore, self.move_visit(id, to_table))
     }
 
-    async fn visit_orders(&self, id: &str) -> Result<Vec<VisitOrder>, StorageError> {
+    async fn visit_orders(&self, id: &str) -> Result<Vec<OrderAndPayment>, StorageError> {
         dispatch!(VisitStore, self.visit_orders(id))
     }
 }

@@ -20,9 +20,10 @@ pub enum VisitMove {
     TableTaken,
 }
 
-/// One of a visit's orders with where its payment stands, for its bill.
+/// An order with where its payment stands: a visit's bill, the counter's
+/// strip of orders awaiting payment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VisitOrder {
+pub struct OrderAndPayment {
     pub order: PlacedOrder,
     /// `None` before the order's first payment step (pay later).
     pub payment: Option<PaymentState>,
@@ -46,16 +47,21 @@ pub fn new_visit_id() -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenVisit {
     pub visit: TableVisit,
-    pub orders: Vec<VisitOrder>,
+    pub orders: Vec<OrderAndPayment>,
 }
 
 /// Puts each order (with its visit's id) under its visit, keeping both
 /// orders: the visits' and, within each, the orders'. Both backends read
 /// the open visits and their orders in two queries and join them here.
-pub fn with_orders(visits: Vec<TableVisit>, orders: Vec<(String, VisitOrder)>) -> Vec<OpenVisit> {
-    let mut by_visit: HashMap<String, Vec<VisitOrder>> = HashMap::new();
+pub fn with_orders(
+    visits: Vec<TableVisit>,
+    orders: Vec<(Option<String>, OrderAndPayment)>,
+) -> Vec<OpenVisit> {
+    let mut by_visit: HashMap<String, Vec<OrderAndPayment>> = HashMap::new();
     for (visit_id, order) in orders {
-        by_visit.entry(visit_id).or_default().push(order);
+        if let Some(visit_id) = visit_id {
+            by_visit.entry(visit_id).or_default().push(order);
+        }
     }
     visits
         .into_iter()

@@ -527,3 +527,43 @@ async fn the_dashboard_lists_the_days_payments_and_marks_the_one_the_query_repai
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn the_counter_strip_lists_every_order_awaiting_payment_with_where_its_payment_stands() {
+    let shop = Shop::open("pay-first").await;
+    let first = shop.pickup_order().await;
+    let second = shop.pickup_order().await;
+    let (status, _) = shop.pay(&second, json!({"channel": "alipay_wap"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let board: Value = shop
+        .server
+        .client
+        .get(shop.server.url("/api/v1/kitchen/board"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("board")
+        .json()
+        .await
+        .expect("json");
+    let strip: Vec<(&str, &str, bool)> = board["awaiting_payment"]
+        .as_array()
+        .expect("strip")
+        .iter()
+        .map(|waiting| {
+            (
+                waiting["order_id"].as_str().expect("id"),
+                waiting["payment"].as_str().expect("payment"),
+                waiting["can_settle"].as_bool().expect("can_settle"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        strip,
+        [
+            (first.as_str(), "unpaid", true),
+            (second.as_str(), "pending", false)
+        ],
+        "oldest first; staff may not take money while the diner pays online"
+    );
+}

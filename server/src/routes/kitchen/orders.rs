@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use wendan_payments::PaymentState;
 use wendan_payments::bill::TableBill;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
@@ -172,29 +172,20 @@ impl AwaitingPayment {
     }
 }
 
-/// The orders waiting for payment, with their payments (one read each: a
-/// restaurant has a handful waiting at once).
-async fn awaiting_payment(
-    state: &AppState,
-    now: OffsetDateTime,
-) -> Result<Vec<AwaitingPayment>, ApiError> {
-    let mut waiting = Vec::new();
-    for id in state
+/// The orders waiting for payment, with their payments, in one read: every
+/// display re-reads the board on every event, and a lunch rush of pay-first
+/// orders is when that happens most.
+async fn awaiting_payment(state: &AppState) -> Result<Vec<AwaitingPayment>, ApiError> {
+    Ok(state
         .storage
-        .unpaid_orders(now + Duration::minutes(1))
+        .awaiting_payment()
         .await?
-    {
-        let Some(order) = state.storage.order(&id).await? else {
-            continue;
-        };
-        let payment = state
-            .storage
-            .payment(&id)
-            .await?
-            .map_or(PaymentState::Unpaid, |stored| stored.payment.state);
-        waiting.push(AwaitingPayment::of(&order, payment));
-    }
-    Ok(waiting)
+        .iter()
+        .map(|entry| {
+            let payment = entry.payment.unwrap_or(PaymentState::Unpaid);
+            AwaitingPayment::of(&entry.order, payment)
+        })
+        .collect())
 }
 
 /// `GET /api/v1/kitchen/board`: the display's snapshot.
@@ -215,7 +206,7 @@ pub async fn kitchen_board(
     let now = OffsetDateTime::now_utc();
     let orders = state.storage.open_orders().await?;
     let last_bumped = state.storage.last_bumped().await?;
-    let awaiting_payment = awaiting_payment(&state, now).await?;
+    let awaiting_payment = awaiting_payment(&state).await?;
     let open_visits = state.storage.open_visits().await?;
     let mut board = board(orders, state.age_thresholds);
     let visits: Vec<TableVisit> = open_visits.iter().map(|open| open.visit.clone()).collect();

@@ -17,6 +17,7 @@ use crate::storage::payments::{
     StoredPayment, SummaryRow, Unsettled, day_payments, decode_payment, encode_channel,
     encode_payment, lock, parse_payment_state, parse_provider,
 };
+use crate::storage::visits::OrderAndPayment;
 use crate::storage::{PaymentStore, StorageError, parse_status};
 
 impl PaymentStore for PostgresStore {
@@ -182,6 +183,17 @@ impl PaymentStore for PostgresStore {
             }
         }
         Ok(unsettled)
+    }
+
+    async fn awaiting_payment(&self) -> Result<Vec<OrderAndPayment>, StorageError> {
+        let client = self.pool.get().await?;
+        let orders = super::visits::orders_with_payments(
+            &client,
+            "WHERE orders.status = $1",
+            &[&OrderStatus::AwaitingPayment.as_str()],
+        )
+        .await?;
+        Ok(orders.into_iter().map(|(_, order)| order).collect())
     }
 
     async fn unpaid_orders(&self, before: OffsetDateTime) -> Result<Vec<String>, StorageError> {

@@ -11,7 +11,7 @@ use wendan_protocol::{TableVisit, VisitCloser, VisitOpener};
 use super::PostgresStore;
 use super::listener::BOARD_CHANNEL;
 use crate::storage::visits::{
-    OpenVisit, VisitMove, VisitOrder, new_visit_id, payment_state, visit_words, with_orders,
+    OpenVisit, OrderAndPayment, VisitMove, new_visit_id, payment_state, visit_words, with_orders,
 };
 use crate::storage::{StorageError, VisitStore, order_from_stored};
 
@@ -123,7 +123,7 @@ impl VisitStore for PostgresStore {
             .iter()
             .map(visit_from)
             .collect::<Result<Vec<_>, _>>()?;
-        let orders = visit_orders(
+        let orders = orders_with_payments(
             &client,
             "JOIN table_visits ON table_visits.id = orders.visit_id
              WHERE table_visits.closed_at IS NULL",
@@ -194,20 +194,20 @@ impl VisitStore for PostgresStore {
         }
     }
 
-    async fn visit_orders(&self, id: &str) -> Result<Vec<VisitOrder>, StorageError> {
+    async fn visit_orders(&self, id: &str) -> Result<Vec<OrderAndPayment>, StorageError> {
         let client = self.pool.get().await?;
-        let orders = visit_orders(&client, "WHERE orders.visit_id = $1", &[&id]).await?;
+        let orders = orders_with_payments(&client, "WHERE orders.visit_id = $1", &[&id]).await?;
         Ok(orders.into_iter().map(|(_, order)| order).collect())
     }
 }
 
 /// Orders with their visit's id and payment's state, oldest first, chosen
-/// by `filter` (a constant of this module, never input).
-async fn visit_orders(
+/// by `filter` (a constant of this crate, never input).
+pub(super) async fn orders_with_payments(
     client: &impl GenericClient,
     filter: &str,
     parameters: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-) -> Result<Vec<(String, VisitOrder)>, StorageError> {
+) -> Result<Vec<(Option<String>, OrderAndPayment)>, StorageError> {
     let rows = client
         .query(
             &format!(
@@ -223,7 +223,7 @@ async fn visit_orders(
     rows.iter()
         .map(|row| {
             let payment: Option<String> = row.get(4);
-            let order = VisitOrder {
+            let order = OrderAndPayment {
                 order: order_from_stored(row.get(1), row.get(2), row.get(3))?,
                 payment: payment.as_deref().map(payment_state).transpose()?,
             };

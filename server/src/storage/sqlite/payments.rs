@@ -17,6 +17,7 @@ use crate::storage::payments::{
     StoredPayment, SummaryRow, Unsettled, day_payments, decode_payment, encode_channel,
     encode_payment, lock, parse_payment_state, parse_provider,
 };
+use crate::storage::visits::OrderAndPayment;
 use crate::storage::{PaymentStore, StorageError, parse_status};
 
 impl PaymentStore for SqliteStore {
@@ -68,6 +69,18 @@ impl PaymentStore for SqliteStore {
 
     async fn unsettled_payments(&self) -> Result<Vec<Unsettled>, StorageError> {
         self.read(unsettled).await
+    }
+
+    async fn awaiting_payment(&self) -> Result<Vec<OrderAndPayment>, StorageError> {
+        self.read(|connection| {
+            let orders = super::visits::orders_with_payments(
+                connection,
+                "WHERE orders.status = ?1",
+                [OrderStatus::AwaitingPayment.as_str()],
+            )?;
+            Ok(orders.into_iter().map(|(_, order)| order).collect())
+        })
+        .await
     }
 
     async fn unpaid_orders(&self, before: OffsetDateTime) -> Result<Vec<String>, StorageError> {

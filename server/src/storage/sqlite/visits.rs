@@ -8,7 +8,7 @@ use wendan_protocol::{TableVisit, VisitCloser, VisitOpener};
 use super::SqliteStore;
 use super::rows::{parse_timestamp, timestamp};
 use crate::storage::visits::{
-    OpenVisit, VisitMove, VisitOrder, new_visit_id, payment_state, visit_words, with_orders,
+    OpenVisit, OrderAndPayment, VisitMove, new_visit_id, payment_state, visit_words, with_orders,
 };
 use crate::storage::{StorageError, VisitStore, order_from_stored};
 
@@ -137,7 +137,7 @@ impl VisitStore for SqliteStore {
                 .query_map([], visit_row)?
                 .map(|row| visit_from(row?))
                 .collect::<Result<Vec<_>, StorageError>>()?;
-            let orders = visit_orders(
+            let orders = orders_with_payments(
                 connection,
                 "JOIN table_visits ON table_visits.id = orders.visit_id
                  WHERE table_visits.closed_at IS NULL",
@@ -204,10 +204,10 @@ impl VisitStore for SqliteStore {
         })
     }
 
-    async fn visit_orders(&self, id: &str) -> Result<Vec<VisitOrder>, StorageError> {
+    async fn visit_orders(&self, id: &str) -> Result<Vec<OrderAndPayment>, StorageError> {
         let id = id.to_owned();
         self.read(move |connection| {
-            let orders = visit_orders(connection, "WHERE orders.visit_id = ?1", [id])?;
+            let orders = orders_with_payments(connection, "WHERE orders.visit_id = ?1", [id])?;
             Ok(orders.into_iter().map(|(_, order)| order).collect())
         })
         .await
@@ -215,12 +215,12 @@ impl VisitStore for SqliteStore {
 }
 
 /// Orders with their visit's id and payment's state, oldest first, chosen
-/// by `filter` (a constant of this module, never input).
-fn visit_orders(
+/// by `filter` (a constant of this crate, never input).
+pub(super) fn orders_with_payments(
     connection: &Connection,
     filter: &str,
     parameters: impl rusqlite::Params,
-) -> Result<Vec<(String, VisitOrder)>, StorageError> {
+) -> Result<Vec<(Option<String>, OrderAndPayment)>, StorageError> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT orders.visit_id, orders.response_body, orders.status, orders.status_reason,
                 payments.state
@@ -230,7 +230,7 @@ fn visit_orders(
     ))?;
     let rows = statement.query_map(parameters, |row| {
         Ok((
-            row.get::<_, String>(0)?,
+            row.get::<_, Option<String>>(0)?,
             row.get::<_, Vec<u8>>(1)?,
             row.get::<_, String>(2)?,
             row.get::<_, Option<String>>(3)?,
@@ -239,7 +239,7 @@ fn visit_orders(
     })?;
     rows.map(|row| {
         let (visit_id, body, status, reason, payment) = row?;
-        let order = VisitOrder {
+        let order = OrderAndPayment {
             order: order_from_stored(&body, &status, reason)?,
             payment: payment.as_deref().map(payment_state).transpose()?,
         };
