@@ -31,11 +31,14 @@
  *   owed: boolean }} BillOrder
  * @typedef {{ visit: TableVisit, orders: BillOrder[], currency: string, total_minor: number,
  *   owed_minor: number }} TableBill
+ * @typedef {{ id: string, table: string, visit_id: string, reason: string, order_number?: number,
+ *   order_id?: string, called_at: string }} ServiceCall
  * @typedef {{ tickets: Ticket[], all_day: AllDayCount[], controls: { paused?: string | null },
- *   last_bumped?: number, server_time: string, awaiting_payment: AwaitingPayment[], tables: TableBill[] }} Board
+ *   last_bumped?: number, server_time: string, awaiting_payment: AwaitingPayment[], tables: TableBill[],
+ *   calls: ServiceCall[] }} Board
  * @typedef {{ id: string, name: Localized, sold_out: boolean }} MenuItem
- * @typedef {{ page: Record<string, string>, tables: Record<string, string>, statuses: Record<string, string>,
- *   actions: Record<string, string> }} KitchenWords
+ * @typedef {{ page: Record<string, string>, tables: Record<string, string>, calls: Record<string, string>,
+ *   statuses: Record<string, string>, actions: Record<string, string> }} KitchenWords
  * @typedef {{ tag: string, name: string, words: KitchenWords }} PageLanguage
  */
 
@@ -72,7 +75,7 @@ const LANGUAGES = JSON.parse(byId('languages', HTMLScriptElement).textContent ??
  * @type {{ language: string, board: Board | null, clockOffset: number, selected: string | null,
  *   muted: boolean, known: Set<string> | null, source: EventSource | null, fetching: boolean, again: boolean,
  *   cancelling: { id: string, status: string } | null, audio: AudioContext | null,
- *   pending: Set<string>, moving: { visit: string, table: string } | null }}
+ *   pending: Set<string>, moving: { visit: string, table: string } | null, calls: Set<string> | null }}
  */
 const state = {
   language: chooseLanguage(),
@@ -91,6 +94,8 @@ const state = {
   pending: new Set(),
   /** The party whose "Move" form is open, and the table typed into it so far. */
   moving: null,
+  /** The ids of the tables' calls already seen (null before the first board): each new one sounds once. */
+  calls: null,
 };
 
 /**
@@ -116,6 +121,13 @@ const t = (key) => words().page[key] ?? key;
  * @param {string} key
  */
 const tw = (key) => words().tables?.[key] ?? key;
+
+/**
+ * A word of the Calls section (`words.calls`, the tables' calls); a
+ * reason's word is under its wire word (`tc(call.reason)`).
+ * @param {string} key
+ */
+const tc = (key) => words().calls?.[key] ?? key;
 
 /**
  * A status's or a button's word, by its wire name.
@@ -317,6 +329,9 @@ function applyLanguage() {
   for (const node of document.querySelectorAll('[data-tables-text]')) {
     if (node instanceof HTMLElement) node.textContent = tw(node.dataset.tablesText ?? '');
   }
+  for (const node of document.querySelectorAll('[data-calls-text]')) {
+    if (node instanceof HTMLElement) node.textContent = tc(node.dataset.callsText ?? '');
+  }
   for (const node of document.querySelectorAll('[data-label]')) {
     node.setAttribute('aria-label', t(node instanceof HTMLElement ? node.dataset.label ?? '' : ''));
   }
@@ -353,6 +368,7 @@ function render() {
   $('awaiting').hidden = board.awaiting_payment.length === 0;
   $('awaiting-list').replaceChildren(...board.awaiting_payment.map(renderAwaiting));
 
+  renderCalls(board.calls ?? []);
   renderTables(board.tables ?? []);
 
   $('all-day-list').replaceChildren(...board.all_day.map((count) => {
@@ -457,6 +473,67 @@ function renderAwaiting(waiting) {
     item.append(paid);
   }
   return item;
+}
+
+// ---- the tables' calls (催单, 呼叫服务员) -----------------------------------
+
+/**
+ * The Calls section: one entry per open call, oldest first, each with its
+ * "Done" button; hidden while no table calls. The entries are redrawn on
+ * every board; a "Done" button that had the focus keeps it, and when its
+ * call leaves, the focus goes to the next call's.
+ * @param {ServiceCall[]} calls
+ */
+function renderCalls(calls) {
+  const active = document.activeElement;
+  const focused = active instanceof HTMLElement && active.closest('#call-list') ? active.dataset.focusKey : undefined;
+  $('calls').hidden = calls.length === 0;
+  $('call-list').replaceChildren(...calls.map(renderCall));
+  if (!focused) return;
+  const buttons = [...document.querySelectorAll('#call-list button')].filter((node) => node instanceof HTMLElement);
+  const same = buttons.find((node) => node.dataset.focusKey === focused);
+  (same ?? buttons[0])?.focus();
+}
+
+/**
+ * What a call asks for: its reason's word, and a hurry's order (`Hurry #12`).
+ * @param {ServiceCall} call
+ */
+const callWhat = (call) => (call.order_number === undefined ? tc(call.reason) : `${tc(call.reason)} #${call.order_number}`);
+
+/** @param {ServiceCall} call */
+function renderCall(call) {
+  const item = el('li', 'call');
+  item.dataset.callId = call.id;
+  item.dataset.table = call.table;
+  item.dataset.reason = call.reason;
+  const age = el('time', 'call-age');
+  age.dateTime = call.called_at;
+  age.dataset.called = call.called_at;
+  age.textContent = callAge(call.called_at);
+  item.append(
+    el('span', 'call-table', t('table') + call.table),
+    el('span', 'call-what', callWhat(call)),
+    age,
+    tableButton(tc('done'), `call:${call.id}`, 'call-done', () => {
+      tableAct(`call:${call.id}`, `/api/v1/kitchen/calls/${encodeURIComponent(call.id)}/clear`, {}, 'calls-message');
+    }),
+  );
+  return item;
+}
+
+/**
+ * How long ago a call was made, in whole minutes by the server's clock
+ * (`3 min`, `3分钟`: the browser's own words for the unit).
+ * @param {string} calledAt
+ */
+function callAge(calledAt) {
+  const minutes = Math.max(0, Math.floor((Date.now() + state.clockOffset - Date.parse(calledAt)) / 60_000));
+  try {
+    return new Intl.NumberFormat(state.language, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(minutes);
+  } catch {
+    return `${minutes}′`;
+  }
 }
 
 // ---- the open tables (开台 → 清台) ----------------------------------------
@@ -624,26 +701,27 @@ function moveForm(visit) {
 }
 
 /**
- * One of the Tables section's actions: sent once (more presses wait for
- * its answer), then the board re-read (its live event comes too). A
- * refusal is said in the section's live region.
+ * One of the Tables (or Calls) section's actions: sent once (more presses
+ * wait for its answer), then the board re-read (its live event comes too).
+ * A refusal is said in the section's live region.
  * @param {string} key
  * @param {string} path
  * @param {unknown} [body]
+ * @param {string} [messageId] the section's live region
  * @returns {Promise<boolean>} whether the server took it
  */
-async function tableAct(key, path, body = {}) {
+async function tableAct(key, path, body = {}, messageId = 'tables-message') {
   if (state.pending.has(key)) return false;
   state.pending.add(key);
   render();
   let done = false;
   try {
     await api('POST', path, body);
-    $('tables-message').textContent = '';
+    $(messageId).textContent = '';
     done = true;
   } catch (error) {
     if (error instanceof Unauthorized) showLogin();
-    else $('tables-message').textContent = refusal(key, error);
+    else $(messageId).textContent = refusal(key, error);
   } finally {
     state.pending.delete(key);
     render();
@@ -695,6 +773,9 @@ function tick() {
     const ticket = timer.closest('.ticket');
     if (ticket instanceof HTMLElement) ticket.dataset.age = age;
   }
+  for (const age of document.querySelectorAll('time.call-age')) {
+    if (age instanceof HTMLElement) age.textContent = callAge(age.dataset.called ?? '');
+  }
 }
 setInterval(tick, 1000);
 // Choosing to pay at the counter moves no order, so no event says it: while
@@ -717,13 +798,27 @@ function select(id) {
 
 // ---- sound ----------------------------------------------------------------
 
-/** @param {Board} board */
+/**
+ * A new ticket, or a table's new call, sounds (once per board read); a new
+ * call is also said in the calls' live region. The first board after the
+ * page loads is only remembered.
+ * @param {Board} board
+ */
 function announceNew(board) {
   const ids = new Set(board.tickets.map((ticket) => ticket.order.id));
   const known = state.known;
   const fresh = known !== null && board.tickets.some((ticket) => !known.has(ticket.order.id) && ticket.order.status === 'received');
   state.known = ids;
-  if (fresh && !state.muted) beep();
+  const calls = board.calls ?? [];
+  const seen = state.calls;
+  const called = seen === null ? [] : calls.filter((call) => !seen.has(call.id));
+  // The calls on the board are the ones to remember: a cleared call never comes back.
+  state.calls = new Set(calls.map((call) => call.id));
+  if (called.length) {
+    $('calls-announce').textContent = called
+      .map((call) => `${tc('heading')}: ${t('table')}${call.table}, ${callWhat(call)}`).join('. ');
+  }
+  if ((fresh || called.length) && !state.muted) beep();
 }
 
 /** Two short tones, made here: no sound file to load or cache. */
@@ -847,7 +942,8 @@ document.addEventListener('keydown', (event) => {
   if (document.querySelector('dialog[open]')) return;
   if (event.target instanceof Element && event.target.closest('input, textarea, select')) return;
   // Enter on a button of the Tables section presses that button, not the bump bar's.
-  if (event.key === 'Enter' && event.target instanceof Element && event.target.closest('#tables button')) return;
+  // So does Enter on a call's "Done".
+  if (event.key === 'Enter' && event.target instanceof Element && event.target.closest('#tables button, #calls button')) return;
   const tickets = state.board?.tickets ?? [];
   if (/^[0-9]$/.test(event.key)) {
     const index = (Number(event.key) + 9) % 10; // 1 → first … 0 → tenth
