@@ -52,6 +52,11 @@ where
     }
 }
 
+/// The body of a write that needs nothing but its path: a JSON object
+/// (`{}`), whatever it holds. Taken so that what is not one is refused
+/// (400) as the API documents, not accepted unread.
+pub type AnyObject = serde_json::Map<String, serde_json::Value>;
+
 /// `application/json`, with or without parameters (`; charset=utf-8`).
 fn is_json(headers: &HeaderMap) -> bool {
     headers

@@ -33,6 +33,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod payments;
 pub mod problem;
+pub mod query_string;
 pub mod request_log;
 pub mod routes;
 pub mod same_origin;

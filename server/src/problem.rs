@@ -51,6 +51,13 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
     }
 }
 
+/// A query string that could not be read (`query_string::AppQuery`).
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        ApiError::new(ProblemType::MalformedRequest).detail(rejection.body_text())
+    }
+}
+
 impl From<StorageError> for ApiError {
     fn from(error: StorageError) -> Self {
         match error {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,6 +21,7 @@ use super::orders::idempotency_key;
 use crate::auth::Kitchen;
 use crate::auth::cookie::{cookie, secure_for};
 use crate::cashier::CashierError;
+use crate::json_body::AnyObject;
 use crate::json_body::AppJson;
 use crate::limits::client_ip::client_ip;
 use crate::limits::connections::Peer;
@@ -28,6 +29,7 @@ use crate::metrics::{NotificationLabel, ProviderLabel};
 use crate::payments::wechat_openid::OpenidExchange;
 use crate::payments::{Channel, ProviderId};
 use crate::problem::ApiError;
+use crate::query_string::AppQuery;
 use crate::state::AppState;
 use crate::storage::OrderStore;
 use crate::storage::payments::StoredPayment;
@@ -167,6 +169,7 @@ pub async fn payment_status(
     request_body(content = Object, description = "`{}`: a JSON body, so that a form on another site cannot post it"),
     responses(
         (status = 200, description = "Paid at the counter; a pay-first order goes to the kitchen", body = PaymentView),
+        (status = 400, description = "malformed-request: the body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "payment-refused: a payment is in flight online, or the order is closed", body = Problem, content_type = "application/problem+json"),
@@ -176,6 +179,7 @@ pub async fn settle_at_counter(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    AppJson(_): AppJson<AnyObject>,
 ) -> Result<Json<PaymentView>, ApiError> {
     let now = OffsetDateTime::now_utc();
     let stored = state
@@ -353,12 +357,13 @@ pub struct AuthorizeQuery {
     params(("order_id" = String, Query, description = "The order the diner is paying")),
     responses(
         (status = 303, description = "To WeChat's web authorisation (`snsapi_base`)"),
+        (status = 400, description = "malformed-request: no `order_id`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: JSAPI is not set up here (no AppSecret), or not an order id", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn wechat_authorize(
     State(state): State<AppState>,
-    Query(query): Query<AuthorizeQuery>,
+    AppQuery(query): AppQuery<AuthorizeQuery>,
 ) -> Result<Response, ApiError> {
     let (exchange, order_id) = openid_exchange_for(&state, &query.order_id)?;
     let mut nonce = [0u8; 16];
@@ -428,13 +433,14 @@ pub struct OpenidQuery {
     ),
     responses(
         (status = 303, description = "To the widget's return URL, with `#wechat_openid=…` or `#wechat_openid_error=state|refused|unreachable|snapshot`"),
+        (status = 400, description = "malformed-request: no `order_id`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: JSAPI is not set up here, or not an order id", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn wechat_openid(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<OpenidQuery>,
+    AppQuery(query): AppQuery<OpenidQuery>,
 ) -> Result<Response, ApiError> {
     let (exchange, order_id) = openid_exchange_for(&state, &query.order_id)?;
     let expected = cookie(&headers, WECHAT_STATE_COOKIE).filter(|value| !value.is_empty());

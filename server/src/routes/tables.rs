@@ -4,7 +4,7 @@
 //! sitting there, as for a dine-in order.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -15,6 +15,7 @@ use wendan_protocol::{CallRequest, Problem, ProblemType, ServiceCall, TableVisit
 
 use crate::json_body::AppJson;
 use crate::problem::ApiError;
+use crate::query_string::AppQuery;
 use crate::routes::orders::idempotency_key;
 use crate::state::AppState;
 use crate::storage::visits::{NewCall, new_visit_id};
@@ -39,6 +40,7 @@ pub struct TableCode {
     request_body = TableCode,
     responses(
         (status = 200, description = "The table's open visit", body = TableVisit),
+        (status = 400, description = "malformed-request: not a JSON object with the table's `code`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "table-code-refused (not the table's current code) or table-not-open (staff open the tables here)", body = Problem, content_type = "application/problem+json"),
     )
@@ -153,6 +155,7 @@ pub async fn call_staff(
     ),
     responses(
         (status = 200, description = "The open visit's bill", body = TableBill),
+        (status = 400, description = "malformed-request: no `code`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such table, or (tables open on scan) no open visit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "table-code-refused, or table-not-open: staff open the tables here and have not opened this one", body = Problem, content_type = "application/problem+json"),
     )
@@ -160,7 +163,7 @@ pub async fn call_staff(
 pub async fn bill(
     State(state): State<AppState>,
     Path(table): Path<String>,
-    Query(presented): Query<TableCode>,
+    AppQuery(presented): AppQuery<TableCode>,
 ) -> Result<Json<TableBill>, ApiError> {
     let table = seated_at(&state, &table, &presented.code).await?;
     let Some(visit) = state.storage.open_visit(&table.id).await? else {

@@ -17,6 +17,7 @@ use wendan_protocol::{Problem, ProblemType, TableVisit, VisitCloser, VisitOpener
 use super::layout::{Section, page, words};
 use super::session::{AdminPage, see_other};
 use crate::auth::Admin;
+use crate::json_body::AnyObject;
 use crate::json_body::AppJson;
 use crate::language::{self, Language};
 use crate::problem::ApiError;
@@ -143,6 +144,7 @@ pub async fn put(
     request_body(content = Object, description = "`{}`: like every write, JSON from the same origin or a script"),
     responses(
         (status = 200, description = "The table with its new code's link: the old link takes no more orders", body = ListedTable),
+        (status = 400, description = "malformed-request: the body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found", body = Problem, content_type = "application/problem+json"),
     )
@@ -151,6 +153,7 @@ pub async fn new_code_api(
     _admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    AppJson(_): AppJson<AnyObject>,
 ) -> Result<Json<ListedTable>, ApiError> {
     let table = replace_code(&state, &id)
         .await?

@@ -12,6 +12,7 @@ use wendan_payments::bill::TableBill;
 use wendan_protocol::{Problem, ProblemType, TableVisit, VisitCloser, VisitOpener};
 
 use crate::auth::Kitchen;
+use crate::json_body::AnyObject;
 use crate::json_body::AppJson;
 use crate::problem::ApiError;
 use crate::routes::payments::problem as cashier_problem;
@@ -37,6 +38,7 @@ pub struct MoveTo {
     request_body(content = Object, description = "`{}`"),
     responses(
         (status = 200, description = "The table's open visit", body = TableVisit),
+        (status = 400, description = "malformed-request: the body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
     )
@@ -45,6 +47,7 @@ pub async fn open_table(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(table): Path<String>,
+    AppJson(_): AppJson<AnyObject>,
 ) -> Result<Json<TableVisit>, ApiError> {
     if state.storage.table(&table).await?.is_none() {
         return Err(ApiError::new(ProblemType::NotFound).detail("no such table"));
@@ -69,6 +72,7 @@ pub async fn open_table(
     request_body(content = Object, description = "`{}`"),
     responses(
         (status = 204, description = "Cleared (or it was already)"),
+        (status = 400, description = "malformed-request: the body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such visit", body = Problem, content_type = "application/problem+json"),
     )
@@ -77,6 +81,7 @@ pub async fn clear(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    AppJson(_): AppJson<AnyObject>,
 ) -> Result<StatusCode, ApiError> {
     if state.storage.visit(&id).await?.is_none() {
         return Err(ApiError::new(ProblemType::NotFound).detail("no such visit"));
@@ -150,6 +155,7 @@ pub async fn move_to(
     request_body(content = Object, description = "`{}`"),
     responses(
         (status = 200, description = "The bill as settled; the table is cleared", body = TableBill),
+        (status = 400, description = "malformed-request: the body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such visit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "payment-refused: a diner is paying one of the orders online; invalid-transition: the visit is closed", body = Problem, content_type = "application/problem+json"),
@@ -159,6 +165,7 @@ pub async fn settle(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    AppJson(_): AppJson<AnyObject>,
 ) -> Result<Json<TableBill>, ApiError> {
     let visit = state
         .storage
@@ -212,6 +219,7 @@ pub async fn settle(
     request_body(content = Object, description = "`{}`"),
     responses(
         (status = 204, description = "Cleared (or it was already)"),
+        (status = 400, description = "malformed-request: the body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -219,6 +227,7 @@ pub async fn clear_call(
     _kitchen: Kitchen,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    AppJson(_): AppJson<AnyObject>,
 ) -> Result<StatusCode, ApiError> {
     if state
         .storage
