@@ -91,6 +91,12 @@ mod tests {
             asked_for_tables.len() > 8,
             "found only {asked_for_tables:?}"
         );
+        // The calls' words likewise (`tc('…')`, `data-calls-text`); a
+        // call's reason is looked up by its wire word, tested below.
+        let asked_for_calls: Vec<&str> = quoted_after(SCRIPT, "tc('", '\'')
+            .chain(quoted_after(HTML, "data-calls-text=\"", '"'))
+            .collect();
+        assert!(asked_for_calls.len() >= 2, "found only {asked_for_calls:?}");
         for language in Language::ALL {
             let kitchen = language.kitchen();
             let groups = [
@@ -98,6 +104,10 @@ mod tests {
                 (
                     serde_json::to_value(kitchen.tables).expect("json"),
                     &asked_for_tables,
+                ),
+                (
+                    serde_json::to_value(kitchen.calls).expect("json"),
+                    &asked_for_calls,
                 ),
             ];
             for (words, asked) in groups {
