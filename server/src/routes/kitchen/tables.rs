@@ -106,6 +106,7 @@ pub async fn clear(
     request_body = MoveTo,
     responses(
         (status = 200, description = "The visit at its new table", body = TableVisit),
+        (status = 400, description = "malformed-request: not a JSON object with the `table`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "unauthorized", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "invalid-transition: the visit is closed, or the table has its own party", body = Problem, content_type = "application/problem+json"),
