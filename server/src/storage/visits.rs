@@ -72,12 +72,6 @@ pub fn with_orders(
         .collect()
 }
 
-/// A payment's stored word (`PaymentState::as_str`), read back.
-pub fn payment_state(word: &str) -> Result<PaymentState, StorageError> {
-    word.parse()
-        .map_err(|error| StorageError::corrupt_because(format!("payment state `{word}`"), error))
-}
-
 /// A diner's call as the server records it (`CallStore::call_staff`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCall {

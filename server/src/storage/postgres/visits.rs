@@ -10,8 +10,9 @@ use wendan_protocol::{TableVisit, VisitCloser, VisitOpener};
 
 use super::PostgresStore;
 use super::listener::BOARD_CHANNEL;
+use crate::storage::payments::parse_payment_state;
 use crate::storage::visits::{
-    OpenVisit, OrderAndPayment, VisitMove, new_visit_id, payment_state, visit_words, with_orders,
+    OpenVisit, OrderAndPayment, VisitMove, new_visit_id, visit_words, with_orders,
 };
 use crate::storage::{StorageError, VisitStore, order_from_stored};
 
@@ -225,7 +226,7 @@ pub(super) async fn orders_with_payments(
             let payment: Option<String> = row.get(4);
             let order = OrderAndPayment {
                 order: order_from_stored(row.get(1), row.get(2), row.get(3))?,
-                payment: payment.as_deref().map(payment_state).transpose()?,
+                payment: payment.as_deref().map(parse_payment_state).transpose()?,
             };
             Ok((row.get(0), order))
         })

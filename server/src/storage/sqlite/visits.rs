@@ -7,8 +7,9 @@ use wendan_protocol::{TableVisit, VisitCloser, VisitOpener};
 
 use super::SqliteStore;
 use super::rows::{parse_timestamp, timestamp};
+use crate::storage::payments::parse_payment_state;
 use crate::storage::visits::{
-    OpenVisit, OrderAndPayment, VisitMove, new_visit_id, payment_state, visit_words, with_orders,
+    OpenVisit, OrderAndPayment, VisitMove, new_visit_id, visit_words, with_orders,
 };
 use crate::storage::{StorageError, VisitStore, order_from_stored};
 
@@ -241,7 +242,7 @@ pub(super) fn orders_with_payments(
         let (visit_id, body, status, reason, payment) = row?;
         let order = OrderAndPayment {
             order: order_from_stored(&body, &status, reason)?,
-            payment: payment.as_deref().map(payment_state).transpose()?,
+            payment: payment.as_deref().map(parse_payment_state).transpose()?,
         };
         Ok((visit_id, order))
     })
