@@ -95,7 +95,7 @@ impl OrderStore for PostgresStore {
         let number = next_number(&transaction, &new.business_day).await?;
         new.order.number = order_number(i64::from(number))?;
         if let Some(table) = visit_table(&new.order) {
-            let visit = visits::open_visit_at(
+            let (visit, _) = visits::open_visit_at(
                 &transaction,
                 table,
                 VisitOpener::Scan,

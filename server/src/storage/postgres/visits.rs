@@ -50,14 +50,16 @@ pub(super) async fn open_visit(
         .transpose()
 }
 
-/// Opens a visit at the table unless one is open; the open one. Also run
-/// inside an order's create, so the order and its visit commit together.
+/// Opens a visit at the table unless one is open; the open one, and
+/// whether this call opened it. Also run inside an order's create, so the
+/// order and its visit commit together (the order's own event then tells
+/// the displays; a scan or staff opening it alone announces it).
 pub(super) async fn open_visit_at(
     client: &impl GenericClient,
     table_id: &str,
     opener: VisitOpener,
     now: OffsetDateTime,
-) -> Result<TableVisit, StorageError> {
+) -> Result<(TableVisit, bool), StorageError> {
     let opened = client
         .execute(
             "INSERT INTO table_visits (id, table_id, opened_at, opened_by) VALUES ($1, $2, $3, $4)
@@ -65,12 +67,10 @@ pub(super) async fn open_visit_at(
             &[&new_visit_id(), &table_id, &now, &opener.as_str()],
         )
         .await?;
-    if opened > 0 {
-        notify_board(client).await?;
-    }
-    open_visit(client, table_id).await?.ok_or_else(|| {
+    let visit = open_visit(client, table_id).await?.ok_or_else(|| {
         StorageError::corrupt(format!("table {table_id}'s visit vanished as it opened"))
-    })
+    })?;
+    Ok((visit, opened > 0))
 }
 
 /// Every replica's kitchen displays re-read the board (on commit).
@@ -94,7 +94,11 @@ impl VisitStore for PostgresStore {
         now: OffsetDateTime,
     ) -> Result<TableVisit, StorageError> {
         let client = self.pool.get().await?;
-        open_visit_at(&client, table_id, opener, now).await
+        let (visit, opened) = open_visit_at(&client, table_id, opener, now).await?;
+        if opened {
+            notify_board(&client).await?;
+        }
+        Ok(visit)
     }
 
     async fn visit(&self, id: &str) -> Result<Option<TableVisit>, StorageError> {
