@@ -1,5 +1,6 @@
-// Screenshots of every widget screen on a phone, and of the kitchen display
-// on a tablet in landscape and on a phone, in en and zh-CN, into
+// Screenshots of every widget screen on a phone (the table's call-staff
+// reasons and bill too), and of the kitchen display (with a call and the
+// open tables) on a tablet in landscape and on a phone, in en and zh-CN, into
 // docs/screenshots/. Needs Debian's fonts-noto-cjk for the Chinese text. Run
 // after `cargo xtask demo` has built everything:
 //   node tests/e2e/tools/screenshots.mjs
@@ -47,6 +48,12 @@ try {
     await page.locator('#my-orders').scrollIntoViewIfNeeded();
     await shot('6-ready');
     await server.setStatus(order.id, 'completed');
+    // At the table: the reasons to call staff, and the table's bill.
+    await page.locator('.call-staff').click();
+    await page.locator('.show-bill').click();
+    await page.locator('[data-bill]').waitFor();
+    await page.locator('.service').scrollIntoViewIfNeeded();
+    await shot('8-table');
     await context.close();
   }
   await kitchenShots();
@@ -104,6 +111,7 @@ async function kitchenShots() {
   const open = await server.openOrders();
   await server.setStatus(open[0].id, 'preparing');
   await server.setStatus(open[1].id, 'ready');
+  await callStaff(server, 'A3', 'water');
   const devices = [
     ['tablet', { width: 1280, height: 800 }],
     ['phone', { width: 390, height: 844 }],
@@ -120,4 +128,15 @@ async function kitchenShots() {
       await context.close();
     }
   }
+}
+
+/** A diner at `table` calls staff (呼叫服务员) for `reason`. */
+async function callStaff(at, table, reason) {
+  const code = new URL(await at.tableUrl(table)).searchParams.get('code');
+  const response = await fetch(`${at.url}/api/v1/tables/${table}/calls`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `"${crypto.randomUUID()}"` },
+    body: JSON.stringify({ reason, code, device_id: 'screenshot-phone' }),
+  });
+  if (!response.ok) throw new Error(`call staff: ${response.status}`);
 }
