@@ -51,20 +51,26 @@ pub async fn scan(
     AppJson(presented): AppJson<TableCode>,
 ) -> Result<Json<TableVisit>, ApiError> {
     let table = seated_at(&state, &table, &presented.code).await?;
+    Ok(Json(visit_at(&state, &table).await?))
+}
+
+/// The table's open visit for a diner who scanned its code: read, and
+/// opened only when there is none and a scan may open it. Every page load
+/// of a table's link asks, so the common answer (already open) is a read,
+/// not a write through the store.
+async fn visit_at(state: &AppState, table: &DiningTable) -> Result<TableVisit, ApiError> {
+    if let Some(visit) = state.storage.open_visit(&table.id).await? {
+        return Ok(visit);
+    }
     if !state.visit_opening.scan_opens() {
-        return state
-            .storage
-            .open_visit(&table.id)
-            .await?
-            .map(Json)
-            .ok_or_else(not_open);
+        return Err(not_open());
     }
     let visit = state
         .storage
         .open_visit_at(&table.id, VisitOpener::Scan, OffsetDateTime::now_utc())
         .await?;
     state.events.board_changed();
-    Ok(Json(visit))
+    Ok(visit)
 }
 
 /// `POST /api/v1/tables/{table}/calls`: 催单 (hurry an order of the table's
@@ -105,17 +111,7 @@ pub async fn call_staff(
             .detail("a hurry names the order (order_id); other calls name none"));
     }
     let table = seated_at(&state, &table, &request.code).await?;
-    let now = OffsetDateTime::now_utc();
-    let visit = match state.storage.open_visit(&table.id).await? {
-        Some(visit) => visit,
-        None if state.visit_opening.scan_opens() => {
-            state
-                .storage
-                .open_visit_at(&table.id, VisitOpener::Scan, now)
-                .await?
-        }
-        None => return Err(not_open()),
-    };
+    let visit = visit_at(&state, &table).await?;
     if let Some(order_id) = &request.order_id {
         let ours = state
             .storage
@@ -136,7 +132,7 @@ pub async fn call_staff(
             order_id: request.order_id,
             device_id: request.device_id,
             key: key.as_str().to_owned(),
-            at: now,
+            at: OffsetDateTime::now_utc(),
         })
         .await?;
     state.events.board_changed();

@@ -412,3 +412,36 @@ async fn the_writer_queue_is_empty_after_close() {
     store.close().await.expect("close");
     assert_eq!(queue.depth(), 0);
 }
+
+/// Every page load of a table's link reports the scan; once the table is
+/// open, that is a read, not a write through SQLite's one writer (on
+/// PostgreSQL nothing is batched, so this is SQLite's test).
+#[tokio::test]
+async fn scans_of_an_open_table_commit_nothing() {
+    if postgres_base_url().is_some() {
+        return;
+    }
+    let server = TestServer::start(&[]).await;
+    let code = server.table_code("A1").await.expect("A1's code");
+    let scan = || {
+        server
+            .client
+            .post(server.url("/api/v1/tables/A1/visit"))
+            .json(&serde_json::json!({ "code": code }))
+            .send()
+    };
+    assert_eq!(scan().await.expect("scan").status(), StatusCode::OK);
+    let commits =
+        |text: &str| sample(text, "wendan_commit_batch_size_count").expect("commit batches");
+    let before = commits(&metrics_text(&server).await);
+    for _ in 0..5 {
+        assert_eq!(scan().await.expect("scan").status(), StatusCode::OK);
+    }
+    let after = commits(&metrics_text(&server).await);
+    assert_eq!(
+        after,
+        before,
+        "five scans of an open table wrote {}",
+        after - before
+    );
+}
