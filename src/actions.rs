@@ -74,10 +74,7 @@ async fn open_storage(widget: Widget) -> Option<Store> {
 /// diner chooses a meal the server would refuse. Without a network the
 /// first order opens the visit instead, so that failure is only logged.
 async fn scan_table(widget: Widget) {
-    let (Some(table), Some(code)) = (
-        widget.table.get_untracked(),
-        widget.table_code.get_untracked(),
-    ) else {
+    let Some((table, code)) = widget.table_link() else {
         return;
     };
     match api::scan_table(&table, &code).await {

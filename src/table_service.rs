@@ -70,10 +70,7 @@ pub fn press(widget: Widget, reason: CallReason, order_id: Option<String>) {
 /// refused one dropped with the reason said, and one the network did not
 /// carry waits for the next try.
 pub async fn deliver(widget: Widget) {
-    let (Some(table), Some(code)) = (
-        widget.table.get_untracked(),
-        widget.table_code.get_untracked(),
-    ) else {
+    let Some((table, code)) = widget.table_link() else {
         return;
     };
     let waiting: Vec<_> = widget

@@ -90,6 +90,20 @@ impl Widget {
         }
     }
 
+    /// The table's id and code when the page is a table's QR link: what
+    /// the table's visit, bill and calls need. Not tracked.
+    pub fn table_link(&self) -> Option<(String, String)> {
+        Some((
+            self.table.get_untracked()?,
+            self.table_code.get_untracked()?,
+        ))
+    }
+
+    /// Whether the page is a table's QR link (tracked, for the views).
+    pub fn at_table(&self) -> bool {
+        self.table.with(Option::is_some) && self.table_code.with(Option::is_some)
+    }
+
     pub fn store(&self) -> Option<Store> {
         self.store.get_value()
     }

@@ -165,7 +165,7 @@ fn OrderCard(entry: OutboxEntry, language: Language) -> impl IntoView {
     // 催单: an order of this table the kitchen has not finished.
     let hurry = still_cooking
         .then(|| match &entry.state {
-            DeliveryState::Received { order } if widget.table_code.with_untracked(Option::is_some) => {
+            DeliveryState::Received { order } if widget.table_link().is_some() => {
                 order.table.as_ref().map(|_| order.id.clone())
             }
             _ => None,

@@ -31,10 +31,7 @@ pub fn TableBillView() -> impl IntoView {
     let loading = RwSignal::new(false);
     let language = move || widget.language.get();
     let load = move |_| {
-        let (Some(table), Some(code)) = (
-            widget.table.get_untracked(),
-            widget.table_code.get_untracked(),
-        ) else {
+        let Some((table, code)) = widget.table_link() else {
             return;
         };
         loading.set(true);
@@ -49,7 +46,7 @@ pub fn TableBillView() -> impl IntoView {
         });
     };
     view! {
-        <Show when=move || widget.table.with(Option::is_some) && widget.table_code.with(Option::is_some)>
+        <Show when=move || widget.at_table()>
             <section class="bill" aria-labelledby="bill-title">
                 <h2 id="bill-title">{move || words(language()).bill.heading}</h2>
                 <button type="button" class="show-bill" on:click=load disabled=move || loading.get()>

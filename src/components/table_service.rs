@@ -56,7 +56,7 @@ pub fn TableService() -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || widget.table.with(Option::is_some) && widget.table_code.with(Option::is_some)>
+        <Show when=move || widget.at_table()>
             <section class="service" aria-label=move || words(language()).calls.call_staff>
                 <button type="button" class="call-staff" aria-expanded=move || choosing.get().to_string()
                     on:click=move |_| choosing.update(|open| *open = !*open)>

@@ -112,14 +112,17 @@ fn table_key(order: &PlacedOrder) -> Option<String> {
 
 /// Marks the tickets of parties that moved since ordering with the table
 /// they sit at now (`visits`: the open visits).
-pub fn seat_moved_parties(board: &mut Board, visits: &[TableVisit]) {
+pub fn seat_moved_parties<'a>(board: &mut Board, visits: impl IntoIterator<Item = &'a TableVisit>) {
+    let seated: BTreeMap<&str, &TableVisit> = visits
+        .into_iter()
+        .map(|visit| (visit.id.as_str(), visit))
+        .collect();
     for ticket in &mut board.tickets {
         let Some(visit_id) = &ticket.order.visit_id else {
             continue;
         };
-        ticket.seated_at = visits
-            .iter()
-            .find(|visit| &visit.id == visit_id)
+        ticket.seated_at = seated
+            .get(visit_id.as_str())
             .filter(|visit| ticket.order.table.as_deref() != Some(visit.table.as_str()))
             .map(|visit| visit.table.clone());
     }

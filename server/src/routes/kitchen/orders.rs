@@ -8,9 +8,7 @@ use wendan_payments::PaymentState;
 use wendan_payments::bill::TableBill;
 use wendan_protocol::limits::{MAX_CANCEL_REASON_CHARS, fits};
 use wendan_protocol::money::format_minor;
-use wendan_protocol::{
-    OrderStatus, PlacedOrder, Problem, ProblemType, ServiceCall, StatusChange, TableVisit,
-};
+use wendan_protocol::{OrderStatus, PlacedOrder, Problem, ProblemType, ServiceCall, StatusChange};
 
 use crate::auth::Kitchen;
 use crate::json_body::AppJson;
@@ -209,8 +207,7 @@ pub async fn kitchen_board(
     let awaiting_payment = awaiting_payment(&state).await?;
     let open_visits = state.storage.open_visits().await?;
     let mut board = board(orders, state.age_thresholds);
-    let visits: Vec<TableVisit> = open_visits.iter().map(|open| open.visit.clone()).collect();
-    seat_moved_parties(&mut board, &visits);
+    seat_moved_parties(&mut board, open_visits.iter().map(|open| &open.visit));
     let calls = state.storage.open_calls().await?;
     let currency = state.menu().menu.currency.clone();
     let tables = open_visits
