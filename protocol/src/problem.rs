@@ -34,11 +34,14 @@ pub enum ProblemType {
     PaymentProviderUnavailable,
     TableCodeRefused,
     TableNotOpen,
+    /// The table's visit the request names has ended (staff cleared the
+    /// table): the phone starts again with the table's new visit.
+    VisitEnded,
     Internal,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 24] = [
+    pub const ALL: [ProblemType; 25] = [
         ProblemType::IdempotencyKeyMissing,
         ProblemType::IdempotencyKeyMalformed,
         ProblemType::IdempotencyKeyReused,
@@ -62,6 +65,7 @@ impl ProblemType {
         ProblemType::PaymentProviderUnavailable,
         ProblemType::TableCodeRefused,
         ProblemType::TableNotOpen,
+        ProblemType::VisitEnded,
         ProblemType::Internal,
     ];
 
@@ -90,6 +94,7 @@ impl ProblemType {
             ProblemType::PaymentProviderUnavailable => "payment-provider-unavailable",
             ProblemType::TableCodeRefused => "table-code-refused",
             ProblemType::TableNotOpen => "table-not-open",
+            ProblemType::VisitEnded => "visit-ended",
             ProblemType::Internal => "internal",
         }
     }
@@ -117,7 +122,9 @@ impl ProblemType {
             ProblemType::RequestTimeout => 408,
             ProblemType::PaymentRefused => 409,
             ProblemType::PaymentProviderUnavailable => 502,
-            ProblemType::IdempotencyKeyInUse | ProblemType::InvalidTransition => 409,
+            ProblemType::IdempotencyKeyInUse
+            | ProblemType::InvalidTransition
+            | ProblemType::VisitEnded => 409,
             ProblemType::PayloadTooLarge => 413,
             ProblemType::UnsupportedMediaType => 415,
             ProblemType::IdempotencyKeyReused
@@ -168,6 +175,9 @@ impl ProblemType {
             }
             ProblemType::TableNotOpen => {
                 "This table is not open yet; ask staff to open it (the restaurant opens tables as it seats diners)"
+            }
+            ProblemType::VisitEnded => {
+                "The table was cleared since this cart was made; the cart starts again"
             }
             ProblemType::Internal => "Internal server error",
         }

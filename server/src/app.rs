@@ -22,7 +22,7 @@ use crate::payments::paths::{
 };
 use crate::request_log::log_request;
 use crate::routes::{
-    admin, health, json_only, kitchen, menu, order_events, orders, payments, tables,
+    admin, health, json_only, kitchen, menu, order_events, orders, payments, table_cart, tables,
 };
 use crate::same_origin::{OwnOrigin, refuse_cross_origin};
 use crate::state::AppState;
@@ -56,6 +56,18 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route(
             "/api/v1/tables/{table}/calls",
             json_only(post(tables::call_staff)),
+        )
+        .route(
+            "/api/v1/tables/{table}/cart",
+            get(table_cart::cart).merge(json_only(post(table_cart::push))),
+        )
+        .route(
+            "/api/v1/tables/{table}/cart/rounds",
+            json_only(post(table_cart::send_round)),
+        )
+        .route(
+            "/api/v1/tables/{table}/cart/events",
+            get(table_cart::cart_events),
         )
         .route(
             "/api/v1/kitchen/orders/{id}/paid",

@@ -114,6 +114,11 @@ pub struct Config {
     #[arg(long, env = "WENDAN_TABLE_VISITS", value_enum, default_value_t)]
     pub table_visits: crate::tables::visits::VisitOpening,
 
+    /// How long a line of a table's shared cart that nobody changes stays
+    /// before it expires (every phone at the table is told), in seconds.
+    #[arg(long, env = "WENDAN_CART_LINE_TTL_SECS", default_value_t = wendan_tablecart::DEFAULT_LINE_TTL_SECS)]
+    pub cart_line_ttl_secs: u32,
+
     #[command(flatten)]
     pub limits: LimitFlags,
 

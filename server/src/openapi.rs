@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 use wendan_protocol::ProblemType;
 
 use crate::routes::admin::{dashboard as admin_dashboard, tables as admin_tables};
-use crate::routes::{health, kitchen, menu, order_events, orders, payments, tables};
+use crate::routes::{health, kitchen, menu, order_events, orders, payments, table_cart, tables};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -59,6 +59,10 @@ use crate::routes::{health, kitchen, menu, order_events, orders, payments, table
         tables::scan,
         tables::bill,
         tables::call_staff,
+        table_cart::cart,
+        table_cart::push,
+        table_cart::send_round,
+        table_cart::cart_events,
         kitchen::tables::clear_call,
         kitchen::tables::open_table,
         kitchen::tables::clear,

@@ -52,6 +52,8 @@ pub struct Shared {
     pub age_thresholds: AgeThresholds,
     /// Who opens a table's visit (`--table-visits`).
     pub visit_opening: VisitOpening,
+    /// `--cart-line-ttl-secs`: when an untouched line of a table's cart expires.
+    pub cart_line_ttl_secs: u32,
     /// The kitchen's switches as last read from the database.
     controls: RwLock<KitchenControls>,
     /// Where diners reach the widget (`--public-url`), for QR codes.
@@ -157,6 +159,7 @@ impl AppState {
             gate,
             age_thresholds,
             visit_opening: config.table_visits,
+            cart_line_ttl_secs: config.cart_line_ttl_secs,
             controls: RwLock::new(KitchenControls::default()),
             public_url: Arc::from(config.public_url()),
             intake_counts: IntakeCounts::default(),

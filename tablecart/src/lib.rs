@@ -15,6 +15,7 @@
 //! - [`snapshot`]: the cart as the server broadcasts it.
 //! - [`table`]: the server's side: applies in its own order, exactly once.
 //! - [`phone`]: the phone's side: optimistic queue rebased on each snapshot.
+//! - [`wire`]: what a phone sends the server and hears back.
 //! - [`calls`]: the phone's calls for service (催单, 呼叫服务员) until acknowledged.
 
 pub mod calls;
@@ -27,6 +28,7 @@ pub mod round;
 mod rules;
 pub mod snapshot;
 pub mod table;
+pub mod wire;
 
 pub use calls::{CallQueue, PendingCall};
 pub use ids::{Diner, LineId, PhoneId};
@@ -34,9 +36,10 @@ pub use line::{Line, NewLine, total_minor};
 pub use mutation::{Change, Mutation};
 pub use outcome::{Field, Gone, Outcome, Rejection};
 pub use phone::{Notice, Pending, PhoneCart};
-pub use round::{Round, RoundOutcome, RoundSummary, SendRequest};
+pub use round::{Round, RoundOrder, RoundOutcome, RoundSummary, SendRequest};
 pub use snapshot::{CartSnapshot, ExpiredLine, PhoneLog};
 pub use table::TableCart;
+pub use wire::{CartPush, CartState, RoundPress, RoundSent};
 
 /// The most of one dish on one line: a slip of a thumb, not a banquet.
 pub const MAX_LINE_QTY: u32 = 99;

@@ -34,6 +34,21 @@ pub struct Round {
     pub sent_by_phone: PhoneId,
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
+    /// The order the server made of it, attached in the commit that cut it
+    /// ([`crate::TableCart::attach_order`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<RoundOrder>,
+}
+
+/// The kitchen's order for a round: every phone at the table follows it as
+/// it follows its own orders, and says "sent by 小王, order 12".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoundOrder {
+    /// The order's id (`PlacedOrder::id`).
+    pub id: String,
+    /// Its number of the trading day, as the kitchen calls it.
+    pub number: u32,
 }
 
 impl Round {
@@ -53,6 +68,7 @@ impl Round {
             sent_by: self.sent_by.clone(),
             sent_at: self.sent_at,
             lines: self.lines.len(),
+            order: self.order.clone(),
         }
     }
 }
@@ -65,6 +81,8 @@ pub struct RoundSummary {
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
     pub lines: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<RoundOrder>,
 }
 
 /// The answer to a [`SendRequest`].

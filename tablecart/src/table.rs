@@ -23,7 +23,7 @@ use crate::ids::LineId;
 use crate::line::Line;
 use crate::mutation::Mutation;
 use crate::outcome::{Field, Gone, Outcome, Rejection};
-use crate::round::{Round, RoundOutcome, SendRequest};
+use crate::round::{Round, RoundOrder, RoundOutcome, SendRequest};
 use crate::rules::{self, Effect};
 use crate::snapshot::{CartSnapshot, ExpiredLine};
 use crate::{KEPT_EXPIRED, KEPT_OUTCOMES, MAX_PHONES};
@@ -155,12 +155,31 @@ impl TableCart {
             sent_by: request.by.clone(),
             sent_by_phone: request.phone.clone(),
             sent_at: now,
+            order: None,
         };
         self.rounds.push(round.clone());
         self.state.last_round = Some(round.summary());
         self.state.round = open.saturating_add(1);
         self.state.version += 1;
         RoundOutcome::Sent(round)
+    }
+
+    /// Records the order the server made of round `number`, in the same
+    /// commit as the cut, so every phone can follow it. False if no such
+    /// round was cut (nothing changes).
+    pub fn attach_order(&mut self, number: u32, order: RoundOrder) -> bool {
+        let index = usize::try_from(number).unwrap_or(usize::MAX);
+        let Some(round) = index.checked_sub(1).and_then(|i| self.rounds.get_mut(i)) else {
+            return false;
+        };
+        round.order = Some(order);
+        if let Some(last) = &mut self.state.last_round
+            && last.number == number
+        {
+            *last = round.summary();
+        }
+        self.state.version += 1;
+        true
     }
 
     /// Removes the lines nobody touched for the time to live, and says which.

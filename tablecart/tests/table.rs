@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use wendan_tablecart::{
-    DEFAULT_LINE_TTL_SECS, Field, Gone, KEPT_OUTCOMES, MAX_PHONES, Outcome, Rejection,
+    DEFAULT_LINE_TTL_SECS, Field, Gone, KEPT_OUTCOMES, MAX_PHONES, Outcome, Rejection, RoundOrder,
     RoundOutcome, SendRequest, TableCart,
 };
 
@@ -432,4 +432,30 @@ fn the_table_is_one_json_document_and_stays_small() {
     assert!(json.len() < 48 * 1024, "{} bytes", json.len());
     let broadcast = serde_json::to_string(&table.snapshot()).expect("serialises");
     assert!(broadcast.len() < 8 * 1024, "{} bytes", broadcast.len());
+}
+
+#[test]
+fn the_rounds_order_is_attached_for_every_later_press_and_every_phone_to_follow() {
+    let mut table = table();
+    table.apply(&m("a", 1, 1, add("a-1", "beef")), at(0));
+    let RoundOutcome::Sent(_) = table.send_round(&send("a", 1, 1), at(1)) else {
+        panic!("the first press cuts");
+    };
+    let version = table.version();
+    let order = RoundOrder {
+        id: "order-1".into(),
+        number: 12,
+    };
+    assert!(table.attach_order(1, order.clone()));
+    assert!(
+        !table.attach_order(2, order.clone()),
+        "round 2 was never cut"
+    );
+    assert!(table.version() > version, "phones hear of the order");
+    let summary = table.snapshot().last_round.expect("round 1 was sent");
+    assert_eq!(summary.order, Some(order.clone()));
+    let RoundOutcome::AlreadySent(again) = table.send_round(&send("b", 1, 0), at(2)) else {
+        panic!("a late press names round 1");
+    };
+    assert_eq!(again.order, Some(order));
 }

@@ -7,6 +7,7 @@ pub mod menu;
 pub mod order_events;
 pub mod orders;
 pub mod payments;
+pub mod table_cart;
 pub mod tables;
 
 use axum::middleware;

@@ -58,7 +58,10 @@ pub async fn scan(
 /// opened only when there is none and a scan may open it. Every page load
 /// of a table's link asks, so the common answer (already open) is a read,
 /// not a write through the store.
-async fn visit_at(state: &AppState, table: &DiningTable) -> Result<TableVisit, ApiError> {
+pub(crate) async fn visit_at(
+    state: &AppState,
+    table: &DiningTable,
+) -> Result<TableVisit, ApiError> {
     if let Some(visit) = state.storage.open_visit(&table.id).await? {
         return Ok(visit);
     }
@@ -184,7 +187,11 @@ pub(crate) async fn visit_bill(state: &AppState, visit: TableVisit) -> Result<Ta
 }
 
 /// The table, if `code` is its current code.
-async fn seated_at(state: &AppState, table: &str, code: &str) -> Result<DiningTable, ApiError> {
+pub(crate) async fn seated_at(
+    state: &AppState,
+    table: &str,
+    code: &str,
+) -> Result<DiningTable, ApiError> {
     let table = state
         .storage
         .table(table)

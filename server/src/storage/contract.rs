@@ -21,7 +21,9 @@ use wendan_payments::MerchantRef;
 use wendan_protocol::{
     PlacedOrder, ServiceCall, StatusChange, TableVisit, VisitCloser, VisitOpener,
 };
+use wendan_tablecart::{Mutation, SendRequest, TableCart};
 
+use super::carts::{CartWrite, RoundPricer};
 use super::payments::{Applied, DayPayments, PaymentEvent, StoredPayment, Unsettled};
 use super::visits::{NewCall, OpenVisit, OrderAndPayment, VisitMove};
 use super::{
@@ -193,6 +195,7 @@ pub trait Backend:
     + PaymentStore
     + VisitStore
     + CallStore
+    + CartStore
     + Clone
     + Send
     + Sync
@@ -355,4 +358,45 @@ pub trait CallStore {
         id: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+}
+
+/// The shared cart of each table visit (issue 18): one document per visit,
+/// changed in one commit per push or press. Every change that commits
+/// announces the visit on the `EventBus` (`cart_changed`; PostgreSQL
+/// through NOTIFY, so every replica's streams hear it). A closed visit is
+/// answered `CartWrite::VisitEnded` and changes nothing; a visit that does
+/// not exist is `NotFound`. `line_ttl_secs` is the time to live of the
+/// lines of a cart made now (a stored cart keeps its own).
+pub trait CartStore {
+    /// The visit's cart as last committed (empty if no phone changed it
+    /// yet), open or closed; `None` if there is no such visit.
+    fn table_cart(
+        &self,
+        visit_id: &str,
+        line_ttl_secs: u32,
+    ) -> impl Future<Output = Result<Option<TableCart>, StorageError>> + Send;
+
+    /// Applies a phone's mutations in order (`TableCart::apply`: each
+    /// `(phone, seq)` once), in one commit: the cart after.
+    fn change_cart(
+        &self,
+        visit_id: &str,
+        mutations: Vec<Mutation>,
+        line_ttl_secs: u32,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<CartWrite, StorageError>> + Send;
+
+    /// "Send to kitchen" (`TableCart::send_round`). A round cut now is
+    /// priced by `price` and its order stored, numbered and announced in
+    /// the same commit as the cut, so a round is never cut without its
+    /// order nor ordered twice; a refusal from `price` cuts nothing. A press
+    /// naming a round cut before answers that round's order.
+    fn send_round(
+        &self,
+        visit_id: &str,
+        request: SendRequest,
+        line_ttl_secs: u32,
+        now: OffsetDateTime,
+        price: RoundPricer,
+    ) -> impl Future<Output = Result<CartWrite, StorageError>> + Send;
 }

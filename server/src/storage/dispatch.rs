@@ -14,14 +14,16 @@ use super::postgres::ListenerHealth;
 use super::sqlite::WriterQueue;
 use super::visits::{NewCall, OpenVisit, OrderAndPayment, VisitMove};
 use super::{
-    AdminStore, Backend, BatchObserver, CallStore, ControlChange, Created, EventBus, KitchenStore,
-    NewOrder, OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey, SessionStore,
-    SqliteStore, StatusEvent, StorageError, StoredAnswer, StoredSession, VisitStore,
+    AdminStore, Backend, BatchObserver, CallStore, CartStore, ControlChange, Created, EventBus,
+    KitchenStore, NewOrder, OrderStore, PastOrder, PaymentStore, PostgresStore, ScopedKey,
+    SessionStore, SqliteStore, StatusEvent, StorageError, StoredAnswer, StoredSession, VisitStore,
 };
 use crate::dashboard::{DayRecords, MinuteCount};
 use crate::kitchen::controls::KitchenControls;
 use crate::payments::transition::PaymentUpdate;
+use crate::storage::carts::{CartWrite, RoundPricer};
 use crate::tables::DiningTable;
+use wendan_tablecart::{Mutation, SendRequest, TableCart};
 
 /// The configured backend. An enum rather than a trait object: backends are
 /// few and known, calls stay static, and the futures stay `Send` without
@@ -297,5 +299,42 @@ impl CallStore for Storage {
 
     async fn clear_call(&self, id: &str, now: OffsetDateTime) -> Result<bool, StorageError> {
         dispatch!(CallStore, self.clear_call(id, now))
+    }
+}
+
+impl CartStore for Storage {
+    async fn table_cart(
+        &self,
+        visit_id: &str,
+        line_ttl_secs: u32,
+    ) -> Result<Option<TableCart>, StorageError> {
+        dispatch!(CartStore, self.table_cart(visit_id, line_ttl_secs))
+    }
+
+    async fn change_cart(
+        &self,
+        visit_id: &str,
+        mutations: Vec<Mutation>,
+        line_ttl_secs: u32,
+        now: OffsetDateTime,
+    ) -> Result<CartWrite, StorageError> {
+        dispatch!(
+            CartStore,
+            self.change_cart(visit_id, mutations, line_ttl_secs, now)
+        )
+    }
+
+    async fn send_round(
+        &self,
+        visit_id: &str,
+        request: SendRequest,
+        line_ttl_secs: u32,
+        now: OffsetDateTime,
+        price: RoundPricer,
+    ) -> Result<CartWrite, StorageError> {
+        dispatch!(
+            CartStore,
+            self.send_round(visit_id, request, line_ttl_secs, now, price)
+        )
     }
 }

@@ -18,6 +18,27 @@ pub struct EventBus {
     /// Something on the board changed that moved no order (a diner chose
     /// to pay at the counter): displays on this replica re-read the board.
     board: broadcast::Sender<()>,
+    /// A table visit's shared cart changed: its phones' streams re-read it.
+    carts: broadcast::Sender<CartNews>,
+}
+
+/// Which carts changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartNews {
+    /// The cart of this visit.
+    Visit(String),
+    /// Perhaps any: this replica may have missed news (its LISTEN
+    /// connection was down), so every stream re-reads its cart.
+    All,
+}
+
+impl CartNews {
+    pub fn concerns(&self, visit_id: &str) -> bool {
+        match self {
+            CartNews::Visit(id) => id == visit_id,
+            CartNews::All => true,
+        }
+    }
 }
 
 impl Default for EventBus {
@@ -26,6 +47,7 @@ impl Default for EventBus {
             sender: broadcast::channel(BUFFER).0,
             controls: broadcast::channel(16).0,
             board: broadcast::channel(16).0,
+            carts: broadcast::channel(BUFFER).0,
         }
     }
 }
@@ -57,5 +79,20 @@ impl EventBus {
 
     pub fn subscribe_board(&self) -> broadcast::Receiver<()> {
         self.board.subscribe()
+    }
+
+    /// Every stream of the visit's table on this replica re-reads its cart
+    /// (PostgreSQL: every replica's, through NOTIFY).
+    pub fn cart_changed(&self, visit_id: &str) {
+        let _ = self.carts.send(CartNews::Visit(visit_id.to_owned()));
+    }
+
+    /// Every stream re-reads its cart.
+    pub fn all_carts_changed(&self) {
+        let _ = self.carts.send(CartNews::All);
+    }
+
+    pub fn subscribe_carts(&self) -> broadcast::Receiver<CartNews> {
+        self.carts.subscribe()
     }
 }

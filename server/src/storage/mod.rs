@@ -6,6 +6,7 @@
 //! checks them against every backend.
 
 pub mod admin;
+pub mod carts;
 pub mod contract;
 mod dispatch;
 pub mod events;
@@ -23,8 +24,8 @@ use wendan_protocol::{IdempotencyKey, OrderStatus, PlacedOrder};
 
 pub use admin::PastOrder;
 pub use contract::{
-    AdminStore, Backend, CallStore, KitchenStore, OrderStore, PaymentStore, SessionStore,
-    VisitStore,
+    AdminStore, Backend, CallStore, CartStore, KitchenStore, OrderStore, PaymentStore,
+    SessionStore, VisitStore,
 };
 pub use dispatch::Storage;
 pub use events::EventBus;

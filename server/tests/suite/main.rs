@@ -36,6 +36,7 @@ mod service_calls;
 mod sessions;
 mod slow_clients;
 mod storage_contract;
+mod table_cart;
 mod table_codes;
 mod table_visits;
 mod tokens;

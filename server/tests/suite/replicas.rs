@@ -242,3 +242,50 @@ async fn replicas_a_tables_call_made_on_one_reaches_the_display_on_the_other() {
     assert_eq!(board["calls"][0]["table"], "A1", "{board}");
     assert_eq!(board["tables"][0]["visit"]["table"], "A1", "{board}");
 }
+
+#[tokio::test]
+async fn replicas_a_cart_change_on_one_reaches_the_tables_phones_on_the_other() {
+    let (a, b) = two_replicas().await;
+    let code = a.table_code("A1").await.expect("A1's code");
+    let visit: Value = a
+        .client
+        .post(a.url("/api/v1/tables/A1/visit"))
+        .json(&json!({ "code": code }))
+        .send()
+        .await
+        .expect("scan")
+        .json()
+        .await
+        .expect("visit");
+    let stream = b
+        .client
+        .get(b.url(&format!("/api/v1/tables/A1/cart/events?code={code}")))
+        .send()
+        .await
+        .expect("stream on b");
+    assert_eq!(stream.status(), StatusCode::OK);
+    let push_on_a = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let response = a
+            .client
+            .post(a.url("/api/v1/tables/A1/cart"))
+            .json(&json!({
+                "code": code,
+                "visit_id": visit["id"],
+                "mutations": [{
+                    "phone": "phone-a", "seq": 1, "round": 1,
+                    "by": { "name": "小王", "emoji": "🐼" },
+                    "change": { "add_line": {
+                        "id": "a-1", "item_id": "beef-tripe", "qty": 1,
+                        "unit_price_minor": 3800, "menu_version": "seen",
+                    }},
+                }],
+            }))
+            .send()
+            .await
+            .expect("push on a");
+        assert_eq!(response.status(), StatusCode::OK);
+    };
+    let (events, ()) = tokio::join!(read_events(stream, 2), push_on_a);
+    assert_eq!(events[1].2["cart"]["lines"][0]["added_by"]["name"], "小王");
+}

@@ -17,6 +17,8 @@ use crate::storage::{EventBus, StatusEvent};
 pub const CHANNEL: &str = "wendan_order_events";
 /// A payment moved without its order: the kitchen's counter strip changed.
 pub const BOARD_CHANNEL: &str = "wendan_kitchen_board";
+/// A table visit's shared cart changed; the payload is the visit's id.
+pub const CARTS_CHANNEL: &str = "wendan_table_carts";
 
 /// A status event as a NOTIFY payload.
 #[derive(Serialize, Deserialize)]
@@ -130,7 +132,7 @@ async fn reconnect(config: &Config, events: &EventBus) -> Listening {
     }
 }
 
-/// A connection that LISTENs on the three channels, and what it has heard.
+/// A connection that LISTENs on the four channels, and what it has heard.
 struct Listening {
     client: tokio_postgres::Client,
     received: tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
@@ -159,11 +161,14 @@ impl Listening {
         });
         client
             .batch_execute(&format!(
-                "LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}; LISTEN {BOARD_CHANNEL}"
+                "LISTEN {CHANNEL}; LISTEN {CONTROLS_CHANNEL}; LISTEN {BOARD_CHANNEL}; \
+                 LISTEN {CARTS_CHANNEL}"
             ))
             .await?;
-        // Switches flipped while this connection was down are re-read now.
+        // Switches flipped and carts changed while this connection was down
+        // are re-read now.
         events.controls_changed();
+        events.all_carts_changed();
         Ok(Self {
             client,
             received,
@@ -185,6 +190,10 @@ impl Listening {
             }
             if channel == BOARD_CHANNEL {
                 events.board_changed();
+                continue;
+            }
+            if channel == CARTS_CHANNEL {
+                events.cart_changed(&payload);
                 continue;
             }
             match serde_json::from_str::<Payload>(&payload) {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0007_table_codes.sql"),
     include_str!("../../../migrations/postgres/0008_table_visits.sql"),
     include_str!("../../../migrations/postgres/0009_service_calls.sql"),
+    include_str!("../../../migrations/postgres/0010_table_carts.sql"),
 ];
 
 /// Any constant shared by all replicas; names the migration lock.

@@ -6,6 +6,7 @@
 
 mod admin;
 mod calls;
+mod carts;
 mod controls;
 mod listener;
 mod migrations;
@@ -137,13 +138,7 @@ impl OrderStore for PostgresStore {
 
     async fn order(&self, id: &str) -> Result<Option<PlacedOrder>, StorageError> {
         let client = self.pool.get().await?;
-        let row = client
-            .query_opt(
-                "SELECT response_body, status, status_reason FROM orders WHERE id = $1",
-                &[&id],
-            )
-            .await?;
-        row.as_ref().map(order_from_row).transpose()
+        read_order(&client, id).await
     }
 
     async fn open_orders(&self) -> Result<Vec<PlacedOrder>, StorageError> {
@@ -241,6 +236,20 @@ impl Backend for PostgresStore {
         self.pool.close();
         Ok(())
     }
+}
+
+/// The order with `id` as it stands, on `client` (a transaction's too).
+async fn read_order(
+    client: &impl GenericClient,
+    id: &str,
+) -> Result<Option<PlacedOrder>, StorageError> {
+    let row = client
+        .query_opt(
+            "SELECT response_body, status, status_reason FROM orders WHERE id = $1",
+            &[&id],
+        )
+        .await?;
+    row.as_ref().map(order_from_row).transpose()
 }
 
 /// The trading day's next order number. One row per day hands them out; its

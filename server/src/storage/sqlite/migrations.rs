@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0007_table_codes.sql"),
     include_str!("../../../migrations/sqlite/0008_table_visits.sql"),
     include_str!("../../../migrations/sqlite/0009_service_calls.sql"),
+    include_str!("../../../migrations/sqlite/0010_table_carts.sql"),
 ];
 
 /// Brings the schema up to date in one transaction per migration.

@@ -4,6 +4,7 @@
 
 mod admin;
 mod calls;
+mod carts;
 mod controls;
 mod migrations;
 mod payments;

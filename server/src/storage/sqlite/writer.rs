@@ -60,6 +60,12 @@ pub enum Job {
         change: ControlChange,
         reply: oneshot::Sender<Result<(), StorageError>>,
     },
+    /// A change to a table's shared cart, which may store a round's order
+    /// in the same savepoint (`CartStore`).
+    Cart {
+        work: Box<CartWork>,
+        reply: oneshot::Sender<Result<CartDone, StorageError>>,
+    },
     /// Any other write (tables, intake counts), in the same group commit;
     /// answers how many rows it changed.
     Write {
@@ -70,6 +76,17 @@ pub enum Job {
     Close {
         reply: oneshot::Sender<Result<(), StorageError>>,
     },
+}
+
+/// A table cart's change, run by the writer thread: it may number and
+/// insert an order ([`insert_order`] with the numbers it is given).
+pub type CartWork =
+    dyn FnOnce(&Connection, &mut DayNumbers) -> Result<CartDone, StorageError> + Send;
+
+/// What a cart's change did, and the status event of an order it stored.
+pub struct CartDone {
+    pub write: crate::storage::carts::CartWrite,
+    pub event: Option<StatusEvent>,
 }
 
 /// A write run by the writer thread on its connection.
@@ -122,6 +139,10 @@ enum Pending {
         oneshot::Sender<Result<usize, StorageError>>,
         Result<usize, StorageError>,
     ),
+    Cart(
+        oneshot::Sender<Result<CartDone, StorageError>>,
+        Box<Result<CartDone, StorageError>>,
+    ),
     Close(oneshot::Sender<Result<(), StorageError>>),
 }
 
@@ -150,6 +171,9 @@ fn commit_group(connection: &mut Connection, batch: Vec<Job>, numbers: &mut DayN
             }
             Pending::Write(reply, result) => {
                 let _ = reply.send(after_commit(&committed, result));
+            }
+            Pending::Cart(reply, result) => {
+                let _ = reply.send(after_commit(&committed, *result));
             }
             Pending::Close(reply) => {
                 let checkpoint = connection
@@ -234,6 +258,13 @@ fn apply_group(
                 let result = in_savepoint(&mut transaction, work);
                 pending.push(Pending::Write(reply, result));
             }
+            Job::Cart { work, reply } => {
+                let result = in_savepoint(&mut transaction, |connection| work(connection, numbers));
+                if result.is_err() {
+                    numbers.forget();
+                }
+                pending.push(Pending::Cart(reply, Box::new(result)));
+            }
             Job::Close { reply } => pending.push(Pending::Close(reply)),
         }
     }
@@ -249,6 +280,7 @@ fn refuse(job: Job, cause: &GroupFailure) -> Pending {
         Job::Payment { reply, .. } => Pending::Payment(reply, Box::new(Err(failed()))),
         Job::Control { reply, .. } => Pending::Control(reply, Err(failed())),
         Job::Write { reply, .. } => Pending::Write(reply, Err(failed())),
+        Job::Cart { reply, .. } => Pending::Cart(reply, Box::new(Err(failed()))),
         Job::Close { reply } => Pending::Close(reply),
     }
 }
@@ -268,7 +300,7 @@ fn in_savepoint<T>(
 /// the database for every order. Forgotten after any failure, so it is
 /// re-read rather than trusted.
 #[derive(Default)]
-struct DayNumbers {
+pub struct DayNumbers {
     last: HashMap<String, i64>,
 }
 
@@ -291,7 +323,7 @@ impl DayNumbers {
     }
 }
 
-fn insert_order(
+pub(super) fn insert_order(
     connection: &Connection,
     mut new: NewOrder,
     numbers: &mut DayNumbers,
