@@ -114,6 +114,11 @@ pub struct Config {
     #[arg(long, env = "WENDAN_TABLE_VISITS", value_enum, default_value_t)]
     pub table_visits: crate::tables::visits::VisitOpening,
 
+    /// How the phones at a table order: `per-phone` (each its own cart and
+    /// orders) or `shared` (one cart for the table, sent in rounds).
+    #[arg(long, env = "WENDAN_TABLE_CART", value_enum, default_value_t)]
+    pub table_cart: crate::tables::visits::TableCart,
+
     /// How long a line of a table's shared cart that nobody changes stays
     /// before it expires (every phone at the table is told), in seconds.
     #[arg(long, env = "WENDAN_CART_LINE_TTL_SECS", default_value_t = wendan_tablecart::DEFAULT_LINE_TTL_SECS)]

@@ -52,6 +52,8 @@ pub struct Shared {
     pub age_thresholds: AgeThresholds,
     /// Who opens a table's visit (`--table-visits`).
     pub visit_opening: VisitOpening,
+    /// `--table-cart`: whether the table's phones share one cart.
+    pub table_cart: crate::tables::visits::TableCart,
     /// `--cart-line-ttl-secs`: when an untouched line of a table's cart expires.
     pub cart_line_ttl_secs: u32,
     /// The kitchen's switches as last read from the database.
@@ -159,6 +161,7 @@ impl AppState {
             gate,
             age_thresholds,
             visit_opening: config.table_visits,
+            table_cart: config.table_cart,
             cart_line_ttl_secs: config.cart_line_ttl_secs,
             controls: RwLock::new(KitchenControls::default()),
             public_url: Arc::from(config.public_url()),

@@ -71,6 +71,7 @@ pub struct WidgetWords {
     pub payment: PaymentWords,
     pub bill: BillWords,
     pub calls: CallWords,
+    pub table_cart: TableCartWords,
     pub store_errors: StoreErrorWords,
     pub place_errors: PlaceErrorWords,
     pub menu_errors: MenuErrorWords,
@@ -160,6 +161,35 @@ pub struct CallWords {
     pub waiting: &'static str,
     /// The hurry reached the kitchen.
     pub hurried: &'static str,
+}
+
+/// The table's shared cart (多人点餐): one cart for every phone at the table.
+#[derive(Serialize)]
+pub struct TableCartWords {
+    pub heading: &'static str,
+    pub empty: &'static str,
+    /// The button that sends the table's cart to the kitchen as one order.
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub total: &'static str,
+    /// The field for the name the table sees beside this phone's dishes.
+    pub your_name: &'static str,
+    /// Who added a line: "added by {name}".
+    pub added_by: &'static str,
+    /// "{name}" sent round's order "{number}".
+    pub sent_by: &'static str,
+    /// This phone's changes wait on the phone for the network.
+    pub waiting: &'static str,
+    /// A change of this phone's reached the server after the round it was
+    /// made for had gone: it is in the next round.
+    pub moved_to_next_round: &'static str,
+    /// The server did not make a change of this phone's (the dish was
+    /// removed or sent, or it is someone else's to change).
+    pub change_refused: &'static str,
+    /// A line nobody sent for the table's time was taken out.
+    pub expired: &'static str,
+    /// The table was cleared: the cart starts again for the next party.
+    pub cleared: &'static str,
 }
 
 /// What went wrong with the phone's storage, and what it means for orders.

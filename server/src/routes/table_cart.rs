@@ -36,6 +36,7 @@ use crate::state::AppState;
 use crate::storage::carts::{CartWrite, RoundPricer};
 use crate::storage::{CartStore, NewOrder, ScopedKey, StorageError, VisitStore};
 use crate::tables::DiningTable;
+use crate::tables::visits::TableCart as TableCartMode;
 
 /// How often a table's stream looks again without news: a visit that
 /// ended (the table cleared on another replica) reaches its phones by then.
@@ -51,7 +52,7 @@ const STREAM_RECHECK: Duration = Duration::from_secs(20);
     responses(
         (status = 200, description = "The open visit's cart", body = CartState),
         (status = 400, description = "malformed-request: no `code`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such table, or the restaurant's tables order phone by phone (`--table-cart per-phone`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "table-code-refused, or table-not-open (staff open the tables here)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -60,6 +61,7 @@ pub async fn cart(
     Path(table): Path<String>,
     AppQuery(presented): AppQuery<TableCode>,
 ) -> Result<Json<CartState>, ApiError> {
+    shared_carts(&state)?;
     let table = seated_at(&state, &table, &presented.code).await?;
     let visit = visit_at(&state, &table).await?;
     Ok(Json(read_state(&state, &visit.id).await?))
@@ -77,7 +79,7 @@ pub async fn cart(
     responses(
         (status = 200, description = "The cart after the changes (a change refused by the cart's rules is answered in `cart.acks`, not here)", body = CartState),
         (status = 400, description = "malformed-request: not a push, or more than 32 changes", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such table, or the restaurant's tables order phone by phone (`--table-cart per-phone`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "visit-ended: the table was cleared since this phone's cart was made; start again with the table's visit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "table-code-refused, or table-not-open", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
@@ -88,6 +90,7 @@ pub async fn push(
     Path(table): Path<String>,
     AppJson(push): AppJson<CartPush>,
 ) -> Result<Json<CartState>, ApiError> {
+    shared_carts(&state)?;
     if push.mutations.len() > KEPT_OUTCOMES {
         return Err(ApiError::new(ProblemType::MalformedRequest)
             .detail(format!("push at most {KEPT_OUTCOMES} changes at a time")));
@@ -127,7 +130,7 @@ pub async fn push(
     responses(
         (status = 200, description = "What happened to the round (`outcome`: sent, already_sent, empty, not_yet, unknown_round, invalid), with its order when one was cut", body = RoundSent),
         (status = 400, description = "malformed-request", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such table, or the restaurant's tables order phone by phone (`--table-cart per-phone`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "visit-ended: the table was cleared since this phone's cart was made", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The round cannot be ordered as it is (invalid-order: sold out or off the menu; menu-changed; restaurant-closed), or table-code-refused, or table-not-open: nothing was cut", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
@@ -138,6 +141,7 @@ pub async fn send_round(
     Path(table): Path<String>,
     AppJson(press): AppJson<RoundPress>,
 ) -> Result<Json<RoundSent>, ApiError> {
+    shared_carts(&state)?;
     let table = seated_at(&state, &table, &press.code).await?;
     let visit = the_phones_visit(&state, &table, &press.visit_id).await?;
     let now = OffsetDateTime::now_utc();
@@ -187,7 +191,7 @@ pub async fn send_round(
     responses(
         (status = 200, description = "`text/event-stream` of `cart` events, each a CartState", body = CartState, content_type = "text/event-stream"),
         (status = 400, description = "malformed-request: no `code`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "not-found: no such table", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such table, or the restaurant's tables order phone by phone (`--table-cart per-phone`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "table-code-refused, or table-not-open", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "overloaded: too many open streams; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
@@ -199,6 +203,7 @@ pub async fn cart_events(
     headers: HeaderMap,
     AppQuery(presented): AppQuery<TableCode>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    shared_carts(&state)?;
     let address = client_ip(peer, &headers, state.trust_forwarded_for);
     let Some(ticket) = state.stream_limits.open(address) else {
         state.metrics.streams_refused.inc();
@@ -296,6 +301,17 @@ async fn the_phones_visit(
     match state.storage.open_visit(&table.id).await? {
         Some(visit) if visit.id == visit_id => Ok(visit),
         _ => Err(visit_ended()),
+    }
+}
+
+/// The shared cart is the restaurant's choice (`--table-cart shared`);
+/// otherwise its paths are not there, which is how the widget knows to
+/// keep each phone's own cart.
+fn shared_carts(state: &AppState) -> Result<(), ApiError> {
+    match state.table_cart {
+        TableCartMode::Shared => Ok(()),
+        TableCartMode::PerPhone => Err(ApiError::new(ProblemType::NotFound)
+            .detail("this restaurant's tables order phone by phone (--table-cart per-phone)")),
     }
 }
 

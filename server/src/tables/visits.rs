@@ -21,3 +21,15 @@ impl VisitOpening {
         self == VisitOpening::OnScan
     }
 }
+
+/// How the phones at a table order (`--table-cart`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableCart {
+    /// Each phone keeps its own cart and sends its own orders (加菜 of
+    /// the table's visit): what every widget before the shared cart did.
+    #[default]
+    PerPhone,
+    /// Every phone that scanned the table's code edits one cart, and any
+    /// of them sends it to the kitchen in rounds (多人点餐, 送厨房).
+    Shared,
+}

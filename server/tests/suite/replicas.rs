@@ -245,7 +245,11 @@ async fn replicas_a_tables_call_made_on_one_reaches_the_display_on_the_other() {
 
 #[tokio::test]
 async fn replicas_a_cart_change_on_one_reaches_the_tables_phones_on_the_other() {
-    let (a, b) = two_replicas().await;
+    let first = TestServer::start(&["--table-cart", "shared"]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = first.database.clone();
+    let second = TestServer::start_on(dir, &database, &["--table-cart", "shared"]).await;
+    let (a, b) = (first, second);
     let code = a.table_code("A1").await.expect("A1's code");
     let visit: Value = a
         .client

@@ -17,7 +17,7 @@ const KITCHEN: &str = "kitchen-tablet-Cq8m2Zr4";
 const TRIPE_MINOR: i64 = 3800;
 
 async fn start() -> TestServer {
-    TestServer::start(&["--kitchen-token", KITCHEN]).await
+    TestServer::start(&["--kitchen-token", KITCHEN, "--table-cart", "shared"]).await
 }
 
 /// A phone at table A1: its id, the table's code and the open visit.
@@ -294,6 +294,17 @@ async fn a_wrong_code_or_an_oversized_push_is_refused() {
     let (status, kind, _) =
         problem_type(a.push(vec![a.mutation(1, 1, add_tripe("a-1", 1))]).await).await;
     assert_eq!((status, kind.as_str()), (422, "table-code-refused"));
+}
+
+#[tokio::test]
+async fn a_restaurant_whose_phones_order_each_for_themselves_has_no_table_cart() {
+    let server = TestServer::start(&[]).await;
+    let a = Phone::scan(&server, "phone-a").await;
+    let (status, kind, _) =
+        problem_type(a.push(vec![a.mutation(1, 1, add_tripe("a-1", 1))]).await).await;
+    assert_eq!((status, kind.as_str()), (404, "not-found"));
+    let (status, _, _) = problem_type(a.press(1, 1).await).await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]
