@@ -78,7 +78,7 @@ async fn scan_table(widget: Widget) {
         return;
     };
     match api::scan_table(&table, &code).await {
-        Ok(_) => {}
+        Ok(_) => crate::table_cart::join(widget).await,
         Err(ApiError::Refused(kind)) => {
             let language = widget.language.get_untracked();
             widget
@@ -138,6 +138,16 @@ async fn fetch_and_show_menu(widget: Widget) -> Option<CachedMenu> {
                 .set(Some(i18n::menu_error_text(language, &error, showing_saved)));
             None
         }
+    }
+}
+
+/// "Add": to the table's shared cart where the table shares one, else to
+/// this phone's own cart.
+pub fn add_to_cart(widget: Widget, item_id: &str, options: Vec<String>, note: &str) {
+    if widget.table_cart.with_untracked(Option::is_some) {
+        crate::table_cart::add(widget, item_id, options, note);
+    } else {
+        change_cart(widget, |cart| cart.add(item_id, options, note));
     }
 }
 

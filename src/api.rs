@@ -4,7 +4,8 @@ use gloo_net::http::Request;
 use wendan_payments::bill::TableBill;
 use wendan_payments::wire::{Channel, PaymentOptions, PaymentView};
 use wendan_protocol::theme::EmbedConfig;
-use wendan_protocol::{CallRequest, IdempotencyKey, Menu, Problem};
+use wendan_protocol::{CallRequest, IdempotencyKey, Menu, PlacedOrder, Problem};
+use wendan_tablecart::{CartPush, CartState, RoundPress, RoundSent};
 
 use crate::errors::ApiError;
 
@@ -100,6 +101,51 @@ pub async fn call_staff(table: &str, key: &str, call: &CallRequest) -> Result<()
         .json(call)
         .map_err(|error| ApiError::Decode(error.to_string()))?;
     taken(request.send().await).await
+}
+
+/// The cart of the table's open visit: 404 `not-found` when the
+/// restaurant's phones each keep their own cart (`--table-cart per-phone`).
+pub async fn table_cart(table: &str, code: &str) -> Result<CartState, ApiError> {
+    read_json(Request::get(&table_cart_path(table, "", code)).send().await).await
+}
+
+/// This phone's next changes to the table's cart; the cart after them.
+pub async fn push_table_cart(table: &str, push: &CartPush) -> Result<CartState, ApiError> {
+    let request = Request::post(&format!("/api/v1/tables/{}/cart", encode(table)))
+        .json(push)
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    read_json(request.send().await).await
+}
+
+/// "Send to kitchen" for the round on this phone's screen.
+pub async fn send_round(table: &str, press: &RoundPress) -> Result<RoundSent, ApiError> {
+    let request = Request::post(&format!("/api/v1/tables/{}/cart/rounds", encode(table)))
+        .json(press)
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    read_json(request.send().await).await
+}
+
+/// The table's cart stream (`text/event-stream` of `cart` events).
+pub fn table_cart_events_path(table: &str, code: &str) -> String {
+    table_cart_path(table, "/events", code)
+}
+
+fn table_cart_path(table: &str, tail: &str, code: &str) -> String {
+    format!(
+        "/api/v1/tables/{}/cart{tail}?code={}",
+        encode(table),
+        encode(code)
+    )
+}
+
+/// An order as it stands now (a round's order, which no outbox follows).
+pub async fn order(id: &str) -> Result<PlacedOrder, ApiError> {
+    read_json(
+        Request::get(&format!("/api/v1/orders/{}", encode(id)))
+            .send()
+            .await,
+    )
+    .await
 }
 
 fn encode(part: &str) -> String {

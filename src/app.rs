@@ -10,7 +10,8 @@ use wendan_words::Language;
 
 use crate::actions;
 use crate::components::{
-    CartPanel, ItemDialog, MenuView, OrdersView, StatusLine, TableBillView, TableService,
+    CartPanel, ItemDialog, MenuView, OrdersView, StatusLine, TableBillView, TableCartView,
+    TableService,
 };
 use crate::delivery::{clock, probe, signal};
 use crate::i18n::words;
@@ -26,6 +27,9 @@ const DELIVERY_TICK: Duration = Duration::from_secs(1);
 /// A call for staff that the network did not carry is tried again every
 /// this many ticks (and at once when the network is back).
 const CALL_RETRY_TICKS: u32 = 5;
+/// The table's cart pushes a waiting queue, and reads its rounds' orders,
+/// every this many ticks (its stream brings everyone else's changes).
+const TABLE_CART_TICKS: u32 = 3;
 
 /// The whole widget.
 #[component]
@@ -95,11 +99,15 @@ pub fn App() -> impl IntoView {
         <StatusLine />
         <main>
             {menu}
+            <TableCartView />
             <OrdersView />
             <TableService />
             <TableBillView />
         </main>
-        <CartPanel />
+        // At a table that shares one cart, its bar takes the cart's place.
+        <Show when=move || !crate::table_cart::active(widget)>
+            <CartPanel />
+        </Show>
         <ItemDialog />
     }
 }
@@ -111,6 +119,7 @@ fn wire_delivery_triggers(widget: Widget) {
     let _ = window_event_listener(leptos::ev::online, move |_| {
         spawn_local(actions::deliver_network_back(widget));
         spawn_local(table_service::deliver(widget));
+        crate::table_cart::tick(widget);
         spawn_local(actions::refresh_menu(widget));
     });
     let on_visible = Closure::<dyn Fn()>::new(move || {
@@ -139,6 +148,9 @@ fn wire_delivery_triggers(widget: Widget) {
                     .with_untracked(|calls| calls.waiting().next().is_some());
             if calls_due {
                 spawn_local(table_service::deliver(widget));
+            }
+            if ticks.get_value().is_multiple_of(TABLE_CART_TICKS) {
+                crate::table_cart::tick(widget);
             }
             let due_now = widget
                 .orders

@@ -47,6 +47,7 @@ pub mod embed;
 pub mod live_status;
 pub mod payment;
 pub mod ready_notice;
+pub mod table_cart;
 pub mod table_service;
 
 // 5. Components

@@ -6,13 +6,24 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use wendan_outbox::OutboxEntry;
 use wendan_payments::wire::{PaymentOptions, PaymentView};
-use wendan_tablecart::CallQueue;
+use wendan_protocol::OrderStatus;
+use wendan_tablecart::{CallQueue, RoundOrder, VisitCart};
 use wendan_words::Language;
 
 use crate::cart::Cart;
 use crate::errors::{PayError, StoreError};
 use crate::i18n::store_error_text;
 use crate::store::{CachedMenu, Store};
+
+/// A round the table sent, with its order as the table follows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundView {
+    pub order: RoundOrder,
+    /// "🐼 小王": who pressed "Send to kitchen".
+    pub sent_by: String,
+    /// `None` until first read.
+    pub status: Option<OrderStatus>,
+}
 
 /// Everything the components share, passed through context.
 #[derive(Clone, Copy)]
@@ -57,6 +68,23 @@ pub struct Widget {
     pub paying_elsewhere: RwSignal<Option<String>>,
     /// This table's calls for service, kept until acknowledged (`table_service`).
     pub calls: RwSignal<CallQueue>,
+    /// This phone's share of the table's cart (`table_cart`); `None` where
+    /// each phone keeps its own cart (pickup, or the restaurant's choice).
+    pub table_cart: RwSignal<Option<VisitCart>>,
+    /// Whether the server has said if the table shares a cart.
+    pub table_cart_joined: StoredValue<bool>,
+    /// A push of the table cart's queue is under way.
+    pub table_cart_pushing: StoredValue<bool>,
+    /// The table's one live stream, once open.
+    pub table_cart_stream: StoredValue<Option<web_sys::EventSource>, LocalStorage>,
+    /// "Send to kitchen" is under way (the button is disabled).
+    pub round_sending: RwSignal<bool>,
+    /// A press that the network did not carry, made again on the next tick.
+    pub round_send_waiting: StoredValue<bool>,
+    /// The table's rounds sent since this page opened, with their orders.
+    pub rounds: RwSignal<Vec<RoundView>>,
+    /// What the table's cart last told this diner.
+    pub table_cart_notice: RwSignal<Option<String>>,
 }
 
 impl Widget {
@@ -87,6 +115,14 @@ impl Widget {
             payment_error: RwSignal::new(None),
             paying_elsewhere: RwSignal::new(None),
             calls: RwSignal::new(CallQueue::default()),
+            table_cart: RwSignal::new(None),
+            table_cart_joined: StoredValue::new(false),
+            table_cart_pushing: StoredValue::new(false),
+            table_cart_stream: StoredValue::new_local(None),
+            round_sending: RwSignal::new(false),
+            round_send_waiting: StoredValue::new(false),
+            rounds: RwSignal::new(Vec::new()),
+            table_cart_notice: RwSignal::new(None),
         }
     }
 

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use wendan_protocol::limits::MAX_NOTE_CHARS;
 use wendan_protocol::money::format_minor;
 
-use crate::actions::change_cart;
+use crate::actions::add_to_cart;
 use crate::i18n::words;
 use crate::widget::use_widget;
 
@@ -51,7 +51,7 @@ pub fn ItemDialog() -> impl IntoView {
     let add = move |_| {
         if let Some(id) = widget.choosing.get_untracked() {
             let (options, text) = (chosen.get_untracked(), note.get_untracked());
-            change_cart(widget, |cart| cart.add(&id, options, &text));
+            add_to_cart(widget, &id, options, &text);
         }
         widget.choosing.set(None);
     };

@@ -4,7 +4,7 @@ use wendan_protocol::menu::Item;
 use wendan_protocol::money::format_minor;
 use wendan_words::Language;
 
-use crate::actions::change_cart;
+use crate::actions::add_to_cart;
 use crate::i18n::{tag_text, words};
 use crate::widget::Widget;
 
@@ -66,7 +66,7 @@ fn ItemCard(item: Item, currency: String, language: Language) -> impl IntoView {
             if has_options {
                 widget.choosing.set(Some(id.clone()));
             } else {
-                change_cart(widget, |cart| cart.add(&id, Vec::new(), ""));
+                add_to_cart(widget, &id, Vec::new(), "");
             }
         };
         view! {

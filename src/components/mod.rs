@@ -7,6 +7,7 @@ pub mod orders_view;
 pub mod payment_step;
 pub mod status_line;
 pub mod table_bill;
+pub mod table_cart;
 pub mod table_service;
 
 pub use cart_panel::CartPanel;
@@ -16,4 +17,5 @@ pub use orders_view::OrdersView;
 pub use payment_step::PaymentStep;
 pub use status_line::StatusLine;
 pub use table_bill::TableBillView;
+pub use table_cart::TableCartView;
 pub use table_service::TableService;

@@ -6,6 +6,7 @@ use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wendan_outbox::OutboxEntry;
 use wendan_payments::wire::PaymentView;
+use wendan_tablecart::VisitCart;
 
 use super::record::Record;
 use super::schema::{self, CART, CURRENT, MENU, OUTBOX, PAYMENTS, PROFILE, QUARANTINE};
@@ -96,6 +97,18 @@ impl IndexedStore {
 
     pub async fn save_cart(&self, cart: &Cart) -> Result<(), StoreError> {
         self.put(CART, &Record::of(CURRENT, cart)?).await
+    }
+
+    pub async fn load_table_cart(&self, table: &str) -> Result<Option<VisitCart>, StoreError> {
+        self.get(CART, &schema::table_cart_key(table))
+            .await?
+            .map(|record| record.decode())
+            .transpose()
+    }
+
+    pub async fn save_table_cart(&self, table: &str, cart: &VisitCart) -> Result<(), StoreError> {
+        self.put(CART, &Record::of(&schema::table_cart_key(table), cart)?)
+            .await
     }
 
     pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<Cart, StoreError> {

@@ -14,6 +14,7 @@ use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
 use wendan_outbox::OutboxEntry;
 use wendan_payments::wire::PaymentView;
+use wendan_tablecart::VisitCart;
 
 use super::{CachedMenu, OutboxLoad};
 use crate::cart::Cart;
@@ -24,6 +25,8 @@ const CART_KEY: &str = "wendan.cart";
 const OUTBOX_KEY: &str = "wendan.outbox";
 const MENU_KEY: &str = "wendan.menu";
 const PROFILE_KEY: &str = "wendan.profile";
+/// Followed by the table's id: the phone's share of that table's cart.
+const TABLE_CART_KEY_PREFIX: &str = "wendan.tablecart.";
 /// Each order's payment, by order id.
 const PAYMENTS_KEY: &str = "wendan.payments";
 /// Where an unreadable outbox map is kept, for support.
@@ -74,6 +77,14 @@ impl LocalStore {
 
     pub async fn save_cart(&self, cart: &Cart) -> Result<(), StoreError> {
         LocalStorage::set(CART_KEY, cart).map_err(failed)
+    }
+
+    pub async fn load_table_cart(&self, table: &str) -> Result<Option<VisitCart>, StoreError> {
+        read(&format!("{TABLE_CART_KEY_PREFIX}{table}"))
+    }
+
+    pub async fn save_table_cart(&self, table: &str, cart: &VisitCart) -> Result<(), StoreError> {
+        LocalStorage::set(format!("{TABLE_CART_KEY_PREFIX}{table}"), cart).map_err(failed)
     }
 
     pub async fn place(&self, entry: &OutboxEntry, cart_revision: u64) -> Result<Cart, StoreError> {

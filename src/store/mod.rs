@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use wendan_outbox::OutboxEntry;
 use wendan_payments::wire::PaymentView;
 use wendan_protocol::Menu;
+use wendan_tablecart::VisitCart;
 
 use crate::cart::Cart;
 use crate::errors::StoreError;
@@ -84,6 +85,18 @@ impl Store {
 
     pub async fn save_cart(&self, cart: &Cart) -> Result<(), StoreError> {
         dispatch!(self.save_cart(cart))
+    }
+
+    /// The phone's share of a table's cart (`wendan_tablecart::VisitCart`),
+    /// kept beside the phone's own cart, one record per table.
+    pub async fn load_table_cart(&self, table: &str) -> Result<Option<VisitCart>, StoreError> {
+        dispatch!(self.load_table_cart(table))
+    }
+
+    /// Keeps the table's cart with its queue of unsent changes, after every
+    /// change and before it is sent, so the queue survives a reload.
+    pub async fn save_table_cart(&self, table: &str, cart: &VisitCart) -> Result<(), StoreError> {
+        dispatch!(self.save_table_cart(table, cart))
     }
 
     /// Saves a placed order and empties the cart, together: after a crash

@@ -31,6 +31,12 @@ pub const PAYMENTS: &str = "payments";
 /// The key of the single record in `cart`, `menu` and `profile`.
 pub const CURRENT: &str = "current";
 
+/// The key of a table's shared cart in `cart`, beside the phone's own
+/// cart ([`CURRENT`]): one record per table the phone has sat at.
+pub fn table_cart_key(table: &str) -> String {
+    format!("table:{table}")
+}
+
 /// Opens (creating or upgrading) the database named `name`; the widget
 /// uses [`DB_NAME`], tests their own.
 pub async fn open(name: &str) -> Result<Rexie, rexie::Error> {

@@ -35,7 +35,7 @@ pub use ids::{Diner, LineId, PhoneId};
 pub use line::{Line, NewLine, total_minor};
 pub use mutation::{Change, Mutation};
 pub use outcome::{Field, Gone, Outcome, Rejection};
-pub use phone::{Notice, Pending, PhoneCart};
+pub use phone::{Notice, Pending, PhoneCart, VisitCart};
 pub use round::{Round, RoundOrder, RoundOutcome, RoundSummary, SendRequest};
 pub use snapshot::{CartSnapshot, ExpiredLine, PhoneLog};
 pub use table::TableCart;

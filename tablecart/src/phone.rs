@@ -34,6 +34,35 @@ pub struct PhoneCart {
     notices: Vec<Notice>,
 }
 
+/// A phone's cart for one table visit, as the widget keeps it. The visit
+/// travels with the queue: changes made before the table was cleared are
+/// refused by the server (`visit-ended`) and never reach the next party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitCart {
+    pub visit_id: String,
+    pub cart: PhoneCart,
+}
+
+impl VisitCart {
+    /// Takes the table's state from the server: this visit's is applied
+    /// (`PhoneCart::on_server_state`); another visit's starts a new cart
+    /// with the same phone and diner, and says whether changes of the
+    /// ended visit were dropped unsent.
+    pub fn on_table_state(&mut self, visit_id: &str, snapshot: CartSnapshot) -> bool {
+        if self.visit_id == visit_id {
+            self.cart.on_server_state(snapshot);
+            return false;
+        }
+        let dropped = !self.cart.pending.is_empty();
+        let (phone, diner) = (self.cart.phone.clone(), self.cart.diner.clone());
+        *self = VisitCart {
+            visit_id: visit_id.to_owned(),
+            cart: PhoneCart::new(phone, diner, snapshot),
+        };
+        dropped
+    }
+}
+
 /// A change the server has not answered yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
@@ -194,6 +223,16 @@ impl PhoneCart {
 
     pub fn phone(&self) -> &PhoneId {
         &self.phone
+    }
+
+    /// Who this phone's changes are made by.
+    pub fn diner(&self) -> &Diner {
+        &self.diner
+    }
+
+    /// The next sequence number: a line this phone adds is named with it.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 
     /// A new name or emoji, for the changes made from now on.

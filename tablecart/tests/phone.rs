@@ -223,3 +223,25 @@ fn the_phones_cart_is_stored_as_json_and_read_back_whole() {
     assert_eq!(back, a);
     assert_eq!(back.view()[0].qty, 3);
 }
+
+#[test]
+fn a_new_visit_starts_a_new_cart_and_says_the_old_changes_were_dropped() {
+    let table = TableCart::new(wendan_tablecart::DEFAULT_LINE_TTL_SECS);
+    let mut kept = wendan_tablecart::VisitCart {
+        visit_id: "visit-1".into(),
+        cart: join(&table, "a"),
+    };
+    kept.cart
+        .apply_local(add("a-1", "beef"), at(0))
+        .expect("shown at once");
+    assert!(
+        !kept.on_table_state("visit-1", table.snapshot()),
+        "same visit"
+    );
+    assert_eq!(kept.cart.pending().len(), 1, "still waiting");
+    assert!(kept.on_table_state("visit-2", table.snapshot()), "dropped");
+    assert_eq!(kept.visit_id, "visit-2");
+    assert!(kept.cart.pending().is_empty());
+    assert!(kept.cart.view().is_empty(), "nothing of the last party's");
+    assert_eq!(kept.cart.phone(), &phone("a"));
+}
