@@ -17,7 +17,9 @@ const CLIENTS: usize = 16;
 /// stage of a group commit when it lands.
 const ACKNOWLEDGED_BEFORE_KILL: usize = 50;
 
-async fn spawn_server(database: &Path, port: u16) -> Child {
+/// The server on its own process (so it can be killed), on SQLite at
+/// `database`, with `extra` arguments.
+pub(crate) async fn spawn_server(database: &Path, port: u16, extra: &[&str]) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_wendan-server"))
         .args(["--demo", "--listen", &format!("127.0.0.1:{port}")])
         // Sixteen clients posting as fast as they can are a script to the
@@ -26,6 +28,7 @@ async fn spawn_server(database: &Path, port: u16) -> Child {
         .args(["--orders-per-address-per-minute", "0"])
         .arg("--database")
         .arg(format!("sqlite://{}", database.display()))
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -44,7 +47,7 @@ async fn spawn_server(database: &Path, port: u16) -> Child {
     panic!("wendan-server did not start");
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
@@ -68,7 +71,7 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = dir.path().join("orders.sqlite3");
     let port = free_port();
-    let mut server = spawn_server(&database, port).await;
+    let mut server = spawn_server(&database, port, &[]).await;
     let base = format!("http://127.0.0.1:{port}");
     let ledger: Ledger = Arc::default();
     // The diners scanned table A1's code.
@@ -138,7 +141,7 @@ async fn kill_9_under_load_loses_no_acknowledged_order() {
         acknowledged.len()
     );
 
-    let _restarted = spawn_server(&database, port).await;
+    let _restarted = spawn_server(&database, port, &[]).await;
     let connection = rusqlite::Connection::open(&database).expect("open db");
     let integrity: String = connection
         .query_row("PRAGMA integrity_check", [], |row| row.get(0))

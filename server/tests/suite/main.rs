@@ -37,6 +37,7 @@ mod sessions;
 mod slow_clients;
 mod storage_contract;
 mod table_cart;
+mod table_cart_faults;
 mod table_codes;
 mod table_visits;
 mod tokens;
