@@ -8,11 +8,11 @@ use time::OffsetDateTime;
 use wendan_tablecart::{Mutation, SendRequest, TableCart};
 
 use super::listener::CARTS_CHANNEL;
-use super::{PostgresStore, insert_order, next_number, record_event};
+use super::{PostgresStore, insert_numbered};
 use crate::storage::carts::{
     CartWrite, PressStep, RoundPricer, apply_all, encode_cart, finish, press, read_cart,
 };
-use crate::storage::{CartStore, StorageError, encode_order, order_number};
+use crate::storage::{CartStore, StorageError};
 
 /// The visit's cart with its row locked, `None` if the visit is closed;
 /// `NotFound` if there is no such visit.
@@ -107,24 +107,11 @@ impl CartStore for PostgresStore {
             PressStep::Refused(problem) => return Ok(CartWrite::Refused(problem)),
             PressStep::Insert { round, order } => {
                 let mut new = *order;
-                let number = next_number(&transaction, &new.business_day).await?;
-                new.order.number = order_number(i64::from(number))?;
-                new.order.visit_id = Some(visit_id.to_owned());
-                let body = encode_order(&new.order)?;
-                if insert_order(&transaction, &new, number, new.order.status, &body).await? == 0 {
+                if insert_numbered(&transaction, &mut new).await?.is_none() {
                     return Err(StorageError::corrupt(format!(
                         "round {round} of visit {visit_id} found its order's key taken"
                     )));
                 }
-                let order = &new.order;
-                record_event(
-                    &transaction,
-                    &order.id,
-                    order.status,
-                    None,
-                    order.received_at,
-                )
-                .await?;
                 finish(&mut cart, round, new.order)?
             }
             PressStep::Answer { outcome, order_id } => {

@@ -93,21 +93,7 @@ impl OrderStore for PostgresStore {
         if let Some(existing) = answer_for_key(&transaction, &new.key).await? {
             return Ok(Created::Existing(existing));
         }
-        let number = next_number(&transaction, &new.business_day).await?;
-        new.order.number = order_number(i64::from(number))?;
-        if let Some(table) = visit_table(&new.order) {
-            let (visit, _) = visits::open_visit_at(
-                &transaction,
-                table,
-                VisitOpener::Scan,
-                new.order.received_at,
-            )
-            .await?;
-            new.order.visit_id = Some(visit.id);
-        }
-        let body = encode_order(&new.order)?;
-        let inserted = insert_order(&transaction, &new, number, new.order.status, &body).await?;
-        if inserted == 0 {
+        let Some(body) = insert_numbered(&transaction, &mut new).await? else {
             // Another replica committed this key while we waited on the
             // counter: its order is the order.
             transaction.rollback().await?;
@@ -117,16 +103,7 @@ impl OrderStore for PostgresStore {
                 .ok_or_else(|| {
                     StorageError::corrupt("an idempotency key vanished after its conflict")
                 });
-        }
-        let order = &new.order;
-        record_event(
-            &transaction,
-            &order.id,
-            order.status,
-            None,
-            order.received_at,
-        )
-        .await?;
+        };
         transaction.commit().await?;
         Ok(Created::New(StoredAnswer {
             fingerprint: new.fingerprint,
@@ -236,6 +213,38 @@ impl Backend for PostgresStore {
         self.pool.close();
         Ok(())
     }
+}
+
+/// Numbers `new` within its trading day, joins it to its table's open
+/// visit, and inserts it with its first event (announced on commit): the
+/// stored body, or `None` if its key was taken meanwhile (nothing inserted).
+/// Orders placed by a phone and a table's rounds both go through here.
+async fn insert_numbered(
+    transaction: &impl GenericClient,
+    new: &mut NewOrder,
+) -> Result<Option<Vec<u8>>, StorageError> {
+    let number = next_number(transaction, &new.business_day).await?;
+    new.order.number = order_number(i64::from(number))?;
+    if let Some(table) = visit_table(&new.order) {
+        let (visit, _) =
+            visits::open_visit_at(transaction, table, VisitOpener::Scan, new.order.received_at)
+                .await?;
+        new.order.visit_id = Some(visit.id);
+    }
+    let body = encode_order(&new.order)?;
+    if insert_order(transaction, new, number, new.order.status, &body).await? == 0 {
+        return Ok(None);
+    }
+    let order = &new.order;
+    record_event(
+        transaction,
+        &order.id,
+        order.status,
+        None,
+        order.received_at,
+    )
+    .await?;
+    Ok(Some(body))
 }
 
 /// The order with `id` as it stands, on `client` (a transaction's too).
