@@ -41,7 +41,11 @@ const USAGE: &str =
   layers [DIR...]
           fails on an import circle between a crate's modules (the widget,
           protocol, outbox, simulation; the server and xtask are only reported)
-  bench   benchmarks (first-load transfer of the widget, embed.js size)
+  bench [table-cart [--postgres]]
+          benchmarks (first-load transfer of the widget, embed.js size, the
+          widget in Chromium, order intake, the table's shared cart);
+          `table-cart` runs only the shared cart's, for iterating, and
+          `--postgres` runs it on PostgreSQL too
   chaos   diners in Chromium order through injected faults and kill -9;
           every order must arrive once (--diners --orders --seed --postgres)
   simulate [--diners N --capacity C --queue Q --seed S]
@@ -64,7 +68,7 @@ fn main() -> anyhow::Result<()> {
         "package" => package::run(&root, &args[2..]),
         "test" => test::run(&root),
         "layers" => layers::run(&root, &args[2..]),
-        "bench" => bench::run(&root),
+        "bench" => bench::run(&root, &args[2..]),
         "chaos" => chaos::run(&root),
         "simulate" => simulate::run(&root, &args[2..]),
         "fuzz" => fuzz::run(&root, &args[2..]),

@@ -156,17 +156,28 @@ impl BenchServer {
         max_pending: usize,
         extra: &[&str],
     ) -> anyhow::Result<Self> {
+        Self::start_on(bin, None, max_pending, extra)
+    }
+
+    /// The same on `database` (a PostgreSQL URL) when given, else on a
+    /// fresh SQLite file.
+    pub(crate) fn start_on(
+        bin: &Path,
+        database: Option<&str>,
+        max_pending: usize,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let dir = TempDir::new()?;
         let port = free_port()?;
         let metrics_port = free_port()?;
+        let database = database.map_or_else(
+            || format!("sqlite://{}", dir.0.join("bench.sqlite3").display()),
+            str::to_owned,
+        );
         let child = Command::new(bin)
             .args(["--demo", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
-            .arg("--database")
-            .arg(format!(
-                "sqlite://{}",
-                dir.0.join("bench.sqlite3").display()
-            ))
+            .args(["--database", &database])
             .args(["--max-pending-orders", &max_pending.to_string()])
             // wrk is one script on one address: the limits meant for scripts
             // would measure themselves, not intake.
@@ -214,6 +225,11 @@ impl BenchServer {
             .and_then(|url| url.split_once("&code="))
             .map(|(_, code)| code.to_owned())
             .with_context(|| format!("no table {id} with a code in {tables}"))
+    }
+
+    /// The server's process id, to read its CPU time from /proc.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// `wendan_orders_created_total` from /metrics.
