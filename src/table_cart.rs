@@ -30,6 +30,8 @@ use crate::errors::ApiError;
 use crate::i18n::{self, words};
 use crate::widget::{RoundView, Widget};
 
+/// The table cart's notices shown at once, newest last.
+const SHOWN_NOTICES: usize = 3;
 /// The name this phone shows at tables, remembered for the next visit.
 const DINER_KEY: &str = "wendan.diner";
 /// Emoji a diner is shown with until they pick a name, chosen by the
@@ -93,7 +95,10 @@ pub fn tick(widget: Widget) {
     if waiting {
         spawn_local(push(widget));
     }
-    if widget.round_send_waiting.get_value() {
+    if widget
+        .table_cart
+        .with_untracked(|kept| kept.as_ref().is_some_and(|kept| kept.press.is_some()))
+    {
         spawn_local(send(widget));
     }
     spawn_local(follow_rounds(widget));
@@ -162,25 +167,30 @@ pub async fn send(widget: Widget) {
         return;
     }
     widget.round_sending.set(true);
-    widget.round_send_waiting.set_value(false);
     push(widget).await;
-    let Some((visit_id, request)) = widget.table_cart.with_untracked(|kept| {
-        kept.as_ref()
-            .map(|kept| (kept.visit_id.clone(), kept.cart.send_request()))
-    }) else {
+    // Kept before it is sent, with the round on screen: a press the network
+    // does not carry is made again, unchanged, on a later tick or page.
+    let Some(press) = widget
+        .table_cart
+        .try_update(|kept| {
+            kept.as_mut().map(|kept| RoundPress {
+                code,
+                visit_id: kept.visit_id.clone(),
+                request: kept.press(),
+            })
+        })
+        .flatten()
+    else {
         widget.round_sending.set(false);
         return;
     };
-    let press = RoundPress {
-        code,
-        visit_id,
-        request,
-    };
+    save(widget);
     match api::send_round(&table, &press).await {
         Ok(sent) => {
-            if let RoundOutcome::NotYet { .. } = sent.outcome {
-                // Changes still on their way: pressed again on the next tick.
-                widget.round_send_waiting.set_value(true);
+            // `not_yet`: this phone's changes are still on their way; the
+            // press stays and is made again on the next tick.
+            if !matches!(sent.outcome, RoundOutcome::NotYet { .. }) {
+                answered(widget);
             }
             adopt(
                 widget,
@@ -193,6 +203,7 @@ pub async fn send(widget: Widget) {
         }
         Err(ApiError::Refused(ProblemType::VisitEnded)) => spawn_local(rejoin(widget)),
         Err(ApiError::Refused(kind)) => {
+            answered(widget);
             say(
                 widget,
                 i18n::problem_text(widget.language.get_untracked(), Some(kind)),
@@ -200,7 +211,6 @@ pub async fn send(widget: Widget) {
         }
         Err(_) => {
             widget.reachable.set(Some(false));
-            widget.round_send_waiting.set_value(true);
             say(
                 widget,
                 words(widget.language.get_untracked()).table_cart.waiting,
@@ -208,6 +218,23 @@ pub async fn send(widget: Widget) {
         }
     }
     widget.round_sending.set(false);
+}
+
+/// The press was answered: a new one will name the round then on screen.
+fn answered(widget: Widget) {
+    widget.table_cart.update(|kept| {
+        if let Some(kept) = kept {
+            kept.answered();
+        }
+    });
+    save(widget);
+}
+
+/// Whether a press waits for an answer (tracked: the button says so).
+pub fn press_waiting(widget: Widget) -> bool {
+    widget
+        .table_cart
+        .with(|kept| kept.as_ref().is_some_and(|kept| kept.press.is_some()))
 }
 
 /// Pushes the queue in order, a batch at a time, until it is empty or the
@@ -314,11 +341,13 @@ async fn adopt(widget: Widget, state: CartState) {
                 *kept = Some(VisitCart {
                     visit_id: state.visit_id,
                     cart: PhoneCart::new(phone, remembered_diner(), state.cart),
+                    press: None,
                 });
                 (false, Vec::new())
             }
         })
         .unwrap_or_default();
+    remember_last_round(widget);
     let language = widget.language.get_untracked();
     let table_words = &words(language).table_cart;
     if dropped {
@@ -339,21 +368,32 @@ async fn adopt(widget: Widget, state: CartState) {
                             .replace("{name}", &sent_by)
                             .replace("{number}", &order.number.to_string()),
                     );
-                    widget.rounds.update(|rounds| {
-                        if !rounds.iter().any(|known| known.order == order) {
-                            rounds.push(RoundView {
-                                order,
-                                sent_by,
-                                status: None,
-                            });
-                        }
-                    });
                 }
             }
         }
     }
     save(widget);
     spawn_local(follow_rounds(widget));
+}
+
+/// The table's last round is followed on this page whether or not the
+/// page heard it being sent (a page opened, or reloaded, after it was).
+fn remember_last_round(widget: Widget) {
+    let Some((order, sent_by)) = widget.table_cart.with_untracked(|kept| {
+        let round = kept.as_ref()?.cart.snapshot().last_round.as_ref()?;
+        Some((round.order.clone()?, diner_label(&round.sent_by)))
+    }) else {
+        return;
+    };
+    widget.rounds.update(|rounds| {
+        if !rounds.iter().any(|known| known.order == order) {
+            rounds.push(RoundView {
+                order,
+                sent_by,
+                status: None,
+            });
+        }
+    });
 }
 
 /// Reads the status of each round's order not yet final.
@@ -450,7 +490,12 @@ pub fn diner_label(diner: &Diner) -> String {
 }
 
 fn say(widget: Widget, text: &str) {
-    widget.table_cart_notice.set(Some(text.to_owned()));
+    widget.table_cart_notices.update(|shown| {
+        shown.retain(|said| said != text);
+        shown.push(text.to_owned());
+        let extra = shown.len().saturating_sub(SHOWN_NOTICES);
+        shown.drain(..extra);
+    });
 }
 
 fn now() -> time::OffsetDateTime {

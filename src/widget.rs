@@ -79,12 +79,10 @@ pub struct Widget {
     pub table_cart_stream: StoredValue<Option<web_sys::EventSource>, LocalStorage>,
     /// "Send to kitchen" is under way (the button is disabled).
     pub round_sending: RwSignal<bool>,
-    /// A press that the network did not carry, made again on the next tick.
-    pub round_send_waiting: StoredValue<bool>,
     /// The table's rounds sent since this page opened, with their orders.
     pub rounds: RwSignal<Vec<RoundView>>,
-    /// What the table's cart last told this diner.
-    pub table_cart_notice: RwSignal<Option<String>>,
+    /// What the table's cart last told this diner, newest last (a few).
+    pub table_cart_notices: RwSignal<Vec<String>>,
 }
 
 impl Widget {
@@ -120,9 +118,8 @@ impl Widget {
             table_cart_pushing: StoredValue::new(false),
             table_cart_stream: StoredValue::new_local(None),
             round_sending: RwSignal::new(false),
-            round_send_waiting: StoredValue::new(false),
             rounds: RwSignal::new(Vec::new()),
-            table_cart_notice: RwSignal::new(None),
+            table_cart_notices: RwSignal::new(Vec::new()),
         }
     }
 

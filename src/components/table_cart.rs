@@ -98,16 +98,18 @@ pub fn TableCartView() -> impl IntoView {
                 <p class="table-cart-waiting" role="status">
                     {move || waiting().then(|| words(language()).table_cart.waiting)}
                 </p>
-                <p class="table-cart-notice" role="status">{move || widget.table_cart_notice.get()}</p>
+                <ul class="table-cart-notices" role="status">
+                    {move || widget.table_cart_notices.get().into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}
+                </ul>
                 <ul class="rounds">{rounds}</ul>
             </section>
             <div class="cart-bar table-cart-bar">
                 <a class="cart-button" href="#table-cart">{move || words(language()).table_cart.heading}</a>
                 <span class="cart-total" aria-label=move || words(language()).table_cart.total>{total}</span>
                 <button type="button" class="primary send-round"
-                    disabled=move || widget.round_sending.get() || shown().is_empty()
+                    disabled=move || widget.round_sending.get() || table_cart::press_waiting(widget) || shown().is_empty()
                     on:click=send>
-                    {move || if widget.round_sending.get() {
+                    {move || if widget.round_sending.get() || table_cart::press_waiting(widget) {
                         words(language()).table_cart.sending
                     } else {
                         words(language()).table_cart.send

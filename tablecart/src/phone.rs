@@ -41,25 +41,45 @@ pub struct PhoneCart {
 pub struct VisitCart {
     pub visit_id: String,
     pub cart: PhoneCart,
+    /// "Send to kitchen" pressed and not yet answered: kept with the round
+    /// the diner saw, so a press made offline is made again, unchanged,
+    /// when the phone is back (the server answers a round cut meanwhile
+    /// with that round, never a second one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub press: Option<SendRequest>,
 }
 
 impl VisitCart {
     /// Takes the table's state from the server: this visit's is applied
     /// (`PhoneCart::on_server_state`); another visit's starts a new cart
-    /// with the same phone and diner, and says whether changes of the
-    /// ended visit were dropped unsent.
+    /// with the same phone and diner, and says whether changes (or a
+    /// press) of the ended visit were dropped unsent.
     pub fn on_table_state(&mut self, visit_id: &str, snapshot: CartSnapshot) -> bool {
         if self.visit_id == visit_id {
             self.cart.on_server_state(snapshot);
             return false;
         }
-        let dropped = !self.cart.pending.is_empty();
+        let dropped = !self.cart.pending.is_empty() || self.press.is_some();
         let (phone, diner) = (self.cart.phone.clone(), self.cart.diner.clone());
         *self = VisitCart {
             visit_id: visit_id.to_owned(),
             cart: PhoneCart::new(phone, diner, snapshot),
+            press: None,
         };
         dropped
+    }
+
+    /// The press to make: the one waiting for an answer, else a new one for
+    /// the round on screen, kept until answered ([`VisitCart::answered`]).
+    pub fn press(&mut self) -> SendRequest {
+        self.press
+            .get_or_insert_with(|| self.cart.send_request())
+            .clone()
+    }
+
+    /// The server answered the press (or refused it for good).
+    pub fn answered(&mut self) {
+        self.press = None;
     }
 }
 

@@ -230,6 +230,7 @@ fn a_new_visit_starts_a_new_cart_and_says_the_old_changes_were_dropped() {
     let mut kept = wendan_tablecart::VisitCart {
         visit_id: "visit-1".into(),
         cart: join(&table, "a"),
+        press: None,
     };
     kept.cart
         .apply_local(add("a-1", "beef"), at(0))
@@ -244,4 +245,35 @@ fn a_new_visit_starts_a_new_cart_and_says_the_old_changes_were_dropped() {
     assert!(kept.cart.pending().is_empty());
     assert!(kept.cart.view().is_empty(), "nothing of the last party's");
     assert_eq!(kept.cart.phone(), &phone("a"));
+}
+
+#[test]
+fn a_press_waits_with_the_round_the_diner_saw_until_it_is_answered() {
+    let mut table = TableCart::new(wendan_tablecart::DEFAULT_LINE_TTL_SECS);
+    let mut kept = wendan_tablecart::VisitCart {
+        visit_id: "visit-1".into(),
+        cart: join(&table, "a"),
+        press: None,
+    };
+    kept.cart
+        .apply_local(add("a-1", "beef"), at(0))
+        .expect("shown at once");
+    let pressed = kept.press();
+    assert_eq!((pressed.round, pressed.after_seq), (1, 1));
+    // Meanwhile another phone's round 1 was cut: the waiting press still
+    // names round 1, so the server answers it with that round.
+    table.apply(&m("b", 1, 1, add("b-1", "tofu")), at(1));
+    table.send_round(
+        &wendan_tablecart::SendRequest {
+            phone: phone("b"),
+            round: 1,
+            after_seq: 1,
+            by: diner("b"),
+        },
+        at(2),
+    );
+    kept.on_table_state("visit-1", table.snapshot());
+    assert_eq!(kept.press(), pressed, "the same press, unchanged");
+    kept.answered();
+    assert_eq!(kept.press().round, 2, "a new press names the open round");
 }

@@ -26,16 +26,31 @@ function line(page, dish) {
 }
 
 /** How many changes the phone keeps for the table, unsent, in IndexedDB. */
-async function storedQueue(page, table) {
+/**
+ * The phone's changes and presses for `table` fail as on a dead network
+ * (the menu, the scan, the cart's read and its stream still work): unlike
+ * an emulated offline context, this leaves no stream open behind the test's
+ * back and lets the page reload.
+ */
+async function cutOff(context, table) {
+  await context.route(new RegExp(`/api/v1/tables/${table}/cart(/rounds)?$`), (route) => route.abort('internetdisconnected'));
+}
+
+async function storedTableCart(page, table) {
   return page.evaluate((key) => new Promise((resolve, reject) => {
     const opening = indexedDB.open('wendan');
     opening.onerror = () => reject(opening.error);
     opening.onsuccess = () => {
       const read = opening.result.transaction('cart').objectStore('cart').get(key);
-      read.onsuccess = () => resolve(read.result ? JSON.parse(read.result.json).cart.pending.length : -1);
+      read.onsuccess = () => resolve(read.result ? JSON.parse(read.result.json) : null);
       read.onerror = () => reject(read.error);
     };
   }), `table:${table}`);
+}
+
+async function storedQueue(page, table) {
+  const kept = await storedTableCart(page, table);
+  return kept ? kept.cart.pending.length : -1;
 }
 
 async function kitchenOrders(server) {
@@ -65,12 +80,12 @@ test('a dish one phone adds is on every phone at the table within a second, with
   }
 });
 
-test('a phone offline keeps adding while the others send a round; back online, its dishes are in the next round and it says so', async ({ browser }) => {
+test('a phone cut off keeps adding while the others send a round; back, its dishes are in the next round and it says so', async ({ browser }) => {
   const server = await WendanServer.start(SHARED);
   try {
     const wang = await phoneAt(browser, server, 'A3', 'Wang');
     const li = await phoneAt(browser, server, 'A3', 'Li');
-    await li.context.setOffline(true);
+    await cutOff(li.context, 'A3');
     await addDishes(li.page, ['Fresh beef tripe', 'Potato slices', 'Soft tofu']);
     await expect(li.page.locator('#table-cart [data-cart-line]')).toHaveCount(3);
     await expect(li.page.locator('.table-cart-waiting')).toHaveText(/online/);
@@ -80,13 +95,14 @@ test('a phone offline keeps adding while the others send a round; back online, i
     await expect(wang.page.locator('#table-cart [data-order-key]')).toHaveCount(1);
     // The queue is kept on the phone (IndexedDB) before anything is sent.
     await expect.poll(() => storedQueue(li.page, 'A3')).toBe(3);
-    // Closed and reopened offline, then online: it is still there.
-    await li.page.reload().catch(() => {});
-    await li.context.setOffline(false);
+    // Closed and reopened while still cut off: it is still there.
     await li.page.reload();
+    await expect(li.page.locator('#table-cart [data-cart-line]')).toHaveCount(3);
+    expect(await storedQueue(li.page, 'A3')).toBe(3);
+    await li.context.unrouteAll();
     await expect(wang.page.locator('#table-cart [data-cart-line]')).toHaveCount(3, { timeout: 10_000 });
     await expect(line(wang.page, 'Soft tofu')).toHaveAttribute('data-added-by', /Li/);
-    await expect(li.page.locator('.table-cart-notice')).toContainText('waits in the cart for the next one');
+    await expect(li.page.locator('.table-cart-notices')).toContainText('waits in the cart for the next one');
     const [first] = await kitchenOrders(server);
     expect(first.items.map((item) => item.item_id)).toEqual(['lotus-root']);
   } finally {
@@ -108,7 +124,7 @@ test('two phones pressing "Send to kitchen" together make one order, which every
     for (const { page } of [wang, li]) {
       await expect(page.locator('#table-cart [data-order-key][data-state="received"]')).toHaveCount(1);
       await expect(page.locator('#table-cart [data-cart-line]')).toHaveCount(0);
-      await expect(page.locator('.table-cart-notice')).toContainText('sent the table');
+      await expect(page.locator('.table-cart-notices')).toContainText('sent the table');
     }
     const orders = await kitchenOrders(server);
     expect(orders.filter((order) => order.table === 'A5')).toHaveLength(1);
@@ -116,6 +132,36 @@ test('two phones pressing "Send to kitchen" together make one order, which every
     await server.setStatus(order.id, 'preparing');
     await expect(li.page.locator(`#table-cart [data-order-key="${order.id}"]`))
       .toHaveAttribute('data-state', 'preparing', { timeout: 10_000 });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a phone that pressed "Send to kitchen" while cut off, and reloaded, makes no second order when it is back', async ({ browser }) => {
+  const server = await WendanServer.start(SHARED);
+  try {
+    const wang = await phoneAt(browser, server, 'A6', 'Wang');
+    const li = await phoneAt(browser, server, 'A6', 'Li');
+    await cutOff(li.context, 'A6');
+    await addDishes(li.page, ['Soft tofu']);
+    await li.page.getByRole('button', { name: 'Send to kitchen' }).click();
+    await expect(li.page.getByRole('button', { name: 'Sending to the kitchen…' })).toBeDisabled();
+    await expect.poll(async () => (await storedTableCart(li.page, 'A6'))?.press?.round).toBe(1);
+    // Meanwhile Wang sends round 1 with his own dish.
+    await addDishes(wang.page, ['Lotus root slices']);
+    await wang.page.getByRole('button', { name: 'Send to kitchen' }).click();
+    await expect(wang.page.locator('#table-cart [data-order-key]')).toHaveCount(1);
+    await li.page.reload();
+    await expect.poll(async () => (await storedTableCart(li.page, 'A6'))?.press?.round).toBe(1);
+    await li.context.unrouteAll();
+    // Li's press named round 1, which Wang had sent: that round's order,
+    // not a second one; Li's dish waits in the cart for the next round.
+    await expect(li.page.locator('#table-cart [data-order-key]')).toHaveCount(1, { timeout: 10_000 });
+    await expect(li.page.getByRole('button', { name: 'Send to kitchen' })).toBeEnabled();
+    await expect(line(wang.page, 'Soft tofu')).toHaveCount(1, { timeout: 10_000 });
+    const orders = (await kitchenOrders(server)).filter((order) => order.table === 'A6');
+    expect(orders.map((order) => order.items.map((item) => item.item_id))).toEqual([['lotus-root']]);
+    expect((await storedTableCart(li.page, 'A6')).press).toBeUndefined();
   } finally {
     await server.stop();
   }
