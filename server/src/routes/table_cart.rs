@@ -212,16 +212,27 @@ pub async fn cart_events(
             .retry_after(10));
     };
     let table = seated_at(&state, &table, &presented.code).await?;
-    visit_at(&state, &table).await?;
+    let visit = visit_at(&state, &table).await?;
+    // The visit this stream shows: only its news wakes it, not every
+    // table's (a push then costs its own table's streams, not the whole
+    // restaurant's). A new visit is taken up by the recheck below.
+    let watching = Arc::new(std::sync::Mutex::new(visit.id));
     // Subscribed before the first read, so no change falls in between.
     let news = BroadcastStream::new(state.events.subscribe_carts());
     let table_id = table.id;
+    let watched = Arc::clone(&watching);
     let wakes = stream::once(std::future::ready(()))
-        .chain(
-            news
+        .chain(news.filter_map(move |news| {
+            let wanted = match news {
+                Ok(news) => watched
+                    .lock()
+                    .map(|visit| news.concerns(&visit))
+                    .unwrap_or(true),
                 // Lagging behind is news too: read the cart again.
-                .map(|_| ()),
-        )
+                Err(_) => true,
+            };
+            std::future::ready(wanted.then_some(()))
+        }))
         .boxed();
     let recheck = IntervalStream::new(tokio::time::interval_at(
         tokio::time::Instant::now() + STREAM_RECHECK,
@@ -240,6 +251,11 @@ pub async fn cart_events(
             let event = match current {
                 Ok(Some(current)) => {
                     let seen = Some((current.visit_id.clone(), current.cart.version));
+                    if let Ok(mut visit) = watching.lock()
+                        && *visit != current.visit_id
+                    {
+                        visit.clone_from(&current.visit_id);
+                    }
                     (seen != last_sent).then(|| {
                         last_sent = seen;
                         to_sse(&current)

@@ -56,7 +56,7 @@ impl SqliteStore {
         if let Some(event) = done.event {
             self.events.publish(event);
         }
-        if matches!(done.write, CartWrite::Changed(_) | CartWrite::Round { .. }) {
+        if done.changed {
             self.events.cart_changed(visit_id);
         }
         Ok(done.write)
@@ -95,16 +95,19 @@ impl CartStore for SqliteStore {
                 return Ok(CartDone {
                     write: CartWrite::VisitEnded,
                     event: None,
+                    changed: false,
                 });
             };
             let before = cart.version();
             apply_all(&mut cart, &mutations, now);
-            if cart.version() != before {
+            let changed = cart.version() != before;
+            if changed {
                 store_cart(connection, &id, &cart)?;
             }
             Ok(CartDone {
                 write: CartWrite::Changed(cart),
                 event: None,
+                changed,
             })
         });
         self.change_table_cart(visit_id, work).await
@@ -124,6 +127,7 @@ impl CartStore for SqliteStore {
                 return Ok(CartDone {
                     write: CartWrite::VisitEnded,
                     event: None,
+                    changed: false,
                 });
             };
             let before = cart.version();
@@ -133,6 +137,7 @@ impl CartStore for SqliteStore {
                     return Ok(CartDone {
                         write: CartWrite::Refused(problem),
                         event: None,
+                        changed: false,
                     });
                 }
                 PressStep::Insert { round, order } => {
@@ -146,6 +151,7 @@ impl CartStore for SqliteStore {
                     CartDone {
                         write: finish(&mut cart, round, placed)?,
                         event: inserted.event,
+                        changed: false,
                     }
                 }
                 PressStep::Answer { outcome, order_id } => {
@@ -160,6 +166,7 @@ impl CartStore for SqliteStore {
                             cart: cart.clone(),
                         },
                         event: None,
+                        changed: false,
                     }
                 }
                 PressStep::Nothing(outcome) => CartDone {
@@ -169,12 +176,14 @@ impl CartStore for SqliteStore {
                         cart: cart.clone(),
                     },
                     event: None,
+                    changed: false,
                 },
             };
-            if cart.version() != before {
+            let changed = cart.version() != before;
+            if changed {
                 store_cart(connection, &id, &cart)?;
             }
-            Ok(done)
+            Ok(CartDone { changed, ..done })
         });
         self.change_table_cart(visit_id, work).await
     }

@@ -87,6 +87,8 @@ pub type CartWork =
 pub struct CartDone {
     pub write: crate::storage::carts::CartWrite,
     pub event: Option<StatusEvent>,
+    /// Whether the cart was stored changed: only then are its phones told.
+    pub changed: bool,
 }
 
 /// A write run by the writer thread on its connection.
