@@ -1,7 +1,6 @@
 //! What the widget does, as plain async functions over [`Widget`]: load what
 //! the phone kept, refresh the menu, save the cart, place and deliver orders.
 
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wendan_outbox::OutboxEntry;
@@ -11,14 +10,13 @@ use wendan_protocol::order::ClientInfo;
 use crate::api;
 use crate::cart::{Cart, non_empty};
 use crate::delivery::{self, clock, signal};
+use crate::device::device_id;
 use crate::embed;
 use crate::errors::{ApiError, PlaceError, StoreError};
 use crate::i18n::{self, words};
 use crate::service_worker;
 use crate::store::{CachedMenu, Store};
 use crate::widget::Widget;
-
-const DEVICE_ID_KEY: &str = "wendan.device";
 
 /// Shows what the phone kept (cart, orders, last menu) and the current
 /// menu, whichever comes first, then delivers anything waiting.
@@ -289,16 +287,4 @@ async fn deliver_on(widget: Widget, trigger: delivery::Trigger) {
 /// (`navigator.storage.persist()`); a refusal changes nothing else.
 fn ask_for_persistent_storage() {
     let _ = window().navigator().storage().persist();
-}
-
-/// A random id for this phone, kept in localStorage (not personal data).
-pub fn device_id() -> String {
-    if let Ok(id) = LocalStorage::get::<String>(DEVICE_ID_KEY) {
-        return id;
-    }
-    let id = clock::new_idempotency_key()
-        .map(|key| key.to_string())
-        .unwrap_or_else(|| "unknown-device".into());
-    let _ = LocalStorage::set(DEVICE_ID_KEY, &id);
-    id
 }

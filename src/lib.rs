@@ -34,6 +34,7 @@ pub mod url;
 // 2. Browser edges
 pub mod api;
 pub mod delivery;
+pub mod device;
 pub mod service_worker;
 pub mod store;
 pub mod worker;

@@ -24,8 +24,8 @@ use wendan_tablecart::{
     RoundPress, VisitCart,
 };
 
-use crate::actions::device_id;
 use crate::api;
+use crate::device::device_id;
 use crate::errors::ApiError;
 use crate::i18n::{self, words};
 use crate::widget::{RoundView, Widget};

@@ -12,9 +12,9 @@ use leptos::prelude::*;
 use wendan_protocol::{CallReason, CallRequest};
 use wendan_tablecart::CallQueue;
 
-use crate::actions::device_id;
 use crate::api;
 use crate::delivery::clock;
+use crate::device::device_id;
 use crate::errors::ApiError;
 use crate::i18n;
 use crate::widget::Widget;
